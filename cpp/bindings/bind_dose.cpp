@@ -1,0 +1,83 @@
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "chainload/balance.hpp"
+#include "chainload/dose.hpp"
+#include "chainload/errors.hpp"
+#include "chainload/load_reps.hpp"
+
+namespace py = pybind11;
+
+namespace chainload {
+
+namespace {
+template <typename T>
+using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+const T* checked(const CArray<T>& a, std::size_t n, const char* name) {
+  if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n)
+    throw InvalidInput(std::string(name) + " must be a 1-d array of length " + std::to_string(n));
+  return a.data();
+}
+}  // namespace
+
+void bind_dose(py::module_& m) {
+  m.def("brzycki_fraction", py::vectorize(brzycki_fraction), py::arg("reps_to_failure"),
+        "Fraction of 1RM at which that many reps to failure are possible (Brzycki 1993).");
+  m.def("brzycki_reps", py::vectorize(brzycki_reps), py::arg("fraction"),
+        "Reps to failure possible at a fraction of 1RM (Brzycki 1993, inverted).");
+  py::class_<ActivationTable>(m, "ActivationTable")
+      .def(py::init<const ConstRowMatrixRef&>(), py::arg("dense"))
+      .def_property_readonly("n_exercises", &ActivationTable::n_exercises)
+      .def_property_readonly("n_muscles", &ActivationTable::n_muscles);
+
+  m.def(
+      "dose_batch",
+      [](const ActivationTable& activation, const CArray<std::int32_t>& day, const CArray<std::int32_t>& exercise,
+         const CArray<double>& sets, const CArray<double>& reps, const CArray<double>& kg,
+         const CArray<std::int64_t>& offsets, std::int32_t n_days, std::int32_t bucket_days, unsigned threads) {
+        const auto n = static_cast<std::size_t>(day.size());
+        if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
+        const auto n_programs = static_cast<std::size_t>(offsets.size() - 1);
+        SetBlocks blocks{checked(day, n, "day"),   checked(exercise, n, "exercise"), checked(sets, n, "sets"),
+                         checked(reps, n, "reps"), checked(kg, n, "kg"),             n,
+                         offsets.data(),           n_programs};
+        if (n_days <= 0) throw InvalidInput("n_days must be > 0");
+        if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
+        const auto rows = static_cast<Eigen::Index>(n_programs * static_cast<std::size_t>(bucket_count(n_days, bucket_days)));
+        const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
+        // Results are allocated once here and handed to numpy without a copy (Eigen move).
+        auto out_sets = std::make_unique<RowMatrix>(rows, cols);
+        auto out_volume = std::make_unique<RowMatrix>(rows, cols);
+        {
+          py::gil_scoped_release release;
+          dose_batch(activation, blocks, n_days, bucket_days, *out_sets, *out_volume, threads);
+        }
+        return py::make_tuple(py::cast(std::move(*out_sets)), py::cast(std::move(*out_volume)));
+      },
+      py::arg("activation"), py::arg("day"), py::arg("exercise"), py::arg("sets"), py::arg("reps"), py::arg("kg"),
+      py::arg("offsets"), py::arg("n_days"), py::arg("bucket_days"), py::arg("threads") = 0,
+      "Dose of a batch of programs: (fractional_sets, volume_load), each (programs*buckets) x muscles.");
+
+  py::class_<BalanceSpec>(m, "BalanceSpec")
+      .def(py::init(&BalanceSpec::from_graph), py::arg("graph"))
+      .def_property_readonly("columns", &BalanceSpec::columns);
+
+  m.def(
+      "balance",
+      [](const BalanceSpec& spec, const ConstRowMatrixRef& dose) {
+        RowMatrix out(dose.rows(), static_cast<Eigen::Index>(2 + spec.groups.size()));
+        {
+          py::gil_scoped_release release;
+          balance(spec, dose, out);
+        }
+        return out;
+      },
+      py::arg("spec"), py::arg("dose").noconvert(),
+      "Balance ratios of each dose row: posterior_anterior, posterior_anterior_per_size, one per antagonist group.");
+}
+
+}  // namespace chainload

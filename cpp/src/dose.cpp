@@ -1,0 +1,113 @@
+#include "chainload/dose.hpp"
+
+#include "chainload/errors.hpp"
+
+#include <cmath>
+#include <string>
+
+namespace chainload {
+
+ActivationTable::ActivationTable(const ConstRowMatrixRef& dense) : n_muscles_(static_cast<std::size_t>(dense.cols())) {
+  offsets_.reserve(static_cast<std::size_t>(dense.rows()) + 1);
+  offsets_.push_back(0);
+  for (Eigen::Index e = 0; e < dense.rows(); ++e) {
+    for (Eigen::Index m = 0; m < dense.cols(); ++m) {
+      const double w = dense(e, m);
+      if (!std::isfinite(w) || w < 0.0 || w > 1.0)
+        throw InvalidInput("activation weight of exercise " + std::to_string(e) + " on muscle " + std::to_string(m) +
+                           " must lie in [0, 1], got " + std::to_string(w));
+      if (w > 0.0) entries_.push_back({static_cast<std::int32_t>(m), w});
+    }
+    offsets_.push_back(entries_.size());
+  }
+}
+
+void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_t n_days) {
+  if (n_days <= 0) throw InvalidInput("n_days must be > 0, got " + std::to_string(n_days));
+  if (b.offsets[0] != 0 || static_cast<std::size_t>(b.offsets[b.n_programs]) != b.size)
+    throw InvalidInput("offsets must start at 0 and end at the number of blocks");
+  for (std::size_t p = 0; p < b.n_programs; ++p)
+    if (b.offsets[p + 1] < b.offsets[p]) throw InvalidInput("offsets must not decrease (program " + std::to_string(p) + ")");
+  const auto n_exercises = static_cast<std::int64_t>(activation.n_exercises());
+  auto fail = [](std::size_t i, const std::string& what) {
+    throw InvalidInput("block " + std::to_string(i) + ": " + what);
+  };
+  for (std::size_t i = 0; i < b.size; ++i) {
+    if (b.day[i] < 0 || b.day[i] >= n_days)
+      fail(i, "day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
+    if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
+      fail(i, "exercise index " + std::to_string(b.exercise[i]) + " out of range");
+    // Written so that NaN fails too.
+    if (!(b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0) || !std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]))
+      fail(i, "sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
+                  std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
+  }
+}
+
+void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
+                std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads) {
+  if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
+  validate(blocks, activation, n_days);
+  const auto n_buckets = static_cast<std::size_t>(bucket_count(n_days, bucket_days));
+  const auto rows = static_cast<Eigen::Index>(blocks.n_programs * n_buckets);
+  const auto n_muscles = static_cast<Eigen::Index>(activation.n_muscles());
+  if (out_sets.rows() != rows || out_sets.cols() != n_muscles || out_volume.rows() != rows ||
+      out_volume.cols() != n_muscles)
+    throw InvalidInput("dose output arrays have the wrong shape");
+  const std::size_t n_exercises = activation.n_exercises();
+
+  parallel_for(blocks.n_programs, threads, [&](std::size_t first, std::size_t last) {
+    // Per-thread scratch, allocated once: totals per (exercise slot, bucket), then one sparse
+    // product with the activation rows. Summing per exercise first keeps the muscle loop out of
+    // the per-block work.
+    std::vector<std::int32_t> slot_of(n_exercises, -1);
+    std::vector<std::int32_t> exercise_of;
+    std::vector<double> sets_total, volume_total;
+    exercise_of.reserve(n_exercises);
+    for (std::size_t p = first; p < last; ++p) {
+      const auto begin = static_cast<std::size_t>(blocks.offsets[p]);
+      const auto end = static_cast<std::size_t>(blocks.offsets[p + 1]);
+      for (std::size_t i = begin; i < end; ++i) {
+        std::int32_t& slot = slot_of[static_cast<std::size_t>(blocks.exercise[i])];
+        if (slot < 0) {
+          slot = static_cast<std::int32_t>(exercise_of.size());
+          exercise_of.push_back(blocks.exercise[i]);
+          if (sets_total.size() < exercise_of.size() * n_buckets) {
+            sets_total.resize(exercise_of.size() * n_buckets);
+            volume_total.resize(exercise_of.size() * n_buckets);
+          }
+          std::fill_n(sets_total.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(slot) * n_buckets),
+                      n_buckets, 0.0);
+          std::fill_n(volume_total.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(slot) * n_buckets),
+                      n_buckets, 0.0);
+        }
+        const std::size_t cell =
+            static_cast<std::size_t>(slot) * n_buckets + static_cast<std::size_t>(blocks.day[i] / bucket_days);
+        sets_total[cell] += blocks.sets[i];
+        volume_total[cell] += blocks.sets[i] * blocks.reps[i] * blocks.kg[i];
+      }
+      auto sets_out = out_sets.middleRows(static_cast<Eigen::Index>(p * n_buckets), static_cast<Eigen::Index>(n_buckets));
+      auto volume_out =
+          out_volume.middleRows(static_cast<Eigen::Index>(p * n_buckets), static_cast<Eigen::Index>(n_buckets));
+      sets_out.setZero();
+      volume_out.setZero();
+      for (std::size_t slot = 0; slot < exercise_of.size(); ++slot) {
+        const auto exercise = static_cast<std::size_t>(exercise_of[slot]);
+        const double* s = &sets_total[slot * n_buckets];
+        const double* v = &volume_total[slot * n_buckets];
+        for (std::size_t bucket = 0; bucket < n_buckets; ++bucket) {
+          if (s[bucket] == 0.0 && v[bucket] == 0.0) continue;
+          const auto row = static_cast<Eigen::Index>(bucket);
+          for (const auto* a = activation.begin(exercise); a != activation.end(exercise); ++a) {
+            sets_out(row, a->muscle) += s[bucket] * a->weight;
+            volume_out(row, a->muscle) += v[bucket] * a->weight;
+          }
+        }
+        slot_of[exercise] = -1;
+      }
+      exercise_of.clear();
+    }
+  });
+}
+
+}  // namespace chainload

@@ -1,0 +1,41 @@
+"""chainload: muscle-graph training-load simulation.
+
+A C++ core (Boost.Graph, Eigen) models the muscle groups as a graph, turns programs into
+per-muscle dose, measures posterior:anterior balance and simulates adaptation.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
+from .athlete import Athlete
+from .catalogue import Catalogue, Exercise
+from .errors import Error, FileFormatError, UnknownNameError, ValidationError
+from .graph import Muscle, MuscleGraph
+from .program import Prescription, Program, Progression, Session
+
+try:
+    __version__ = version("chainload")
+except PackageNotFoundError:  # pragma: no cover
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DEFAULT_BAND",
+    "METRICS",
+    "Athlete",
+    "Catalogue",
+    "Error",
+    "Exercise",
+    "FileFormatError",
+    "Muscle",
+    "MuscleGraph",
+    "Prescription",
+    "Program",
+    "Progression",
+    "Report",
+    "Session",
+    "UnknownNameError",
+    "ValidationError",
+    "__version__",
+    "analyze",
+    "dose",
+]

@@ -1,0 +1,68 @@
+"""Reading TOML data files with errors that name the file, the line and the field at fault."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import FileFormatError, ValidationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class TomlSource:
+    """A parsed TOML file that remembers its text, to point errors at the right line."""
+
+    def __init__(self, path: str | Path, text: str | None = None) -> None:
+        self.path = Path(path)
+        try:
+            self.text = self.path.read_text(encoding="utf-8-sig") if text is None else text
+        except FileNotFoundError:
+            raise FileFormatError(f"{self.path}: no such file") from None
+        except UnicodeDecodeError as e:
+            raise FileFormatError(f"{self.path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        try:
+            self.data: dict[str, Any] = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as e:
+            raise FileFormatError(f"{self.path}: malformed TOML: {e}") from None
+
+    def line_of(self, key: str, value: object) -> int | None:
+        """Line number (1-based) of the first `key = value` in the file, if it can be found."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=\s*['\"]?{re.escape(str(value))}['\"]?\s*(#.*)?$")
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if pattern.match(line):
+                return number
+        return None
+
+    def where(self, table: str, index: int, entry: Mapping[str, Any]) -> str:
+        """'file.toml line 12, [[exercise]] #3 (id 'deadlift')' for error messages."""
+        ident = entry.get("id") or entry.get("exercise") or entry.get("name")
+        line = self.line_of("id", ident) if "id" in entry else None
+        at = f" line {line}," if line else ""
+        named = f" ({ident!r})" if ident else ""
+        return f"{self.path}:{at} [[{table}]] #{index + 1}{named}"
+
+
+def require(entry: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    """entry[key], checked to exist and to have the right type."""
+    if key not in entry:
+        raise ValidationError(f"{where}: missing field '{key}'")
+    value = entry[key]
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise ValidationError(f"{where}: field '{key}' must be {_kind_name(kind)}, got {value!r}")
+    if not isinstance(value, kind):
+        raise ValidationError(f"{where}: field '{key}' must be {_kind_name(kind)}, got {value!r}")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)

@@ -1,0 +1,103 @@
+"""Virtual athletes: body mass and one-repetition maxima, the starting point of dose and simulation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from ._files import TomlSource
+from .catalogue import Catalogue, Exercise
+from .errors import ValidationError
+from .program import Prescription
+
+
+@dataclass(frozen=True)
+class Athlete:
+    """An athlete: ``bodyweight`` in kg and ``one_rm`` in kg per exercise id.
+
+    For a bodyweight exercise the 1RM is the *total* moved load (body share plus added kg).
+    With ``estimate_missing`` a 1RM not given is estimated from the catalogue's
+    ``standard_1rm_bw`` × body mass; otherwise a program needing it raises an error naming it.
+    """
+
+    one_rm: Mapping[str, float] = field(default_factory=dict)
+    bodyweight: float = 80.0
+    estimate_missing: bool = False
+    name: str = "athlete"
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.bodyweight, int | float) and math.isfinite(self.bodyweight) and 20 <= self.bodyweight <= 300):
+            raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
+        for ex, kg in self.one_rm.items():
+            if not (isinstance(kg, int | float) and math.isfinite(kg) and 0 < kg <= 1000):
+                raise ValidationError(f"athlete 1RM of '{ex}' must be in (0, 1000] kg, got {kg!r}")
+        object.__setattr__(self, "one_rm", dict(self.one_rm))
+
+    @classmethod
+    def default(cls) -> Athlete:
+        """An 80 kg trained recreational man whose 1RMs are the catalogue's strength standards
+        (engine choice: back squat 1.5 × body mass, the other lifts by the ratios of SCIENCE.md 4.2)."""
+        return cls(bodyweight=80.0, estimate_missing=True, name="default athlete")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Athlete:
+        """Read ``bodyweight = 80`` and a ``[one_rm]`` table (kg) from TOML."""
+        src = TomlSource(path)
+        d: dict[str, Any] = src.data
+        try:
+            return cls(
+                one_rm=dict(d.get("one_rm", {})),
+                bodyweight=d.get("bodyweight", 80.0),
+                estimate_missing=bool(d.get("estimate_missing", False)),
+                name=str(d.get("name", src.path.stem)),
+            )
+        except ValidationError as e:
+            raise ValidationError(f"{src.path}: {e}") from None
+
+    def one_rm_of(self, exercise: Exercise) -> float:
+        """This athlete's 1RM (total moved load, kg) for an exercise."""
+        if exercise.id in self.one_rm:
+            return float(self.one_rm[exercise.id])
+        if self.estimate_missing and exercise.standard_1rm_bw is not None:
+            return exercise.standard_1rm_bw * self.bodyweight
+        raise ValidationError(
+            f"{self.name} has no 1RM for '{exercise.id}', which the program prescribes by %1RM/RPE/RIR; "
+            f"give one_rm={{'{exercise.id}': kg}}"
+            + ("" if self.estimate_missing else " or use estimate_missing=True")
+        )
+
+    def body_load(self, exercise: Exercise) -> float:
+        """The part of the load that is body mass (0 for an external-load exercise)."""
+        return exercise.bodyweight_fraction * self.bodyweight if exercise.load == "bodyweight" else 0.0
+
+    def planned_load(self, p: Prescription, exercise: Exercise) -> float:
+        """Total moved load (kg) of one rep as planned: kg (+ body share), %1RM × 1RM, or the load
+        that leaves the prescribed reps in reserve by Brzycki's relation (SCIENCE.md 5.1)."""
+        if p.kg is not None:
+            return self.body_load(exercise) + float(p.kg)
+        if p.percent_1rm is not None:
+            return float(p.percent_1rm) / 100.0 * self.one_rm_of(exercise)
+        rir = p.planned_rir
+        if rir is not None:
+            return float(np.asarray(_core.brzycki_fraction(p.reps_planned + rir))) * self.one_rm_of(exercise)
+        if exercise.load == "bodyweight":
+            return self.body_load(exercise)
+        raise ValidationError(
+            f"prescription of '{exercise.id}' has no intensity: give kg, percent_1rm, rpe or rir"
+        )
+
+    def with_catalogue_standards(self, catalogue: Catalogue) -> dict[str, float]:
+        """Every 1RM this athlete has or can estimate, by exercise id."""
+        out = {}
+        for ex in catalogue:
+            try:
+                out[ex.id] = self.one_rm_of(ex)
+            except ValidationError:
+                continue
+        return out

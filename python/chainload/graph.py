@@ -1,0 +1,235 @@
+"""The muscle graph: muscle groups linked as synergists (kinetic chains) and antagonists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from . import _core
+from ._files import DATA_DIR, TomlSource, require
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+CHAINS = ("posterior", "anterior", "lateral")
+REGIONS = ("upper", "lower", "core")
+LinkKind = Literal["synergist", "antagonist"]
+
+
+@dataclass(frozen=True)
+class Muscle:
+    """One muscle group. ``size`` is its share of body muscle volume (used to normalise load)."""
+
+    id: str
+    name: str
+    chain: str
+    region: str
+    size: float
+
+
+class MuscleGraph:
+    """Muscle groups as a Boost.Graph held by the C++ core.
+
+    Vertices carry chain (posterior, anterior, lateral), region (upper, lower, core) and relative
+    size; edges are *synergist* links (weighted, one kinetic chain each) or *antagonist* pairs
+    pooled into named balance ratios such as ``hamstrings:quadriceps``.
+    """
+
+    def __init__(self) -> None:
+        self._core = _core.MuscleGraph()
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> MuscleGraph:
+        """The shipped graph of 22 muscle groups (``chainload/data/muscle_graph.toml``)."""
+        return cls.load(DATA_DIR / "muscle_graph.toml")
+
+    @classmethod
+    def load(cls, path: str | Path) -> MuscleGraph:
+        """Read a graph from a TOML file with ``[[muscle]]``, ``[[synergist]]`` and ``[[antagonist]]`` tables."""
+        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns).copy()
+
+    @classmethod
+    def from_toml_source(cls, src: TomlSource) -> MuscleGraph:
+        graph = cls()
+        for i, entry in enumerate(src.data.get("muscle", [])):
+            where = src.where("muscle", i, entry)
+            graph.add_muscle(
+                require(entry, "id", str, where),
+                name=entry.get("name"),
+                chain=require(entry, "chain", str, where),
+                region=require(entry, "region", str, where),
+                size=float(require(entry, "size", (int, float), where)),
+                _where=where,
+            )
+        for kind in ("synergist", "antagonist"):
+            for i, entry in enumerate(src.data.get(kind, [])):
+                where = f"{src.path}: [[{kind}]] #{i + 1}"
+                a, b = require(entry, "a", str, where), require(entry, "b", str, where)
+                if kind == "synergist":
+                    weight = float(require(entry, "weight", (int, float), where))
+                    graph._link(a, b, kind, weight, str(entry.get("chain", "")), where)
+                else:
+                    graph._link(a, b, kind, 1.0, str(entry.get("group", f"{a}:{b}")), where)
+        if len(graph) == 0:
+            from .errors import ValidationError
+
+            raise ValidationError(f"{src.path}: no [[muscle]] tables")
+        return graph
+
+    def copy(self) -> MuscleGraph:
+        """An independent copy (the default graph is shared; copy before changing it)."""
+        new = MuscleGraph()
+        for m in self.muscles():
+            new.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
+        for a, b, kind, weight, group in self._core.links():
+            new._core.add_link(self._id(a), self._id(b), kind, weight, group)
+        return new
+
+    def add_muscle(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        chain: str,
+        region: str,
+        size: float,
+        _where: str = "",
+    ) -> None:
+        """Add a muscle group (``chain`` in posterior/anterior/lateral, ``region`` in upper/lower/core)."""
+        try:
+            self._core.add_muscle(id, name or id, chain, region, size)
+        except Exception as e:
+            raise type(e)(f"{_where}: {e}" if _where else str(e)) from None
+
+    def add_synergist(self, a: str, b: str, weight: float = 1.0, chain: str = "") -> None:
+        """Link two muscles of one kinetic chain; ``weight`` in (0, 1] is the coupling strength."""
+        self._link(a, b, "synergist", weight, chain, "")
+
+    def add_antagonist(self, a: str, b: str, group: str | None = None) -> None:
+        """Pair two antagonists; edges of one ``group`` pool into one ratio (a-side load / b-side load)."""
+        self._link(a, b, "antagonist", 1.0, group or f"{a}:{b}", "")
+
+    def _link(self, a: str, b: str, kind: str, weight: float, group: str, where: str) -> None:
+        try:
+            self._core.add_link(a, b, kind, weight, group)
+        except Exception as e:
+            raise type(e)(f"{where}: {e}" if where else str(e)) from None
+
+    # --- queries ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __contains__(self, muscle_id: object) -> bool:
+        return isinstance(muscle_id, str) and muscle_id in self.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """Muscle ids in graph order (the column order of every dose matrix)."""
+        return list(self._core.ids())
+
+    def index(self, muscle_id: str) -> int:
+        """Position of a muscle in :attr:`ids`; raises UnknownNameError with suggestions."""
+        return int(self._core.index(muscle_id))
+
+    def _id(self, index: int) -> str:
+        return str(self._core.muscle(index)["id"])
+
+    def muscle(self, muscle_id: str) -> Muscle:
+        return Muscle(**self._core.muscle(self.index(muscle_id)))
+
+    def muscles(self) -> list[Muscle]:
+        return [Muscle(**self._core.muscle(i)) for i in range(len(self))]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per muscle: name, chain, region, size."""
+        return pd.DataFrame([m.__dict__ for m in self.muscles()]).set_index("id")
+
+    def chain(self, name: str) -> list[str]:
+        """Muscle ids of a chain: ``'posterior'``, ``'anterior'`` or ``'lateral'``."""
+        return [self._id(i) for i in self._core.in_chain(name)]
+
+    def region(self, name: str) -> list[str]:
+        """Muscle ids of a region: ``'upper'``, ``'lower'`` or ``'core'``."""
+        return [self._id(i) for i in self._core.in_region(name)]
+
+    def neighbours(self, muscle_id: str, kind: LinkKind = "synergist") -> list[str]:
+        """Muscles linked to ``muscle_id`` by edges of one kind."""
+        return [self._id(i) for i in self._core.neighbours(self.index(muscle_id), kind)]
+
+    def synergists(self, muscle_id: str) -> list[str]:
+        return self.neighbours(muscle_id, "synergist")
+
+    def antagonists(self, muscle_id: str) -> list[str]:
+        return self.neighbours(muscle_id, "antagonist")
+
+    def antagonist_pairs(self) -> list[tuple[str, str, str]]:
+        """(a, b, group) for every antagonist edge."""
+        return [(a, b, w) for a, b, w in self._edges("antagonist")]
+
+    def antagonist_groups(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Balance ratio name -> (a-side muscles, b-side muscles)."""
+        return {
+            name: ([self._id(i) for i in a], [self._id(i) for i in b])
+            for name, a, b in self._core.antagonist_groups()
+        }
+
+    def synergist_path(self, a: str, b: str) -> list[str]:
+        """The kinetic chain between two muscles: the shortest path through synergist links,
+        each link costing 1/weight. Empty when no synergist path exists."""
+        return [self._id(i) for i in self._core.synergist_path(self.index(a), self.index(b))]
+
+    def components(self) -> list[list[str]]:
+        """Connected components of the synergist subgraph, largest first."""
+        groups: dict[int, list[str]] = {}
+        for muscle_id, c in zip(self.ids, self._core.synergist_components(), strict=True):
+            groups.setdefault(int(c), []).append(muscle_id)
+        return sorted(groups.values(), key=len, reverse=True)
+
+    def _edges(self, kind: str) -> Iterator[tuple[str, str, str]]:
+        for a, b, k, _w, group in self._core.links():
+            if k == kind:
+                yield self._id(a), self._id(b), group
+
+    def links(self) -> pd.DataFrame:
+        """Every edge: a, b, kind, weight, group (kinetic chain or balance ratio)."""
+        rows = [
+            {"a": self._id(a), "b": self._id(b), "kind": k, "weight": w, "group": g}
+            for a, b, k, w, g in self._core.links()
+        ]
+        return pd.DataFrame(rows, columns=["a", "b", "kind", "weight", "group"])
+
+    def to_networkx(self) -> nx.Graph:
+        """A networkx.Graph with the muscles' attributes on nodes and kind/weight/group on edges."""
+        import networkx as nx
+
+        g = nx.Graph()
+        for m in self.muscles():
+            g.add_node(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
+        for row in self.links().itertuples(index=False):
+            g.add_edge(row.a, row.b, kind=row.kind, weight=row.weight, group=row.group)
+        return g
+
+    def __repr__(self) -> str:
+        counts = {c: len(self.chain(c)) for c in CHAINS}
+        return f"MuscleGraph({len(self)} muscles: {counts}, {len(self.links())} links)"
+
+
+@cache
+def _load_cached(path: str, _mtime: int) -> MuscleGraph:
+    return MuscleGraph.from_toml_source(TomlSource(path))
+
+
+def _coerce(graph: MuscleGraph | None) -> MuscleGraph:
+    return graph if graph is not None else MuscleGraph.default()
+
+
+__all__ = ["CHAINS", "REGIONS", "Muscle", "MuscleGraph"]

@@ -1,0 +1,375 @@
+"""Training programs: weeks → sessions (on weekdays) → prescriptions, in Python or TOML.
+
+Conventions (used everywhere in chainload):
+    * day index 0 is the Monday of week 1; day ``d`` falls in week ``d // 7 + 1`` (weeks are
+      1-based in tables, days 0-based), on weekday ``d % 7`` (0 = Monday);
+    * loads are in kg; a bodyweight exercise's load is ``bodyweight_fraction`` × body mass plus
+      any added kg;
+    * a rep range is planned at its midpoint when a single number is needed (dose of a plan).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ._files import DATA_DIR, TomlSource, require
+from .errors import UnknownNameError, ValidationError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RULES = ("none", "linear", "double", "wave", "rpe")
+
+
+def _check_number(value: Any, name: str, lo: float, hi: float = math.inf, *, integer: bool = False) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and integer:
+        ok = float(value).is_integer()
+    if not ok or not (lo <= value <= hi):
+        kind = "a whole number" if integer else "a number"
+        raise ValidationError(f"{name} must be {kind} in [{lo}, {hi}], got {value!r}")
+
+
+@dataclass(frozen=True)
+class Progression:
+    """How a prescription's load or reps change when the program is followed (the closed loop).
+
+    rule:
+        ``none``; ``linear`` (+``increment_kg`` per session or per week); ``double`` (add reps up to
+        the top of the rep range, then ``increment_kg`` and back to the bottom); ``wave`` (the
+        ``wave`` list of %1RM, one per week, repeated); ``rpe`` (the load moves by
+        ``increment_kg`` per RPE point the athlete was off the target).
+    deload_after:
+        after this many failed sessions in a row the load drops by ``deload_percent`` % (0 = never).
+    min_kg:
+        a floor for the load (required with a negative increment).
+    """
+
+    rule: str = "none"
+    increment_kg: float = 0.0
+    per: str = "session"
+    wave: tuple[float, ...] = ()
+    deload_after: int = 3
+    deload_percent: float = 10.0
+    min_kg: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValidationError(f"progression rule {self.rule!r} is not one of {', '.join(RULES)}")
+        if self.per not in ("session", "week"):
+            raise ValidationError(f"progression per={self.per!r}: must be 'session' or 'week'")
+        _check_number(self.increment_kg, "progression increment_kg", -100, 100)
+        if self.increment_kg < 0 and self.min_kg is None:
+            raise ValidationError(
+                f"progression increment_kg={self.increment_kg} is negative with no min_kg floor: "
+                "the load would fall without limit"
+            )
+        if self.rule == "wave" and not self.wave:
+            raise ValidationError("progression rule 'wave' needs a list of %1RM in `wave`")
+        for pct in self.wave:
+            _check_number(pct, "progression wave %1RM", 1, 110)
+        _check_number(self.deload_after, "progression deload_after", 0, 100, integer=True)
+        _check_number(self.deload_percent, "progression deload_percent", 0, 90)
+        if self.min_kg is not None:
+            _check_number(self.min_kg, "progression min_kg", 0, 1000)
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """``sets`` × ``reps`` (or a rep range ``(low, high)``) of one exercise at one intensity:
+    ``percent_1rm`` (of the athlete's 1RM), ``rpe`` (6–10), ``rir`` (reps in reserve) or ``kg``.
+    A bodyweight exercise may have no intensity (body weight alone) or ``kg`` added."""
+
+    exercise: str
+    sets: int
+    reps: int | tuple[int, int]
+    percent_1rm: float | None = None
+    rpe: float | None = None
+    rir: float | None = None
+    kg: float | None = None
+    progression: Progression = field(default_factory=Progression)
+
+    def __post_init__(self) -> None:
+        where = f"prescription of '{self.exercise}'"
+        if not isinstance(self.exercise, str) or not self.exercise:
+            raise ValidationError(f"prescription exercise must be a non-empty id, got {self.exercise!r}")
+        try:
+            _check_number(self.sets, "sets", 1, 100, integer=True)
+            reps = self.reps
+            if isinstance(reps, list | tuple):
+                if len(reps) != 2:
+                    raise ValidationError(f"a rep range is (low, high), got {reps!r}")
+                _check_number(reps[0], "reps", 1, 100, integer=True)
+                _check_number(reps[1], "reps", reps[0], 100, integer=True)
+                object.__setattr__(self, "reps", (int(reps[0]), int(reps[1])))
+            else:
+                _check_number(reps, "reps", 1, 100, integer=True)
+                object.__setattr__(self, "reps", int(reps))
+            object.__setattr__(self, "sets", int(self.sets))
+            given = [k for k in ("percent_1rm", "rpe", "rir", "kg") if getattr(self, k) is not None]
+            if len(given) > 1:
+                raise ValidationError(f"give one intensity, not {' and '.join(given)}")
+            limits = {"percent_1rm": (1, 110), "rpe": (5, 10), "rir": (0, 10), "kg": (0, 1000)}
+            for k in given:
+                _check_number(getattr(self, k), k, *limits[k])
+            if isinstance(self.progression, Mapping):
+                object.__setattr__(self, "progression", Progression(**_progression_fields(self.progression)))
+        except ValidationError as e:
+            raise ValidationError(f"{where}: {e}") from None
+
+    @property
+    def reps_low(self) -> int:
+        return self.reps[0] if isinstance(self.reps, tuple) else self.reps
+
+    @property
+    def reps_high(self) -> int:
+        return self.reps[1] if isinstance(self.reps, tuple) else self.reps
+
+    @property
+    def reps_planned(self) -> float:
+        """Reps used when one number is needed: the midpoint of a range."""
+        return (self.reps_low + self.reps_high) / 2
+
+    @property
+    def planned_rir(self) -> float | None:
+        """Reps in reserve implied by an RPE or RIR prescription (RPE 10 = 0 RIR; Zourdos 2016)."""
+        if self.rir is not None:
+            return float(self.rir)
+        if self.rpe is not None:
+            return 10.0 - float(self.rpe)
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"exercise": self.exercise, "sets": self.sets}
+        d["reps"] = list(self.reps) if isinstance(self.reps, tuple) else self.reps
+        for k in ("percent_1rm", "rpe", "rir", "kg"):
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        if self.progression != Progression():
+            p = {k: v for k, v in asdict(self.progression).items() if v != getattr(Progression(), k)}
+            if "wave" in p:
+                p["wave"] = list(p["wave"])
+            d["progression"] = p
+        return d
+
+
+def _progression_fields(p: Mapping[str, Any]) -> dict[str, Any]:
+    known = Progression.__dataclass_fields__
+    unknown = sorted(set(p) - set(known))
+    if unknown:
+        raise ValidationError(f"unknown progression field(s) {unknown}; known: {sorted(known)}")
+    out = dict(p)
+    if "wave" in out:
+        out["wave"] = tuple(out["wave"])
+    return out
+
+
+@dataclass(frozen=True)
+class Session:
+    """A training session on a weekday (0 = Monday … 6 = Sunday, or 'mon' … 'sun')."""
+
+    day: int
+    prescriptions: tuple[Prescription, ...]
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        day = self.day
+        if isinstance(day, str):
+            if day.lower()[:3] not in WEEKDAYS:
+                raise ValidationError(f"session day {day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+            day = WEEKDAYS.index(day.lower()[:3])
+        _check_number(day, "session day", 0, 6, integer=True)
+        object.__setattr__(self, "day", int(day))
+        object.__setattr__(self, "prescriptions", tuple(self.prescriptions))
+        if not self.prescriptions:
+            raise ValidationError(f"session {self.name or WEEKDAYS[self.day]!r} has no prescriptions")
+
+
+Week = tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    """A training program: ``weeks`` is a list of weeks, each a tuple of sessions.
+
+    ``deload_weeks`` (1-based) are planned deloads: sets × ``deload_sets_factor`` and the load
+    × ``deload_load_factor`` in those weeks (defaults 0.5 and 0.9: an engine choice following
+    common practice, not a published constant).
+    """
+
+    name: str
+    weeks: tuple[Week, ...]
+    description: str = ""
+    deload_weeks: tuple[int, ...] = ()
+    deload_sets_factor: float = 0.5
+    deload_load_factor: float = 0.9
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weeks", tuple(tuple(w) for w in self.weeks))
+        object.__setattr__(self, "deload_weeks", tuple(int(w) for w in self.deload_weeks))
+        if not self.weeks or not any(self.weeks):
+            raise ValidationError(f"program {self.name!r} is empty: it has no sessions")
+        for w in self.deload_weeks:
+            if not 1 <= w <= len(self.weeks):
+                raise ValidationError(f"program {self.name!r}: deload week {w} outside weeks 1..{len(self.weeks)}")
+        _check_number(self.deload_sets_factor, "deload_sets_factor", 0, 1)
+        _check_number(self.deload_load_factor, "deload_load_factor", 0, 1)
+        for week in self.weeks:
+            days = [s.day for s in week]
+            if len(set(days)) != len(days):
+                raise ValidationError(f"program {self.name!r}: two sessions on one weekday in a week")
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def repeat(cls, name: str, sessions: Sequence[Session], weeks: int, **kwargs: Any) -> Program:
+        """The same week of ``sessions`` repeated ``weeks`` times."""
+        _check_number(weeks, "weeks", 1, 520, integer=True)
+        return cls(name, tuple(tuple(sessions) for _ in range(int(weeks))), **kwargs)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Program:
+        """Read a program from TOML (see ``chainload/data/programs/*.toml`` for the format)."""
+        return _from_source(TomlSource(path))
+
+    @classmethod
+    def loads(cls, text: str, name: str = "<string>") -> Program:
+        return _from_source(TomlSource(name, text=text))
+
+    @staticmethod
+    def examples() -> dict[str, Program]:
+        """The shipped example programs by name."""
+        return {p.stem: Program.load(p) for p in sorted((DATA_DIR / "programs").glob("*.toml"))}
+
+    def with_weeks(self, weeks: int) -> Program:
+        """The program cut or cycled to ``weeks`` weeks."""
+        _check_number(weeks, "weeks", 1, 520, integer=True)
+        cycled = tuple(self.weeks[i % len(self.weeks)] for i in range(int(weeks)))
+        return replace(self, weeks=cycled, deload_weeks=tuple(w for w in self.deload_weeks if w <= weeks))
+
+    # --- queries ------------------------------------------------------------------------------
+    @property
+    def n_weeks(self) -> int:
+        return len(self.weeks)
+
+    @property
+    def n_days(self) -> int:
+        return 7 * len(self.weeks)
+
+    def exercises(self) -> list[str]:
+        """Exercise ids used, in order of first use."""
+        seen: dict[str, None] = {}
+        for week in self.weeks:
+            for s in week:
+                for p in s.prescriptions:
+                    seen.setdefault(p.exercise)
+        return list(seen)
+
+    def occurrences(self) -> Iterable[tuple[int, int, Session, Prescription]]:
+        """(week index 0-based, day index, session, prescription) in time order."""
+        for w, week in enumerate(self.weeks):
+            for s in sorted(week, key=lambda s: s.day):
+                for p in s.prescriptions:
+                    yield w, 7 * w + s.day, s, p
+
+    def check_exercises(self, known: Iterable[str], where: str = "") -> None:
+        """Raise UnknownNameError (with suggestions) for an exercise not in ``known``."""
+        from . import _core
+
+        known = list(known)
+        for ex in self.exercises():
+            if ex not in known:
+                near = _core.nearest_names(ex, known, 3)
+                hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
+                raise UnknownNameError(f"{where or 'program ' + repr(self.name)}: unknown exercise '{ex}'{hint}")
+
+    # --- saving -------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name}
+        if self.description:
+            d["description"] = self.description
+        if self.deload_weeks:
+            d["deload_weeks"] = list(self.deload_weeks)
+            d["deload_sets_factor"] = self.deload_sets_factor
+            d["deload_load_factor"] = self.deload_load_factor
+
+        def session_dict(s: Session) -> dict[str, Any]:
+            out: dict[str, Any] = {"day": WEEKDAYS[s.day]}
+            if s.name:
+                out["name"] = s.name
+            out["exercise"] = [p.to_dict() for p in s.prescriptions]
+            return out
+
+        if all(w == self.weeks[0] for w in self.weeks):
+            d["weeks"] = self.n_weeks
+            d["session"] = [session_dict(s) for s in self.weeks[0]]
+        else:
+            d["week"] = [{"session": [session_dict(s) for s in w]} for w in self.weeks]
+        return d
+
+    def dumps(self) -> str:
+        return tomli_w.dumps(self.to_dict())
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.dumps(), encoding="utf-8")
+
+    def __repr__(self) -> str:
+        n = sum(len(w) for w in self.weeks)
+        return f"Program({self.name!r}: {self.n_weeks} weeks, {n} sessions, {len(self.exercises())} exercises)"
+
+
+_PRESCRIPTION_FIELDS = set(Prescription.__dataclass_fields__)
+
+
+def _from_source(src: TomlSource) -> Program:
+    data = src.data
+    path = src.path
+
+    def sessions_of(tables: Any, where: str) -> tuple[Session, ...]:
+        if not isinstance(tables, list) or not tables:
+            raise ValidationError(f"{where}: no [[session]] tables")
+        out = []
+        for i, t in enumerate(tables):
+            swhere = f"{where} session #{i + 1}"
+            exercises = require(t, "exercise", list, swhere)
+            prescriptions = []
+            for j, e in enumerate(exercises):
+                line = src.line_of("exercise", e.get("exercise", "")) if isinstance(e, dict) else None
+                pwhere = f"{path}:{f' line {line},' if line else ''} {swhere.split(': ', 1)[-1]} exercise #{j + 1}"
+                if not isinstance(e, dict):
+                    raise ValidationError(f"{pwhere}: expected a table")
+                unknown = sorted(set(e) - _PRESCRIPTION_FIELDS)
+                if unknown:
+                    raise ValidationError(f"{pwhere}: unknown field(s) {unknown}; known: {sorted(_PRESCRIPTION_FIELDS)}")
+                try:
+                    fields = dict(e)
+                    if isinstance(fields.get("reps"), list):
+                        fields["reps"] = tuple(fields["reps"])
+                    prescriptions.append(Prescription(**fields))
+                except (TypeError, ValidationError) as err:
+                    raise ValidationError(f"{pwhere}: {err}") from None
+            try:
+                out.append(Session(day=require(t, "day", (str, int), swhere), prescriptions=tuple(prescriptions),
+                                   name=str(t.get("name", ""))))
+            except ValidationError as err:
+                raise ValidationError(f"{swhere}: {err}" if not str(err).startswith(str(path)) else str(err)) from None
+        return tuple(out)
+
+    name = str(data.get("name", path.stem))
+    if "week" in data:
+        weeks = tuple(sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}") for i, w in enumerate(data["week"]))
+    else:
+        n = require(data, "weeks", int, str(path))
+        _check_number(n, f"{path}: weeks", 1, 520, integer=True)
+        weeks = (sessions_of(data.get("session"), str(path)),) * n
+    extra = {k: data[k] for k in ("deload_weeks", "deload_sets_factor", "deload_load_factor") if k in data}
+    try:
+        return Program(name=name, weeks=weeks, description=str(data.get("description", "")), **extra)
+    except ValidationError as err:
+        raise ValidationError(f"{path}: {err}") from None
+
+
+__all__ = ["RULES", "WEEKDAYS", "Prescription", "Program", "Progression", "Session", "Week"]
