@@ -98,7 +98,9 @@ def dose(
 class Report:
     """The dose and balance of one program (from :func:`analyze`)."""
 
-    def __init__(self, program: Program, athlete: Athlete, catalogue: Catalogue, band: tuple[float, float]) -> None:
+    def __init__(
+        self, program: Program, athlete: Athlete, catalogue: Catalogue, band: tuple[float, float]
+    ) -> None:
         lo, hi = band
         if not (0 < lo < hi):
             raise ValidationError(f"balance band must satisfy 0 < low < high, got {band}")
@@ -106,7 +108,9 @@ class Report:
         self.graph = catalogue.graph
         self.daily = {k: v[0] for k, v in dose(program, athlete, catalogue, by="day").items()}
 
-    def per_muscle(self, metric: Metric = "fractional_sets", by: Literal["day", "week", "total"] = "week") -> pd.DataFrame:
+    def per_muscle(
+        self, metric: Metric = "fractional_sets", by: Literal["day", "week", "total"] = "week"
+    ) -> pd.DataFrame:
         """Dose per muscle: rows are days (0-based) or weeks (1-based), columns muscle ids."""
         if metric not in METRICS:
             raise ValidationError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
@@ -131,7 +135,9 @@ class Report:
         out = pd.DataFrame(ratios, index=weekly.index, columns=spec.columns)
         lo, hi = self.band
         pa = out["posterior_anterior"]
-        out["verdict"] = np.where(pa < lo, "anterior-dominant", np.where(pa > hi, "posterior-dominant", "balanced"))
+        out["verdict"] = np.where(
+            pa < lo, "anterior-dominant", np.where(pa > hi, "posterior-dominant", "balanced")
+        )
         out.loc[pa.isna(), "verdict"] = "no chain load"
         return out
 

@@ -32,7 +32,11 @@ class Athlete:
     name: str = "athlete"
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.bodyweight, int | float) and math.isfinite(self.bodyweight) and 20 <= self.bodyweight <= 300):
+        if not (
+            isinstance(self.bodyweight, int | float)
+            and math.isfinite(self.bodyweight)
+            and 20 <= self.bodyweight <= 300
+        ):
             raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
         for ex, kg in self.one_rm.items():
             if not (isinstance(kg, int | float) and math.isfinite(kg) and 0 < kg <= 1000):

@@ -60,7 +60,9 @@ class Exercise:
         if self.load not in LOAD_TYPES:
             raise ValidationError(f"{where}: load {self.load!r} is not one of {', '.join(LOAD_TYPES)}")
         if not (math.isfinite(self.bodyweight_fraction) and 0 <= self.bodyweight_fraction <= 1.5):
-            raise ValidationError(f"{where}: bodyweight_fraction must lie in [0, 1.5], got {self.bodyweight_fraction}")
+            raise ValidationError(
+                f"{where}: bodyweight_fraction must lie in [0, 1.5], got {self.bodyweight_fraction}"
+            )
         if self.load == "bodyweight" and self.bodyweight_fraction <= 0:
             raise ValidationError(f"{where}: a bodyweight exercise needs bodyweight_fraction > 0")
         s = self.standard_1rm_bw
@@ -103,6 +105,7 @@ class Catalogue:
     def __init__(self, exercises: Iterable[Exercise] = (), graph: MuscleGraph | None = None) -> None:
         self.graph = graph if graph is not None else MuscleGraph.default()
         self._exercises: dict[str, Exercise] = {}
+        self._matrix_cache: np.ndarray | None = None
         for e in exercises:
             self.add(e)
 
@@ -120,7 +123,11 @@ class Catalogue:
 
     def update_from_file(self, path: str | Path, override: bool = True) -> None:
         """Add (and by default override) exercises from a TOML file of ``[[exercise]]`` tables."""
-        src = _read(str(Path(path).resolve()), Path(path).stat().st_mtime_ns) if Path(path).exists() else TomlSource(path)
+        src = (
+            _read(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+            if Path(path).exists()
+            else TomlSource(path)
+        )
         entries = src.data.get("exercise")
         if not isinstance(entries, list) or not entries:
             raise ValidationError(f"{src.path}: no [[exercise]] tables")
@@ -128,7 +135,9 @@ class Catalogue:
             where = src.where("exercise", i, entry)
             self.add(Exercise.from_dict(entry, where), override=override, where=where)
 
-    def add(self, exercise: Exercise | None = None, *, override: bool = False, where: str = "", **fields: Any) -> Exercise:
+    def add(
+        self, exercise: Exercise | None = None, *, override: bool = False, where: str = "", **fields: Any
+    ) -> Exercise:
         """Add an exercise (an :class:`Exercise` or its fields as keywords); ``override`` replaces one
         with the same id. Every activated muscle must exist in the graph."""
         ex = exercise if exercise is not None else Exercise.from_dict(fields)
@@ -136,9 +145,13 @@ class Catalogue:
             if muscle not in self.graph:
                 near = _core.nearest_names(muscle, self.graph.ids, 3)
                 hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-                raise UnknownNameError(f"{where or 'exercise ' + repr(ex.id)}: unknown muscle '{muscle}'{hint}")
+                raise UnknownNameError(
+                    f"{where or 'exercise ' + repr(ex.id)}: unknown muscle '{muscle}'{hint}"
+                )
         if ex.id in self._exercises and not override:
-            raise ValidationError(f"exercise '{ex.id}' is already in the catalogue (pass override=True to replace it)")
+            raise ValidationError(
+                f"exercise '{ex.id}' is already in the catalogue (pass override=True to replace it)"
+            )
         self._exercises[ex.id] = ex
         self._matrix_cache = None
         return ex
@@ -171,15 +184,14 @@ class Catalogue:
 
     def activation_matrix(self) -> np.ndarray:
         """Exercises × muscles activation weights (rows in :attr:`ids` order, columns in graph order)."""
-        if getattr(self, "_matrix_cache", None) is None:
+        if self._matrix_cache is None:
             muscles = {m: j for j, m in enumerate(self.graph.ids)}
             a = np.zeros((len(self), len(muscles)))
             for i, ex in enumerate(self):
                 for m, w in ex.activation.items():
                     a[i, muscles[m]] = w
             a.setflags(write=False)
-            self._matrix_cache: np.ndarray | None = a
-        assert self._matrix_cache is not None
+            self._matrix_cache = a
         return self._matrix_cache
 
     def core_table(self) -> _core.ActivationTable:
@@ -188,7 +200,10 @@ class Catalogue:
     def to_frame(self) -> pd.DataFrame:
         """One row per exercise: pattern, equipment, load type and the activation weights."""
         meta = pd.DataFrame(
-            [{"id": e.id, "name": e.name, "pattern": e.pattern, "equipment": e.equipment, "load": e.load} for e in self]
+            [
+                {"id": e.id, "name": e.name, "pattern": e.pattern, "equipment": e.equipment, "load": e.load}
+                for e in self
+            ]
         ).set_index("id")
         weights = pd.DataFrame(self.activation_matrix(), index=meta.index, columns=self.graph.ids)
         return meta.join(weights)

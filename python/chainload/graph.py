@@ -51,7 +51,9 @@ class MuscleGraph:
 
     @classmethod
     def load(cls, path: str | Path) -> MuscleGraph:
-        """Read a graph from a TOML file with ``[[muscle]]``, ``[[synergist]]`` and ``[[antagonist]]`` tables."""
+        """Read a graph from TOML: ``[[muscle]]``, ``[[synergist]]`` and ``[[antagonist]]`` tables."""
+        if not Path(path).is_file():
+            return cls.from_toml_source(TomlSource(path))  # raises FileFormatError naming the file
         return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns).copy()
 
     @classmethod
@@ -143,11 +145,15 @@ class MuscleGraph:
     def _id(self, index: int) -> str:
         return str(self._core.muscle(index)["id"])
 
+    def _muscle_at(self, index: int) -> Muscle:
+        d = self._core.muscle(index)
+        return Muscle(str(d["id"]), str(d["name"]), str(d["chain"]), str(d["region"]), float(d["size"]))
+
     def muscle(self, muscle_id: str) -> Muscle:
-        return Muscle(**self._core.muscle(self.index(muscle_id)))
+        return self._muscle_at(self.index(muscle_id))
 
     def muscles(self) -> list[Muscle]:
-        return [Muscle(**self._core.muscle(i)) for i in range(len(self))]
+        return [self._muscle_at(i) for i in range(len(self))]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per muscle: name, chain, region, size."""

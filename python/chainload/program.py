@@ -215,7 +215,9 @@ class Program:
             raise ValidationError(f"program {self.name!r} is empty: it has no sessions")
         for w in self.deload_weeks:
             if not 1 <= w <= len(self.weeks):
-                raise ValidationError(f"program {self.name!r}: deload week {w} outside weeks 1..{len(self.weeks)}")
+                raise ValidationError(
+                    f"program {self.name!r}: deload week {w} outside weeks 1..{len(self.weeks)}"
+                )
         _check_number(self.deload_sets_factor, "deload_sets_factor", 0, 1)
         _check_number(self.deload_load_factor, "deload_load_factor", 0, 1)
         for week in self.weeks:
@@ -284,7 +286,9 @@ class Program:
             if ex not in known:
                 near = _core.nearest_names(ex, known, 3)
                 hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-                raise UnknownNameError(f"{where or 'program ' + repr(self.name)}: unknown exercise '{ex}'{hint}")
+                raise UnknownNameError(
+                    f"{where or 'program ' + repr(self.name)}: unknown exercise '{ex}'{hint}"
+                )
 
     # --- saving -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -318,7 +322,9 @@ class Program:
 
     def __repr__(self) -> str:
         n = sum(len(w) for w in self.weeks)
-        return f"Program({self.name!r}: {self.n_weeks} weeks, {n} sessions, {len(self.exercises())} exercises)"
+        return (
+            f"Program({self.name!r}: {self.n_weeks} weeks, {n} sessions, {len(self.exercises())} exercises)"
+        )
 
 
 _PRESCRIPTION_FIELDS = set(Prescription.__dataclass_fields__)
@@ -338,12 +344,16 @@ def _from_source(src: TomlSource) -> Program:
             prescriptions = []
             for j, e in enumerate(exercises):
                 line = src.line_of("exercise", e.get("exercise", "")) if isinstance(e, dict) else None
-                pwhere = f"{path}:{f' line {line},' if line else ''} {swhere.split(': ', 1)[-1]} exercise #{j + 1}"
+                pwhere = (
+                    f"{path}:{f' line {line},' if line else ''} {swhere.split(': ', 1)[-1]} exercise #{j + 1}"
+                )
                 if not isinstance(e, dict):
                     raise ValidationError(f"{pwhere}: expected a table")
                 unknown = sorted(set(e) - _PRESCRIPTION_FIELDS)
                 if unknown:
-                    raise ValidationError(f"{pwhere}: unknown field(s) {unknown}; known: {sorted(_PRESCRIPTION_FIELDS)}")
+                    raise ValidationError(
+                        f"{pwhere}: unknown field(s) {unknown}; known: {sorted(_PRESCRIPTION_FIELDS)}"
+                    )
                 try:
                     fields = dict(e)
                     if isinstance(fields.get("reps"), list):
@@ -352,15 +362,24 @@ def _from_source(src: TomlSource) -> Program:
                 except (TypeError, ValidationError) as err:
                     raise ValidationError(f"{pwhere}: {err}") from None
             try:
-                out.append(Session(day=require(t, "day", (str, int), swhere), prescriptions=tuple(prescriptions),
-                                   name=str(t.get("name", ""))))
+                out.append(
+                    Session(
+                        day=require(t, "day", (str, int), swhere),
+                        prescriptions=tuple(prescriptions),
+                        name=str(t.get("name", "")),
+                    )
+                )
             except ValidationError as err:
-                raise ValidationError(f"{swhere}: {err}" if not str(err).startswith(str(path)) else str(err)) from None
+                raise ValidationError(
+                    f"{swhere}: {err}" if not str(err).startswith(str(path)) else str(err)
+                ) from None
         return tuple(out)
 
     name = str(data.get("name", path.stem))
     if "week" in data:
-        weeks = tuple(sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}") for i, w in enumerate(data["week"]))
+        weeks = tuple(
+            sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}") for i, w in enumerate(data["week"])
+        )
     else:
         n = require(data, "weeks", int, str(path))
         _check_number(n, f"{path}: weeks", 1, 520, integer=True)

@@ -1,0 +1,103 @@
+"""The ``chainload`` command line. Exit codes: 0 ok, 1 error, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .analysis import analyze
+from .athlete import Athlete
+from .errors import Error
+from .program import Program
+
+
+def _program(arg: str) -> Program:
+    """A TOML path, or the name of a shipped example program."""
+    examples = Program.examples()
+    if arg in examples and not Path(arg).exists():
+        return examples[arg]
+    if not Path(arg).exists():
+        raise Error(f"{arg}: no such file (shipped examples: {', '.join(examples)})")
+    return Program.load(arg)
+
+
+def _athlete(arg: str | None) -> Athlete:
+    return Athlete.load(arg) if arg else Athlete.default()
+
+
+def _emit(frame: pd.DataFrame, fmt: str, title: str = "") -> None:
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv())
+    elif fmt == "json":
+        sys.stdout.write(frame.reset_index().to_json(orient="records", indent=1) + "\n")
+    else:
+        if title:
+            print(title)
+        with pd.option_context("display.width", 200, "display.max_columns", 50, "display.precision", 2):
+            print(frame.to_string())
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    report = analyze(_program(args.program), _athlete(args.athlete))
+    if args.format == "json":
+        out = {
+            "program": report.program.name,
+            "band": list(report.band),
+            "excluded_lateral_muscles": report.excluded_muscles,
+            "summary": {k: (None if pd.isna(v) else float(v)) for k, v in report.summary().items()},
+            "balance": json.loads(report.balance.reset_index().to_json(orient="records")),
+            "weekly_fractional_sets": json.loads(report.per_muscle().reset_index().to_json(orient="records")),
+        }
+        print(json.dumps(out, indent=1))
+        return 0
+    if args.format == "csv":
+        _emit(report.balance.join(report.per_muscle(), rsuffix="_sets"), "csv")
+        return 0
+    print(repr(report))
+    _emit(report.per_muscle().round(2), "table", "\nWeekly fractional sets per muscle:")
+    _emit(report.balance, "table", "\nBalance per week (ratios; lateral muscles excluded):")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
+    )
+    parser.add_argument("--version", action="version", version=f"chainload {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="per-muscle dose and posterior:anterior balance of a program")
+    p.add_argument("program", help="program TOML file, or a shipped example name (e.g. posterior_chain)")
+    p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm]); default: the default athlete")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_analyze)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open("/dev/null", "w")
+        return 0
+    except (Error, OSError) as e:
+        if args.debug:
+            raise
+        print(f"chainload: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("chainload: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
