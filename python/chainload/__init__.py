@@ -11,7 +11,9 @@ from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .graph import Muscle, MuscleGraph
+from .monitoring import acwr, monotony, strain
 from .program import Prescription, Program, Progression, Session
+from .simulation import DEFAULT_PARAMS, Simulation, banister, simulate
 
 try:
     __version__ = version("chainload")
@@ -20,6 +22,7 @@ except PackageNotFoundError:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_BAND",
+    "DEFAULT_PARAMS",
     "METRICS",
     "Athlete",
     "Catalogue",
@@ -33,9 +36,15 @@ __all__ = [
     "Progression",
     "Report",
     "Session",
+    "Simulation",
     "UnknownNameError",
     "ValidationError",
     "__version__",
+    "acwr",
     "analyze",
+    "banister",
     "dose",
+    "monotony",
+    "simulate",
+    "strain",
 ]

@@ -1,6 +1,7 @@
 """Typed stubs of the private C++ extension module (see cpp/bindings/)."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,3 +54,64 @@ class BalanceSpec:
     def columns(self) -> list[str]: ...
 
 def balance(spec: BalanceSpec, dose: FloatArray) -> FloatArray: ...
+
+# --- adaptation and the closed loop (bind_adaptation.cpp) ---------------------------------------
+class PrescriptionSpec:
+    def __init__(
+        self,
+        exercise: int,
+        sets: int,
+        reps_low: int,
+        reps_high: int,
+        intensity: str,
+        value: float,
+        rule: str,
+        increment: float,
+        per_week: bool,
+        deload_after: int,
+        deload_fraction: float,
+        min_kg: float,
+        wave: Sequence[float],
+    ) -> None: ...
+
+class ProgramSpec:
+    def __init__(
+        self,
+        prescriptions: Sequence[PrescriptionSpec],
+        day: Sequence[int],
+        prescription: Sequence[int],
+        n_days: int,
+        deload_week: Sequence[int],
+        deload_sets: float,
+        deload_load: float,
+    ) -> None: ...
+    @property
+    def used_exercises(self) -> list[int]: ...
+
+class AthleteSpec:
+    def __init__(self, one_rm: FloatArray, body_load: FloatArray, params: dict[str, FloatArray]) -> None: ...
+
+def simulate(
+    activation: ActivationTable,
+    program: ProgramSpec,
+    athlete: AthleteSpec,
+    model: str = "banister",
+    round_kg: float = 2.5,
+    limit_weight: float = 0.5,
+    default_rir: float = 2.0,
+    record: bool = True,
+) -> dict[str, Any]: ...
+def simulate_batch(
+    activation: ActivationTable,
+    program: ProgramSpec,
+    athletes: Sequence[AthleteSpec],
+    model: str = "banister",
+    round_kg: float = 2.5,
+    limit_weight: float = 0.5,
+    default_rir: float = 2.0,
+    threads: int = 0,
+) -> dict[str, FloatArray]: ...
+def banister_open_loop(
+    loads: FloatArray, p0: FloatArray, k1: FloatArray, k2: FloatArray, tau1: FloatArray, tau2: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]: ...
+def effort_weight(rir: npt.ArrayLike) -> FloatArray: ...

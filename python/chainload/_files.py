@@ -29,6 +29,8 @@ class TomlSource:
             raise FileFormatError(f"{self.path}: no such file") from None
         except UnicodeDecodeError as e:
             raise FileFormatError(f"{self.path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        except OSError as e:  # a directory, no permission ...
+            raise FileFormatError(f"{self.path}: cannot read ({e.strerror or e})") from None
         try:
             self.data: dict[str, Any] = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as e:
@@ -49,6 +51,14 @@ class TomlSource:
         at = f" line {line}," if line else ""
         named = f" ({ident!r})" if ident else ""
         return f"{self.path}:{at} [[{table}]] #{index + 1}{named}"
+
+
+def tables(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    """data[key] as a list of tables (``[[key]]``; empty when absent), or a ValidationError."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValidationError(f"{where}: '{key}' must be an array of tables ([[{key}]]), got {value!r:.80}")
+    return value
 
 
 def require(entry: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -24,22 +24,27 @@ class Athlete:
     For a bodyweight exercise the 1RM is the *total* moved load (body share plus added kg).
     With ``estimate_missing`` a 1RM not given is estimated from the catalogue's
     ``standard_1rm_bw`` × body mass; otherwise a program needing it raises an error naming it.
+    ``params`` overrides the adaptation model's per-muscle defaults (see ``DEFAULT_PARAMS`` in
+    :mod:`chainload.simulation`): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``.
     """
 
     one_rm: Mapping[str, float] = field(default_factory=dict)
     bodyweight: float = 80.0
     estimate_missing: bool = False
     name: str = "athlete"
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (
             isinstance(self.bodyweight, int | float)
+            and not isinstance(self.bodyweight, bool)
             and math.isfinite(self.bodyweight)
             and 20 <= self.bodyweight <= 300
         ):
             raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
         for ex, kg in self.one_rm.items():
-            if not (isinstance(kg, int | float) and math.isfinite(kg) and 0 < kg <= 1000):
+            number = isinstance(kg, int | float) and not isinstance(kg, bool)
+            if not (number and math.isfinite(kg) and 0 < kg <= 1000):
                 raise ValidationError(f"athlete 1RM of '{ex}' must be in (0, 1000] kg, got {kg!r}")
         object.__setattr__(self, "one_rm", dict(self.one_rm))
 
@@ -54,12 +59,17 @@ class Athlete:
         """Read ``bodyweight = 80`` and a ``[one_rm]`` table (kg) from TOML."""
         src = TomlSource(path)
         d: dict[str, Any] = src.data
+        if not isinstance(d.get("one_rm", {}), dict):
+            raise ValidationError(
+                f"{src.path}: one_rm must be a table of kg by exercise id, got {d['one_rm']!r:.80}"
+            )
         try:
             return cls(
                 one_rm=dict(d.get("one_rm", {})),
                 bodyweight=d.get("bodyweight", 80.0),
                 estimate_missing=bool(d.get("estimate_missing", False)),
                 name=str(d.get("name", src.path.stem)),
+                params=dict(d.get("params", {})),
             )
         except ValidationError as e:
             raise ValidationError(f"{src.path}: {e}") from None

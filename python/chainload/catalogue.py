@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._files import DATA_DIR, TomlSource, require
+from ._files import DATA_DIR, TomlSource, require, tables
 from .errors import UnknownNameError, ValidationError
 from .graph import MuscleGraph
 
@@ -59,15 +59,15 @@ class Exercise:
             raise ValidationError(f"{where}: pattern {self.pattern!r} is not one of {', '.join(PATTERNS)}")
         if self.load not in LOAD_TYPES:
             raise ValidationError(f"{where}: load {self.load!r} is not one of {', '.join(LOAD_TYPES)}")
-        if not (math.isfinite(self.bodyweight_fraction) and 0 <= self.bodyweight_fraction <= 1.5):
+        if not (_is_number(self.bodyweight_fraction) and 0 <= self.bodyweight_fraction <= 1.5):
             raise ValidationError(
-                f"{where}: bodyweight_fraction must lie in [0, 1.5], got {self.bodyweight_fraction}"
+                f"{where}: bodyweight_fraction must lie in [0, 1.5], got {self.bodyweight_fraction!r}"
             )
         if self.load == "bodyweight" and self.bodyweight_fraction <= 0:
             raise ValidationError(f"{where}: a bodyweight exercise needs bodyweight_fraction > 0")
         s = self.standard_1rm_bw
-        if s is not None and not (math.isfinite(s) and s > 0):
-            raise ValidationError(f"{where}: standard_1rm_bw must be > 0, got {s}")
+        if s is not None and not (_is_number(s) and s > 0):
+            raise ValidationError(f"{where}: standard_1rm_bw must be > 0, got {s!r}")
 
     @classmethod
     def from_dict(cls, entry: Mapping[str, Any], where: str = "") -> Exercise:
@@ -128,8 +128,8 @@ class Catalogue:
             if Path(path).exists()
             else TomlSource(path)
         )
-        entries = src.data.get("exercise")
-        if not isinstance(entries, list) or not entries:
+        entries = tables(src.data, "exercise", str(src.path))
+        if not entries:
             raise ValidationError(f"{src.path}: no [[exercise]] tables")
         for i, entry in enumerate(entries):
             where = src.where("exercise", i, entry)
@@ -216,6 +216,10 @@ class Catalogue:
 
     def __repr__(self) -> str:
         return f"Catalogue({len(self)} exercises)"
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
 @cache

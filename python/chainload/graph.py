@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from . import _core
-from ._files import DATA_DIR, TomlSource, require
+from ._files import DATA_DIR, TomlSource, require, tables
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -59,18 +59,18 @@ class MuscleGraph:
     @classmethod
     def from_toml_source(cls, src: TomlSource) -> MuscleGraph:
         graph = cls()
-        for i, entry in enumerate(src.data.get("muscle", [])):
+        for i, entry in enumerate(tables(src.data, "muscle", str(src.path))):
             where = src.where("muscle", i, entry)
             graph.add_muscle(
                 require(entry, "id", str, where),
-                name=entry.get("name"),
+                name=require(entry, "name", str, where) if "name" in entry else None,
                 chain=require(entry, "chain", str, where),
                 region=require(entry, "region", str, where),
                 size=float(require(entry, "size", (int, float), where)),
                 _where=where,
             )
         for kind in ("synergist", "antagonist"):
-            for i, entry in enumerate(src.data.get(kind, [])):
+            for i, entry in enumerate(tables(src.data, kind, str(src.path))):
                 where = f"{src.path}: [[{kind}]] #{i + 1}"
                 a, b = require(entry, "a", str, where), require(entry, "b", str, where)
                 if kind == "synergist":

@@ -18,7 +18,7 @@ from typing import Any
 
 import tomli_w
 
-from ._files import DATA_DIR, TomlSource, require
+from ._files import DATA_DIR, TomlSource, require, tables
 from .errors import UnknownNameError, ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -118,6 +118,10 @@ class Prescription:
                 _check_number(getattr(self, k), k, *limits[k])
             if isinstance(self.progression, Mapping):
                 object.__setattr__(self, "progression", Progression(**_progression_fields(self.progression)))
+            elif not isinstance(self.progression, Progression):
+                raise ValidationError(
+                    f"progression must be a Progression or a table, got {self.progression!r}"
+                )
         except ValidationError as e:
             raise ValidationError(f"{where}: {e}") from None
 
@@ -210,7 +214,15 @@ class Program:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weeks", tuple(tuple(w) for w in self.weeks))
-        object.__setattr__(self, "deload_weeks", tuple(int(w) for w in self.deload_weeks))
+        if isinstance(self.deload_weeks, str | bytes) or not isinstance(self.deload_weeks, Iterable):
+            raise ValidationError(
+                f"program {self.name!r}: deload_weeks must be a list of week numbers, "
+                f"got {self.deload_weeks!r}"
+            )
+        deloads = tuple(self.deload_weeks)
+        for w in deloads:
+            _check_number(w, f"program {self.name!r}: deload week", 1, math.inf, integer=True)
+        object.__setattr__(self, "deload_weeks", tuple(int(w) for w in deloads))
         if not self.weeks or not any(self.weeks):
             raise ValidationError(f"program {self.name!r} is empty: it has no sessions")
         for w in self.deload_weeks:
@@ -340,12 +352,15 @@ def _from_source(src: TomlSource) -> Program:
         out = []
         for i, t in enumerate(tables):
             swhere = f"{where} session #{i + 1}"
+            if not isinstance(t, dict):
+                raise ValidationError(f"{swhere}: expected a [[session]] table, got {t!r:.80}")
             exercises = require(t, "exercise", list, swhere)
             prescriptions = []
             for j, e in enumerate(exercises):
                 line = src.line_of("exercise", e.get("exercise", "")) if isinstance(e, dict) else None
                 pwhere = (
-                    f"{path}:{f' line {line},' if line else ''} {swhere.split(': ', 1)[-1]} exercise #{j + 1}"
+                    f"{path}:{f' line {line},' if line else ''} "
+                    f"{swhere.removeprefix(str(path)).lstrip(': ')} exercise #{j + 1}"
                 )
                 if not isinstance(e, dict):
                     raise ValidationError(f"{pwhere}: expected a table")
@@ -378,7 +393,8 @@ def _from_source(src: TomlSource) -> Program:
     name = str(data.get("name", path.stem))
     if "week" in data:
         weeks = tuple(
-            sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}") for i, w in enumerate(data["week"])
+            sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}")
+            for i, w in enumerate(tables(data, "week", str(path)))
         )
     else:
         n = require(data, "weeks", int, str(path))

@@ -1,0 +1,211 @@
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "chainload/adaptation.hpp"
+#include "chainload/errors.hpp"
+#include "chainload/simulator.hpp"
+
+namespace py = pybind11;
+
+namespace chainload {
+
+namespace {
+using Vec = Eigen::VectorXd;
+template <typename T>
+using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+ModelParams params_from(const py::dict& d) {
+  auto get = [&](const char* key) {
+    if (!d.contains(key)) throw InvalidInput(std::string("model parameters lack '") + key + "'");
+    return d[key].cast<Vec>();
+  };
+  ModelParams p{get("k1"), get("k2"), get("tau1"), get("tau2"), get("k3"), get("tau3"),
+                get("gain"), get("ceiling"), get("tau_detrain")};
+  for (const Vec* v : {&p.k2, &p.tau1, &p.tau2, &p.k3, &p.tau3, &p.gain, &p.ceiling, &p.tau_detrain})
+    if (v->size() != p.k1.size()) throw InvalidInput("model parameters must all have one value per muscle");
+  return p;
+}
+
+template <typename T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto* owner = new std::vector<T>(std::move(v));
+  py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_when_done);
+}
+
+py::dict result_dict(SimResult&& r) {
+  py::dict d;
+  d["final_capacity"] = std::move(r.final_capacity);
+  d["final_one_rm"] = std::move(r.final_one_rm);
+  d["total_dose"] = std::move(r.total_dose);
+  d["peak_fatigue"] = r.peak_fatigue;
+  d["failures"] = r.failures;
+  d["auto_deloads"] = r.auto_deloads;
+  if (r.fitness.size() > 0) {
+    // Moved into numpy without a copy: each array owns its Eigen buffer.
+    d["fitness"] = py::cast(std::move(r.fitness));
+    d["fatigue"] = py::cast(std::move(r.fatigue));
+    d["capacity"] = py::cast(std::move(r.capacity));
+    d["readiness"] = py::cast(std::move(r.readiness));
+    d["dose"] = py::cast(std::move(r.dose));
+    d["one_rm"] = py::cast(std::move(r.one_rm));
+    auto& s = r.sessions;
+    py::dict log;
+    log["day"] = to_numpy(std::move(s.day));
+    log["prescription"] = to_numpy(std::move(s.prescription));
+    log["sets"] = to_numpy(std::move(s.sets));
+    log["target_reps"] = to_numpy(std::move(s.target_reps));
+    log["kg"] = to_numpy(std::move(s.kg));
+    log["achieved_reps"] = to_numpy(std::move(s.achieved_reps));
+    log["reps_in_reserve"] = to_numpy(std::move(s.reps_in_reserve));
+    log["one_rm"] = to_numpy(std::move(s.one_rm));
+    log["failed"] = to_numpy(std::move(s.failed));
+    log["planned_deload"] = to_numpy(std::move(s.planned_deload));
+    log["auto_deload"] = to_numpy(std::move(s.auto_deload));
+    d["sessions"] = log;
+  }
+  return d;
+}
+
+SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
+  if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
+  if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
+  if (!(default_rir >= 0.0 && default_rir <= 10.0)) throw InvalidInput("default_rir must lie in [0, 10]");
+  return SimOptions{parse_model(model), round_kg, limit_weight, default_rir, record};
+}
+}  // namespace
+
+void bind_adaptation(py::module_& m) {
+  py::class_<PrescriptionSpec>(m, "PrescriptionSpec")
+      .def(py::init([](std::int32_t exercise, std::int32_t sets, std::int32_t reps_low, std::int32_t reps_high,
+                       const std::string& intensity, double value, const std::string& rule, double increment,
+                       bool per_week, std::int32_t deload_after, double deload_fraction, double min_kg,
+                       std::vector<double> wave) {
+             const char* intensities[] = {"kg", "percent", "rir", "bodyweight"};
+             const char* rules[] = {"none", "linear", "double", "wave", "rpe"};
+             PrescriptionSpec p;
+             p.exercise = exercise;
+             p.sets = sets;
+             p.reps_low = reps_low;
+             p.reps_high = reps_high;
+             auto find = [](const std::string& s, auto& names, const char* what) {
+               for (std::size_t i = 0; i < std::size(names); ++i)
+                 if (s == names[i]) return static_cast<std::int32_t>(i);
+               throw_unknown(what, s, std::vector<std::string>(std::begin(names), std::end(names)));
+             };
+             p.intensity = static_cast<Intensity>(find(intensity, intensities, "intensity"));
+             p.value = value;
+             p.rule = static_cast<Rule>(find(rule, rules, "progression rule"));
+             p.increment = increment;
+             p.per_week = per_week;
+             p.deload_after = deload_after;
+             p.deload_fraction = deload_fraction;
+             p.min_kg = min_kg;
+             p.wave = std::move(wave);
+             return p;
+           }),
+           py::arg("exercise"), py::arg("sets"), py::arg("reps_low"), py::arg("reps_high"), py::arg("intensity"),
+           py::arg("value"), py::arg("rule"), py::arg("increment"), py::arg("per_week"), py::arg("deload_after"),
+           py::arg("deload_fraction"), py::arg("min_kg"), py::arg("wave"));
+
+  py::class_<ProgramSpec>(m, "ProgramSpec")
+      .def(py::init([](std::vector<PrescriptionSpec> prescriptions, const std::vector<std::int32_t>& day,
+                       const std::vector<std::int32_t>& prescription, std::int32_t n_days,
+                       std::vector<std::uint8_t> deload_week, double deload_sets, double deload_load) {
+             if (day.size() != prescription.size()) throw InvalidInput("schedule day and prescription differ in length");
+             ProgramSpec p;
+             p.prescriptions = std::move(prescriptions);
+             for (std::size_t i = 0; i < day.size(); ++i) p.schedule.push_back({day[i], prescription[i]});
+             p.n_days = n_days;
+             p.deload_week = std::move(deload_week);
+             p.deload_sets = deload_sets;
+             p.deload_load = deload_load;
+             return p;
+           }),
+           py::arg("prescriptions"), py::arg("day"), py::arg("prescription"), py::arg("n_days"),
+           py::arg("deload_week"), py::arg("deload_sets"), py::arg("deload_load"))
+      .def_property_readonly("used_exercises", [](const ProgramSpec& p) { return used_exercises(p); });
+
+  py::class_<AthleteSpec>(m, "AthleteSpec")
+      .def(py::init([](Vec one_rm, Vec body_load, const py::dict& params) {
+             return AthleteSpec{std::move(one_rm), std::move(body_load), params_from(params)};
+           }),
+           py::arg("one_rm"), py::arg("body_load"), py::arg("params"));
+
+  m.def(
+      "simulate",
+      [](const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
+         const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
+        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
+        SimResult r;
+        {
+          py::gil_scoped_release release;
+          r = simulate(activation, program, athlete, options);
+        }
+        return result_dict(std::move(r));
+      },
+      py::arg("activation"), py::arg("program"), py::arg("athlete"), py::arg("model") = "banister",
+      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("record") = true);
+
+  m.def(
+      "simulate_batch",
+      [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
+         const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads) {
+        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+        std::vector<SimResult> results;
+        {
+          py::gil_scoped_release release;
+          results = simulate_batch(activation, program, athletes, options, threads);
+        }
+        const auto n = static_cast<Eigen::Index>(results.size());
+        const Eigen::Index muscles = results.empty() ? 0 : results[0].final_capacity.size();
+        const Eigen::Index lifts = results.empty() ? 0 : results[0].final_one_rm.size();
+        RowMatrix capacity(n, muscles), one_rm(n, lifts), dose(n, muscles);
+        Vec peak(n), failures(n);
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const auto& r = results[static_cast<std::size_t>(i)];
+          capacity.row(i) = r.final_capacity.transpose();
+          one_rm.row(i) = r.final_one_rm.transpose();
+          dose.row(i) = r.total_dose.transpose();
+          peak[i] = r.peak_fatigue;
+          failures[i] = r.failures;
+        }
+        py::dict d;
+        d["final_capacity"] = std::move(capacity);
+        d["final_one_rm"] = std::move(one_rm);
+        d["total_dose"] = std::move(dose);
+        d["peak_fatigue"] = std::move(peak);
+        d["failures"] = std::move(failures);
+        return d;
+      },
+      py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
+      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("threads") = 0);
+
+  m.def(
+      "banister_open_loop",
+      [](const CArray<double>& loads, const Vec& p0, const Vec& k1, const Vec& k2, const Vec& tau1, const Vec& tau2) {
+        if (loads.ndim() != 2) throw InvalidInput("loads must be a 2-d array (days x series)");
+        const auto days = static_cast<std::size_t>(loads.shape(0));
+        const auto cols = static_cast<std::size_t>(loads.shape(1));
+        for (const Vec* v : {&p0, &k1, &k2, &tau1, &tau2})
+          if (static_cast<std::size_t>(v->size()) != cols) throw InvalidInput("one parameter value per series needed");
+        const double* w = loads.data();
+        for (std::size_t i = 0; i < days * cols; ++i)
+          if (!std::isfinite(w[i])) throw InvalidInput("loads contain NaN or infinity at day " + std::to_string(i / cols));
+        RowMatrix fit(static_cast<Eigen::Index>(days), static_cast<Eigen::Index>(cols));
+        RowMatrix fat(fit.rows(), fit.cols()), perf(fit.rows(), fit.cols());
+        {
+          py::gil_scoped_release release;
+          banister_open_loop(w, days, cols, p0.data(), k1.data(), k2.data(), tau1.data(), tau2.data(), fit.data(),
+                             fat.data(), perf.data());
+        }
+        return py::make_tuple(py::cast(std::move(fit)), py::cast(std::move(fat)), py::cast(std::move(perf)));
+      },
+      py::arg("loads"), py::arg("p0"), py::arg("k1"), py::arg("k2"), py::arg("tau1"), py::arg("tau2"));
+
+  m.def("effort_weight", py::vectorize(effort_weight), py::arg("rir"));
+}
+
+}  // namespace chainload

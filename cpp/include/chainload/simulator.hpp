@@ -1,0 +1,95 @@
+#pragma once
+// The closed loop: a program run against a virtual athlete, day by day. Each session derives what
+// the athlete can lift from the current per-muscle capacity (the weakest heavily loaded muscle
+// limits a compound lift), turns it into achievable reps by Brzycki's relation, records what was
+// achieved, applies the progression rule, and feeds the achieved dose into the adaptation model.
+#include "chainload/adaptation.hpp"
+#include "chainload/dose.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace chainload {
+
+enum class Rule : std::int32_t { none, linear, double_progression, wave, rpe };
+enum class Intensity : std::int32_t { kg, percent, rir, bodyweight };
+
+struct PrescriptionSpec {
+  std::int32_t exercise = 0;
+  std::int32_t sets = 1;
+  std::int32_t reps_low = 1, reps_high = 1;
+  Intensity intensity = Intensity::kg;
+  double value = 0.0;  // kg added to the body share / %1RM / reps in reserve
+  Rule rule = Rule::none;
+  double increment = 0.0;  // kg
+  bool per_week = false;
+  std::int32_t deload_after = 0;  // failed sessions in a row before an automatic deload (0 = never)
+  double deload_fraction = 0.1;   // load cut of an automatic deload
+  double min_kg = 0.0;            // floor of the total load
+  std::vector<double> wave;       // %1RM per week of the cycle (rule wave)
+};
+
+struct ScheduleEntry {
+  std::int32_t day;
+  std::int32_t prescription;
+};
+
+struct ProgramSpec {
+  std::vector<PrescriptionSpec> prescriptions;
+  std::vector<ScheduleEntry> schedule;  // in day order
+  std::int32_t n_days = 0;
+  std::vector<std::uint8_t> deload_week;  // per week: planned deload
+  double deload_sets = 0.5, deload_load = 0.9;
+  void validate(std::size_t n_exercises) const;
+};
+
+struct AthleteSpec {
+  Eigen::VectorXd one_rm;     // per catalogue exercise: starting 1RM, total moved load in kg (NaN = unknown)
+  Eigen::VectorXd body_load;  // per catalogue exercise: kg of body mass moved (0 for external loads)
+  ModelParams params;         // per muscle
+};
+
+struct SimOptions {
+  ModelKind model = ModelKind::banister;
+  double round_kg = 2.5;        // loads are rounded to this increment (plates)
+  double limit_weight = 0.5;    // muscles at or above this activation limit a lift
+  double default_rir = 2.0;     // target reps in reserve of an autoregulated (rule rpe) prescription
+  bool record = true;           // keep daily trajectories and the session log
+};
+
+struct SessionLog {  // one row per prescribed exercise occurrence
+  std::vector<std::int32_t> day, prescription, sets;
+  std::vector<double> target_reps, kg, achieved_reps, reps_in_reserve, one_rm;
+  std::vector<std::uint8_t> failed, planned_deload, auto_deload;
+};
+
+struct SimResult {
+  // Daily trajectories (days x muscles), present when options.record: performance(t) includes day t's load.
+  RowMatrix fitness, fatigue, capacity, readiness, dose;
+  RowMatrix one_rm;  // days x exercises used by the program: estimated 1RM at the start of each day
+  SessionLog sessions;
+  // Summaries, always present.
+  Eigen::VectorXd final_capacity;  // per muscle, relative to the start
+  Eigen::VectorXd final_one_rm;    // per exercise used
+  Eigen::VectorXd total_dose;      // per muscle: sum of daily effort-weighted fractional sets
+  double peak_fatigue = 0.0;       // largest fatigue term of any muscle on any day
+  std::int32_t failures = 0;
+  std::int32_t auto_deloads = 0;
+};
+
+// Exercises used by a program, in first-use order (the columns of SimResult::one_rm).
+std::vector<std::int32_t> used_exercises(const ProgramSpec& program);
+
+// Effort weight of a set left `rir` reps short of failure: 1 up to 4 in reserve, falling linearly
+// to 0 at 10 (engine choice: sets far from failure stimulate little; DESIGN.md "Dose").
+double effort_weight(double rir);
+
+SimResult simulate(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
+                   const SimOptions& options);
+
+// Many athletes on one program, split across threads; summaries only unless options.record.
+std::vector<SimResult> simulate_batch(const ActivationTable& activation, const ProgramSpec& program,
+                                      const std::vector<AthleteSpec>& athletes, const SimOptions& options,
+                                      unsigned threads);
+
+}  // namespace chainload

@@ -1,0 +1,182 @@
+#include "chainload/adaptation.hpp"
+
+#include "chainload/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace chainload {
+
+namespace {
+void check_positive(const Eigen::VectorXd& v, const char* name, std::size_t n, bool allow_zero) {
+  if (static_cast<std::size_t>(v.size()) != n)
+    throw InvalidInput(std::string("model parameter ") + name + " has " + std::to_string(v.size()) +
+                       " values for " + std::to_string(n) + " muscles");
+  for (Eigen::Index m = 0; m < v.size(); ++m) {
+    const double x = v[m];
+    if (!std::isfinite(x) || x < 0.0 || (!allow_zero && x == 0.0))
+      throw InvalidInput(std::string("model parameter ") + name + " of muscle " + std::to_string(m) + " must be " +
+                         (allow_zero ? ">= 0" : "> 0") + " and finite, got " + std::to_string(x));
+  }
+}
+
+std::vector<double> decay(const Eigen::VectorXd& tau) {
+  std::vector<double> out(static_cast<std::size_t>(tau.size()));
+  for (std::size_t m = 0; m < out.size(); ++m) out[m] = std::exp(-1.0 / tau[static_cast<Eigen::Index>(m)]);
+  return out;
+}
+
+// Banister two-component model; relative capacity = 1 + k1*fitness - k2*fatigue (p0 = 1).
+class Banister : public Model {
+ public:
+  explicit Banister(const ModelParams& p)
+      : Model(p.size()), k1_(p.k1), k2_(p.k2), e1_(decay(p.tau1)), e2_(decay(p.tau2)) {}
+  std::size_t state_per_muscle() const override { return 2; }
+  void step(const double* w, double* s) const override {
+    double* fit = s;
+    double* fat = s + n_;
+    for (std::size_t m = 0; m < n_; ++m) {
+      fit[m] = fit[m] * e1_[m] + w[m];
+      fat[m] = fat[m] * e2_[m] + w[m];
+    }
+  }
+  void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
+    for (std::size_t m = 0; m < n_; ++m) {
+      const auto i = static_cast<Eigen::Index>(m);
+      fitness[m] = k1_[i] * s[m];
+      fatigue[m] = k2_[i] * s[n_ + m];
+      capacity[m] = 1.0 + fitness[m] - fatigue[m];
+    }
+  }
+  void rested(const double* s, double* out) const override {
+    for (std::size_t m = 0; m < n_; ++m) out[m] = 1.0 + k1_[static_cast<Eigen::Index>(m)] * s[m];
+  }
+
+ protected:
+  Eigen::VectorXd k1_, k2_;
+  std::vector<double> e1_, e2_;
+};
+
+// Busso (2003) variable dose-response: the fatigue gain grows with recent load,
+// k2(t) = k3 * h(t), h(t) = h(t-1) * exp(-1/tau3) + w(t).
+class Busso : public Banister {
+ public:
+  explicit Busso(const ModelParams& p) : Banister(p), k3_(p.k3), e3_(decay(p.tau3)) {}
+  std::size_t state_per_muscle() const override { return 3; }
+  void step(const double* w, double* s) const override {
+    Banister::step(w, s);
+    double* h = s + 2 * n_;
+    for (std::size_t m = 0; m < n_; ++m) h[m] = h[m] * e3_[m] + w[m];
+  }
+  void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
+    for (std::size_t m = 0; m < n_; ++m) {
+      const auto i = static_cast<Eigen::Index>(m);
+      fitness[m] = k1_[i] * s[m];
+      fatigue[m] = k3_[i] * s[2 * n_ + m] * s[n_ + m];
+      capacity[m] = 1.0 + fitness[m] - fatigue[m];
+    }
+  }
+
+ private:
+  Eigen::VectorXd k3_;
+  std::vector<double> e3_;
+};
+
+// Saturating model: a long-term capacity S (1 at the start) grows with load in proportion to the
+// room left under a ceiling, S += gain * w * (ceiling - S) / (ceiling - 1), and decays towards 1
+// with tau_detrain when unloaded; Banister fatigue (k2, tau2) sits on top. Gains diminish with
+// training age and a break detrains, so long simulations stay plausible.
+class Saturating : public Model {
+ public:
+  explicit Saturating(const ModelParams& p)
+      : Model(p.size()), gain_(p.gain), ceiling_(p.ceiling), k2_(p.k2), e2_(decay(p.tau2)), ed_(decay(p.tau_detrain)) {}
+  std::size_t state_per_muscle() const override { return 2; }
+  void step(const double* w, double* s) const override {
+    double* cap = s;  // stored as S - 1 so that the zero state is the starting capacity
+    double* fat = s + n_;
+    for (std::size_t m = 0; m < n_; ++m) {
+      const auto i = static_cast<Eigen::Index>(m);
+      const double room = ceiling_[i] - 1.0;
+      const double growth = gain_[i] * w[m] * (room - cap[m]) / room;
+      cap[m] = cap[m] * ed_[m] + std::max(growth, 0.0);
+      fat[m] = fat[m] * e2_[m] + w[m];
+    }
+  }
+  void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
+    for (std::size_t m = 0; m < n_; ++m) {
+      fitness[m] = s[m];
+      fatigue[m] = k2_[static_cast<Eigen::Index>(m)] * s[n_ + m];
+      capacity[m] = 1.0 + fitness[m] - fatigue[m];
+    }
+  }
+  void rested(const double* s, double* out) const override {
+    for (std::size_t m = 0; m < n_; ++m) out[m] = 1.0 + s[m];
+  }
+
+ private:
+  Eigen::VectorXd gain_, ceiling_, k2_;
+  std::vector<double> e2_, ed_;
+};
+}  // namespace
+
+void ModelParams::validate() const {
+  const std::size_t n = size();
+  check_positive(k1, "k1", n, true);
+  check_positive(k2, "k2", n, true);
+  check_positive(tau1, "tau1", n, false);
+  check_positive(tau2, "tau2", n, false);
+  check_positive(k3, "k3", n, true);
+  check_positive(tau3, "tau3", n, false);
+  check_positive(gain, "gain", n, true);
+  check_positive(tau_detrain, "tau_detrain", n, false);
+  check_positive(ceiling, "ceiling", n, false);
+  for (Eigen::Index m = 0; m < ceiling.size(); ++m)
+    if (ceiling[m] <= 1.0)
+      throw InvalidInput("model parameter ceiling of muscle " + std::to_string(m) +
+                         " must be > 1 (relative to the starting capacity), got " + std::to_string(ceiling[m]));
+}
+
+ModelKind parse_model(const std::string& name) {
+  if (name == "banister") return ModelKind::banister;
+  if (name == "busso") return ModelKind::busso;
+  if (name == "saturating") return ModelKind::saturating;
+  throw_unknown("model", name, {"banister", "busso", "saturating"});
+}
+
+std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
+  params.validate();
+  switch (kind) {
+    case ModelKind::banister: return std::make_unique<Banister>(params);
+    case ModelKind::busso: return std::make_unique<Busso>(params);
+    case ModelKind::saturating: return std::make_unique<Saturating>(params);
+  }
+  throw InvalidInput("unknown model kind");
+}
+
+void banister_open_loop(const double* loads, std::size_t days, std::size_t columns, const double* p0,
+                        const double* k1, const double* k2, const double* tau1, const double* tau2, double* fitness,
+                        double* fatigue, double* performance) {
+  std::vector<double> e1(columns), e2(columns), fit(columns, 0.0), fat(columns, 0.0);
+  for (std::size_t j = 0; j < columns; ++j) {
+    if (!(tau1[j] > 0.0) || !(tau2[j] > 0.0) || !std::isfinite(tau1[j]) || !std::isfinite(tau2[j]))
+      throw InvalidInput("tau1 and tau2 must be finite and > 0 (series " + std::to_string(j) + ")");
+    e1[j] = std::exp(-1.0 / tau1[j]);
+    e2[j] = std::exp(-1.0 / tau2[j]);
+  }
+  for (std::size_t t = 0; t < days; ++t) {
+    const double* w = loads + t * columns;
+    for (std::size_t j = 0; j < columns; ++j) {
+      fit[j] = fit[j] * e1[j] + w[j];
+      fat[j] = fat[j] * e2[j] + w[j];
+    }
+    if (fitness) std::copy(fit.begin(), fit.end(), fitness + t * columns);
+    if (fatigue) std::copy(fat.begin(), fat.end(), fatigue + t * columns);
+    if (performance) {
+      double* p = performance + t * columns;
+      for (std::size_t j = 0; j < columns; ++j) p[j] = p0[j] + k1[j] * fit[j] - k2[j] * fat[j];
+    }
+  }
+}
+
+}  // namespace chainload
