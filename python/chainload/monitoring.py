@@ -53,7 +53,7 @@ def acwr(
         den = s.shift(acute).rolling(chronic - acute).mean()
     else:
         raise ValidationError(f"method must be 'coupled', 'uncoupled' or 'ewma', got {method!r}")
-    ratio = (num / den.where(den > 0)).to_numpy()
+    ratio = np.array(num / den.where(den > 0), dtype=float)
     ratio[: chronic - 1] = np.nan
     return ratio
 

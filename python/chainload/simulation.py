@@ -23,7 +23,7 @@ from .athlete import Athlete
 from .catalogue import Catalogue
 from .errors import ValidationError
 from .graph import MuscleGraph
-from .program import WEEKDAYS, Program
+from .program import WEEKDAYS, Prescription, Program
 
 ModelName = Literal["banister", "busso", "saturating"]
 MODELS: tuple[str, ...] = ("banister", "busso", "saturating")
@@ -84,16 +84,17 @@ class _Compiled:
 
 
 def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
-    """The program as the core's ProgramSpec. A prescription keeps its progression state across
-    weeks by its slot: (weekday, position in the session)."""
+    """The program as the core's ProgramSpec. Equal prescriptions share one progression state
+    (the same lift prescribed the same way on Monday and Thursday progresses session by session
+    across both); different prescriptions of one lift (heavy and light days) progress apart."""
     program.check_exercises(catalogue.ids)
     index = {ex: i for i, ex in enumerate(catalogue.ids)}
-    slots: dict[tuple[int, int], int] = {}
+    slots: dict[Prescription, int] = {}
     specs: list[_core.PrescriptionSpec] = []
     names: list[tuple[int, int, str]] = []
     day, which = [], []
     for _w, d, session, p in program.occurrences():
-        key = (session.day, session.prescriptions.index(p))
+        key = p
         if key not in slots:
             if p.kg is not None:
                 intensity, value = "kg", float(p.kg)
@@ -119,7 +120,7 @@ def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
                     **_rule_fields(p),
                 )
             )
-            names.append((session.day, key[1], p.exercise))
+            names.append((session.day, session.prescriptions.index(p), p.exercise))
         day.append(d)
         which.append(slots[key])
     deload = [1 if (w + 1) in program.deload_weeks else 0 for w in range(program.n_weeks)]
