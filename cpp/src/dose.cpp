@@ -22,32 +22,36 @@ ActivationTable::ActivationTable(const ConstRowMatrixRef& dense) : n_muscles_(st
   }
 }
 
-void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_t n_days) {
+void validate_offsets(const SetBlocks& b, std::int32_t n_days) {
   if (n_days <= 0) throw InvalidInput("n_days must be > 0, got " + std::to_string(n_days));
   if (b.offsets[0] != 0 || static_cast<std::size_t>(b.offsets[b.n_programs]) != b.size)
     throw InvalidInput("offsets must start at 0 and end at the number of blocks");
   for (std::size_t p = 0; p < b.n_programs; ++p)
     if (b.offsets[p + 1] < b.offsets[p]) throw InvalidInput("offsets must not decrease (program " + std::to_string(p) + ")");
+}
+
+void validate_block(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
+  auto fail = [i](const std::string& what) { throw InvalidInput("block " + std::to_string(i) + ": " + what); };
+  if (b.day[i] < 0 || b.day[i] >= n_days)
+    fail("day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
+  if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
+    fail("exercise index " + std::to_string(b.exercise[i]) + " out of range");
+  // Written so that NaN fails too.
+  if (!(b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0) || !std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]))
+    fail("sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
+         std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
+}
+
+void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_t n_days) {
+  validate_offsets(b, n_days);
   const auto n_exercises = static_cast<std::int64_t>(activation.n_exercises());
-  auto fail = [](std::size_t i, const std::string& what) {
-    throw InvalidInput("block " + std::to_string(i) + ": " + what);
-  };
-  for (std::size_t i = 0; i < b.size; ++i) {
-    if (b.day[i] < 0 || b.day[i] >= n_days)
-      fail(i, "day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
-    if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
-      fail(i, "exercise index " + std::to_string(b.exercise[i]) + " out of range");
-    // Written so that NaN fails too.
-    if (!(b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0) || !std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]))
-      fail(i, "sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
-                  std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
-  }
+  for (std::size_t i = 0; i < b.size; ++i) validate_block(b, i, n_exercises, n_days);
 }
 
 void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
                 std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads) {
   if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
-  validate(blocks, activation, n_days);
+  validate_offsets(blocks, n_days);  // blocks are checked inside the threads, as they are read
   const auto n_buckets = static_cast<std::size_t>(bucket_count(n_days, bucket_days));
   const auto rows = static_cast<Eigen::Index>(blocks.n_programs * n_buckets);
   const auto n_muscles = static_cast<Eigen::Index>(activation.n_muscles());
@@ -68,6 +72,7 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
       const auto begin = static_cast<std::size_t>(blocks.offsets[p]);
       const auto end = static_cast<std::size_t>(blocks.offsets[p + 1]);
       for (std::size_t i = begin; i < end; ++i) {
+        validate_block(blocks, i, static_cast<std::int64_t>(n_exercises), n_days);
         std::int32_t& slot = slot_of[static_cast<std::size_t>(blocks.exercise[i])];
         if (slot < 0) {
           slot = static_cast<std::int32_t>(exercise_of.size());

@@ -15,6 +15,7 @@ from .analysis import analyze
 from .athlete import Athlete
 from .errors import Error
 from .program import Program
+from .simulation import simulate
 
 
 def _program(arg: str) -> Program:
@@ -65,6 +66,46 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    sim = simulate(_program(args.program), _athlete(args.athlete), weeks=args.weeks, model=args.model)
+    print(repr(sim))
+    _emit(sim.summary().to_frame("value"), "table", "\nSummary (gains in % of the starting 1RM):")
+    _emit(sim.balance.round(3), "table", "\nBalance per week:")
+    if args.out:
+        sim.save(args.out)
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    programs = [_program(p) for p in args.programs] if args.programs else list(Program.examples().values())
+    athlete = _athlete(args.athlete)
+    rows = {}
+    for prog in programs:
+        report = analyze(prog, athlete)
+        sim = simulate(prog, athlete, weeks=args.weeks, model=args.model)
+        summary = sim.summary()
+        gains = summary[[k for k in summary.index if k.startswith("gain_")]]
+        pairs = report.summary()
+        rows[prog.name] = {
+            "posterior_anterior": pairs["posterior_anterior"],
+            "hamstrings:quadriceps": pairs.get("hamstrings:quadriceps", float("nan")),
+            "pull:push": pairs.get("pull:push", float("nan")),
+            "mean_gain_pct": gains.mean(),
+            "capacity_post_ant": summary["capacity_posterior_anterior"],
+            "peak_fatigue": summary["peak_fatigue"],
+            "failures": summary["failures"],
+        }
+    table = pd.DataFrame(rows).T
+    table.index.name = "program"
+    _emit(
+        table.round(3),
+        args.format,
+        f"Comparison over {args.weeks} weeks, model {args.model}, {athlete.name}:",
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
@@ -78,6 +119,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm]); default: the default athlete")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("simulate", help="closed-loop simulation of a program on a virtual athlete")
+    p.add_argument("program", help="program TOML file, or a shipped example name")
+    p.add_argument("--weeks", type=int, default=None, help="weeks to simulate (default: the program's)")
+    p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm], [params])")
+    p.add_argument("--model", choices=["banister", "busso", "saturating"], default="banister")
+    p.add_argument("--out", help="write the simulation to this Parquet file")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser(
+        "compare", help="compare programs (default: the shipped examples): balance and adaptation"
+    )
+    p.add_argument("programs", nargs="*", help="program TOML files or example names (default: all examples)")
+    p.add_argument("--weeks", type=int, default=12)
+    p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
+    p.add_argument("--model", choices=["banister", "busso", "saturating"], default="saturating")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_compare)
     return parser
 
 

@@ -70,7 +70,7 @@ def test_acwr_by_hand():
     coupled = cl.acwr(loads, "coupled")
     uncoupled = cl.acwr(loads, "uncoupled")
     assert np.isnan(coupled[26]) and coupled[27] == pytest.approx(1.0)
-    # day 34: acute mean 20; coupled chronic = (21 x 10 + 7 x 20)/28 = 12.5 -> 1.6; uncoupled chronic 10 -> 2.0
+    # day 34: acute mean 20; coupled chronic (21 x 10 + 7 x 20)/28 = 12.5 -> 1.6; uncoupled chronic 10 -> 2
     assert coupled[34] == pytest.approx(20 / 12.5)
     assert uncoupled[34] == pytest.approx(2.0)
     ewma = cl.acwr(np.full(60, 5.0), "ewma")
