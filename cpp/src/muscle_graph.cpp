@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
+#include <numeric>
 
 namespace chainload {
 
@@ -132,12 +132,15 @@ std::vector<std::size_t> MuscleGraph::synergist_path(std::size_t from, std::size
   muscle(to);
   const boost::filtered_graph<Graph, SynergistOnly> synergists(graph_, SynergistOnly{&graph_});
   std::vector<std::size_t> predecessor(size());
+  std::iota(predecessor.begin(), predecessor.end(), std::size_t{0});
   std::vector<double> distance(size(), std::numeric_limits<double>::infinity());
   auto cost = boost::make_transform_value_property_map([](const Link& l) { return 1.0 / l.weight; },
                                                        boost::get(boost::edge_bundle, graph_));
   boost::dijkstra_shortest_paths(synergists, from,
                                  boost::predecessor_map(predecessor.data()).distance_map(distance.data()).weight_map(cost));
-  if (!std::isfinite(distance[to])) return {};
+  // Boost marks an unreached vertex by leaving it its own predecessor (its distance stays at the
+  // "infinity" Boost chose, numeric_limits::max(), which is finite).
+  if (to != from && predecessor[to] == to) return {};
   std::vector<std::size_t> path{to};
   while (path.back() != from) path.push_back(predecessor[path.back()]);
   std::reverse(path.begin(), path.end());
