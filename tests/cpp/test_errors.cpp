@@ -1,0 +1,82 @@
+// errors.hpp: nearest_names (edit-distance suggestions), throw_unknown, require_non_negative.
+// Edit distances below are Levenshtein distances worked out by hand (insertions, deletions and
+// substitutions each cost 1). The "far-away" rule as implemented: a candidate is suggested only
+// when distance <= max(2, candidate.size() / 2) -- half the *candidate's* length, floor 2.
+#include "catch.hpp"
+
+#include "chainload/errors.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using chainload::InvalidInput;
+using chainload::nearest_names;
+using chainload::UnknownName;
+using chainload_test::message_of;
+using Names = std::vector<std::string>;
+
+TEST_CASE("nearest_names orders by edit distance", "[errors]") {
+  // glute -> glutes: insert 's' = 1 (limit max(2, 6/2) = 3, kept)
+  // glute -> glute_med: insert "_med" = 4 (limit max(2, 9/2) = 4, kept)
+  // glute -> glutes_max: insert "s_max" = 5 (limit max(2, 10/2) = 5, kept)
+  // The input order is the reverse of the distance order, so this checks the sort.
+  const Names candidates{"glutes_max", "glutes", "glute_med"};
+  CHECK(nearest_names("glute", candidates) == Names{"glutes", "glute_med", "glutes_max"});
+  CHECK(nearest_names("glute", candidates, 2) == Names{"glutes", "glute_med"});
+  CHECK(nearest_names("glute", candidates, 0).empty());
+  CHECK(nearest_names("glute", {}).empty());
+}
+
+TEST_CASE("nearest_names puts an exact match first", "[errors]") {
+  // abs -> abs = 0; abs -> obliques >= 5 (length difference), limit max(2, 8/2) = 4: dropped.
+  CHECK(nearest_names("abs", Names{"obliques", "abs"}) == Names{"abs"});
+}
+
+TEST_CASE("nearest_names keeps the candidates' order on ties", "[errors]") {
+  // cat -> cut, bat (one substitution), cast (one insertion), cot (one substitution): all 1.
+  // cat -> dog: three substitutions = 3 > max(2, 3/2) = 2: too far.
+  CHECK(nearest_names("cat", Names{"cut", "bat", "cast", "dog"}) == Names{"cut", "bat", "cast"});
+  CHECK(nearest_names("cat", Names{"cast", "dog", "bat", "cut"}) == Names{"cast", "bat", "cut"});
+  // k = 3 by default: the fourth name at distance 1 is cut off.
+  CHECK(nearest_names("cat", Names{"cut", "bat", "cast", "cot"}) == Names{"cut", "bat", "cast"});
+}
+
+TEST_CASE("nearest_names gives no far-away suggestions", "[errors]") {
+  // xyz -> abc = 3 substitutions > 2: nothing.
+  CHECK(nearest_names("xyz", Names{"abc"}).empty());
+  // pecs -> abs: delete p, e->a, c->b = 3 > max(2, 3/2) = 2: nothing.
+  CHECK(nearest_names("pecs", Names{"abs"}).empty());
+  // The limit never drops below 2: ab -> xy = 2 is still suggested.
+  CHECK(nearest_names("ab", Names{"xy"}) == Names{"xy"});
+  // The limit is half the candidate's length: hamst -> hamstrings = 5 insertions <= 10/2 (kept),
+  // hams -> hamstrings = 6 > 5 (dropped) ...
+  CHECK(nearest_names("hamst", Names{"hamstrings"}) == Names{"hamstrings"});
+  CHECK(nearest_names("hams", Names{"hamstrings"}).empty());
+  // ... so it is not symmetric: hamstrings -> hamst = 5 > max(2, 5/2) = 2.
+  CHECK(nearest_names("hamstrings", Names{"hamst"}).empty());
+}
+
+TEST_CASE("throw_unknown formats the suggestions", "[errors]") {
+  // quad -> quads = 1 (kept); quad -> glutes = 5 > max(2, 6/2) = 3 (dropped).
+  CHECK_THROWS_AS(chainload::throw_unknown("muscle", "quad", {"quads", "glutes"}), UnknownName);
+  CHECK(message_of([] { chainload::throw_unknown("muscle", "quad", {"quads", "glutes"}); }) ==
+        "unknown muscle 'quad'; did you mean 'quads'?");
+  CHECK(message_of([] { chainload::throw_unknown("exercise", "cat", {"cut", "bat", "cast", "dog"}); }) ==
+        "unknown exercise 'cat'; did you mean 'cut', 'bat', 'cast'?");
+  // No candidate close enough: no "did you mean" at all.
+  CHECK(message_of([] { chainload::throw_unknown("muscle", "xyz", {"abc"}); }) == "unknown muscle 'xyz'");
+  CHECK(message_of([] { chainload::throw_unknown("muscle", "xyz", {}); }) == "unknown muscle 'xyz'");
+}
+
+TEST_CASE("require_non_negative accepts finite values >= 0 only", "[errors]") {
+  CHECK_NOTHROW(chainload::require_non_negative(0.0, "sets"));
+  CHECK_NOTHROW(chainload::require_non_negative(2.5, "sets"));
+  CHECK_THROWS_AS(chainload::require_non_negative(-1.0, "sets"), InvalidInput);
+  CHECK_THROWS_AS(chainload::require_non_negative(-0.0001, "sets"), InvalidInput);
+  CHECK_THROWS_AS(chainload::require_non_negative(std::nan(""), "sets"), InvalidInput);
+  CHECK_THROWS_AS(chainload::require_non_negative(std::numeric_limits<double>::infinity(), "sets"), InvalidInput);
+  CHECK(message_of([] { chainload::require_non_negative(-1.0, "reps"); }) ==
+        "reps must be a finite number >= 0, got -1");
+}
