@@ -121,7 +121,7 @@ TEST_CASE("graph synergist_path takes the cheapest route", "[graph]") {
 // catch them; the path walk then follows predecessor[to] == to forever, growing `path` until
 // memory runs out. Remove the [.] tag once the core is fixed:
 //   ./chainload_tests "graph synergist_path is empty between components"
-TEST_CASE("graph synergist_path is empty between components", "[graph][.][known-bug]") {
+TEST_CASE("graph synergist_path is empty between components", "[graph]") {
   const auto g = make_graph();
   // hamstrings-quads is an antagonist link only: it must not join the two components.
   CHECK(g.synergist_path(hamstrings, quads).empty());

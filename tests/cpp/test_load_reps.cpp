@@ -47,11 +47,11 @@ TEST_CASE("brzycki_reps inverts brzycki_fraction on [1, 36]", "[load_reps]") {
 }
 
 TEST_CASE("brzycki_reps clamps to [0, 36]", "[load_reps]") {
-  // Light loads: 37 - 36 f > 36 below f = 1/36, clamped to 36; f <= 0 (and NaN) give 36 too.
+  // Light loads: 37 - 36 f > 36 below f = 1/36, clamped to 36; f <= 0 gives 36; NaN gives 0 (no reps).
   CHECK(brzycki_reps(0.01) == 36.0);
   CHECK(brzycki_reps(0.0) == 36.0);
   CHECK(brzycki_reps(-0.5) == 36.0);
-  CHECK(brzycki_reps(std::nan("")) == 36.0);
+  CHECK(brzycki_reps(std::nan("")) == 0.0);
   // Heavy loads: 37 - 36 f reaches 0 at f = 37/36 and is clamped there.
   CHECK(brzycki_reps(37.0 / 36.0) == 0.0);
   CHECK(brzycki_reps(1.5) == 0.0);
