@@ -185,7 +185,8 @@ void bind_adaptation(py::module_& m) {
 
   m.def(
       "banister_open_loop",
-      [](const CArray<double>& loads, const Vec& p0, const Vec& k1, const Vec& k2, const Vec& tau1, const Vec& tau2) {
+      [](const CArray<double>& loads, const Vec& p0, const Vec& k1, const Vec& k2, const Vec& tau1, const Vec& tau2,
+         bool states) {
         if (loads.ndim() != 2) throw InvalidInput("loads must be a 2-d array (days x series)");
         const auto days = static_cast<std::size_t>(loads.shape(0));
         const auto cols = static_cast<std::size_t>(loads.shape(1));
@@ -194,16 +195,23 @@ void bind_adaptation(py::module_& m) {
         const double* w = loads.data();
         for (std::size_t i = 0; i < days * cols; ++i)
           if (!std::isfinite(w[i])) throw InvalidInput("loads contain NaN or infinity at day " + std::to_string(i / cols));
-        RowMatrix fit(static_cast<Eigen::Index>(days), static_cast<Eigen::Index>(cols));
-        RowMatrix fat(fit.rows(), fit.cols()), perf(fit.rows(), fit.cols());
+        // states = false: performance only (the fitness and fatigue arrays come back empty).
+        // numpy allocates the outputs (huge pages for large buffers: fewer page faults).
+        const auto rows = static_cast<py::ssize_t>(states ? days : 0);
+        const auto n_cols = static_cast<py::ssize_t>(cols);
+        py::array_t<double> fit({rows, n_cols}), fat({rows, n_cols}), perf({static_cast<py::ssize_t>(days), n_cols});
+        double* fit_out = states ? fit.mutable_data() : nullptr;
+        double* fat_out = states ? fat.mutable_data() : nullptr;
+        double* perf_out = perf.mutable_data();
         {
           py::gil_scoped_release release;
-          banister_open_loop(w, days, cols, p0.data(), k1.data(), k2.data(), tau1.data(), tau2.data(), fit.data(),
-                             fat.data(), perf.data());
+          banister_open_loop(w, days, cols, p0.data(), k1.data(), k2.data(), tau1.data(), tau2.data(), fit_out, fat_out,
+                             perf_out);
         }
-        return py::make_tuple(py::cast(std::move(fit)), py::cast(std::move(fat)), py::cast(std::move(perf)));
+        return py::make_tuple(fit, fat, perf);
       },
-      py::arg("loads"), py::arg("p0"), py::arg("k1"), py::arg("k2"), py::arg("tau1"), py::arg("tau2"));
+      py::arg("loads"), py::arg("p0"), py::arg("k1"), py::arg("k2"), py::arg("tau1"), py::arg("tau2"),
+      py::arg("states") = true);
 
   m.def("effort_weight", py::vectorize(effort_weight), py::arg("rir"));
 }

@@ -49,14 +49,16 @@ void bind_dose(py::module_& m) {
         if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
         const auto rows = static_cast<Eigen::Index>(n_programs * static_cast<std::size_t>(bucket_count(n_days, bucket_days)));
         const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
-        // Results are allocated once here and handed to numpy without a copy (Eigen move).
-        auto out_sets = std::make_unique<RowMatrix>(rows, cols);
-        auto out_volume = std::make_unique<RowMatrix>(rows, cols);
+        // Results are numpy arrays from the start (numpy's allocator asks for huge pages, which
+        // saves the page faults of a large fresh buffer); the core writes into them through maps.
+        py::array_t<double> sets_out({rows, cols}), volume_out({rows, cols});
+        Eigen::Map<RowMatrix> sets_map(sets_out.mutable_data(), rows, cols);
+        Eigen::Map<RowMatrix> volume_map(volume_out.mutable_data(), rows, cols);
         {
           py::gil_scoped_release release;
-          dose_batch(activation, blocks, n_days, bucket_days, *out_sets, *out_volume, threads);
+          dose_batch(activation, blocks, n_days, bucket_days, sets_map, volume_map, threads);
         }
-        return py::make_tuple(py::cast(std::move(*out_sets)), py::cast(std::move(*out_volume)));
+        return py::make_tuple(sets_out, volume_out);
       },
       py::arg("activation"), py::arg("day"), py::arg("exercise"), py::arg("sets"), py::arg("reps"), py::arg("kg"),
       py::arg("offsets"), py::arg("n_days"), py::arg("bucket_days"), py::arg("threads") = 0,

@@ -154,27 +154,36 @@ std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
   throw InvalidInput("unknown model kind");
 }
 
-void banister_open_loop(const double* loads, std::size_t days, std::size_t columns, const double* p0,
-                        const double* k1, const double* k2, const double* tau1, const double* tau2, double* fitness,
-                        double* fatigue, double* performance) {
-  std::vector<double> e1(columns), e2(columns), fit(columns, 0.0), fat(columns, 0.0);
-  for (std::size_t j = 0; j < columns; ++j) {
+// Compiled for AVX2+FMA and for the baseline, chosen at run time (as numpy does for its loops).
+CHAINLOAD_VECTOR_CLONES
+void banister_open_loop(const double* __restrict loads, std::size_t days, std::size_t columns,
+                        const double* __restrict p0, const double* __restrict k1, const double* __restrict k2,
+                        const double* tau1, const double* tau2, double* __restrict fitness, double* __restrict fatigue,
+                        double* __restrict performance) {
+  for (std::size_t j = 0; j < columns; ++j)
     if (!(tau1[j] > 0.0) || !(tau2[j] > 0.0) || !std::isfinite(tau1[j]) || !std::isfinite(tau2[j]))
       throw InvalidInput("tau1 and tau2 must be finite and > 0 (series " + std::to_string(j) + ")");
+  std::vector<double> e1(columns), e2(columns), fit(columns, 0.0), fat(columns, 0.0);
+  for (std::size_t j = 0; j < columns; ++j) {
     e1[j] = std::exp(-1.0 / tau1[j]);
     e2[j] = std::exp(-1.0 / tau2[j]);
   }
+  double* __restrict f = fit.data();
+  double* __restrict g = fat.data();
+  const double* __restrict d1 = e1.data();
+  const double* __restrict d2 = e2.data();
+  // One fused pass per day over contiguous columns: loads stream in row order.
   for (std::size_t t = 0; t < days; ++t) {
     const double* w = loads + t * columns;
     for (std::size_t j = 0; j < columns; ++j) {
-      fit[j] = fit[j] * e1[j] + w[j];
-      fat[j] = fat[j] * e2[j] + w[j];
+      f[j] = f[j] * d1[j] + w[j];
+      g[j] = g[j] * d2[j] + w[j];
     }
-    if (fitness) std::copy(fit.begin(), fit.end(), fitness + t * columns);
-    if (fatigue) std::copy(fat.begin(), fat.end(), fatigue + t * columns);
+    if (fitness) std::copy(f, f + columns, fitness + t * columns);
+    if (fatigue) std::copy(g, g + columns, fatigue + t * columns);
     if (performance) {
       double* p = performance + t * columns;
-      for (std::size_t j = 0; j < columns; ++j) p[j] = p0[j] + k1[j] * fit[j] - k2[j] * fat[j];
+      for (std::size_t j = 0; j < columns; ++j) p[j] = p0[j] + k1[j] * f[j] - k2[j] * g[j];
     }
   }
 }

@@ -112,6 +112,12 @@ def simulate_batch(
     threads: int = 0,
 ) -> dict[str, FloatArray]: ...
 def banister_open_loop(
-    loads: FloatArray, p0: FloatArray, k1: FloatArray, k2: FloatArray, tau1: FloatArray, tau2: FloatArray
+    loads: FloatArray,
+    p0: FloatArray,
+    k1: FloatArray,
+    k2: FloatArray,
+    tau1: FloatArray,
+    tau2: FloatArray,
+    states: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 def effort_weight(rir: npt.ArrayLike) -> FloatArray: ...

@@ -12,6 +12,13 @@
 #include <memory>
 #include <string>
 
+// Hot loops are cloned for AVX2/FMA with a run-time choice (GCC and Clang on x86-64 Linux).
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_ADDRESS__)
+#define CHAINLOAD_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define CHAINLOAD_VECTOR_CLONES
+#endif
+
 namespace chainload {
 
 // Per-muscle parameters; each model reads the ones it needs. Units: days for time constants,
