@@ -12,8 +12,10 @@ from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .graph import Muscle, MuscleGraph
 from .monitoring import acwr, monotony, strain
+from .population import Population
 from .program import Prescription, Program, Progression, Session
 from .simulation import DEFAULT_PARAMS, Simulation, banister, simulate
+from .sweep import SweepResult, Variant, compare, sweep, vary
 
 try:
     __version__ = version("chainload")
@@ -31,20 +33,26 @@ __all__ = [
     "FileFormatError",
     "Muscle",
     "MuscleGraph",
+    "Population",
     "Prescription",
     "Program",
     "Progression",
     "Report",
     "Session",
     "Simulation",
+    "SweepResult",
     "UnknownNameError",
     "ValidationError",
+    "Variant",
     "__version__",
     "acwr",
     "analyze",
     "banister",
+    "compare",
     "dose",
     "monotony",
     "simulate",
     "strain",
+    "sweep",
+    "vary",
 ]

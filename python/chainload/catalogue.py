@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -13,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._files import DATA_DIR, TomlSource, require, tables
+from ._files import DATA_DIR, TomlSource, finite_number, require, tables
 from .errors import UnknownNameError, ValidationError
 from .graph import MuscleGraph
 
@@ -59,14 +58,14 @@ class Exercise:
             raise ValidationError(f"{where}: pattern {self.pattern!r} is not one of {', '.join(PATTERNS)}")
         if self.load not in LOAD_TYPES:
             raise ValidationError(f"{where}: load {self.load!r} is not one of {', '.join(LOAD_TYPES)}")
-        if not (_is_number(self.bodyweight_fraction) and 0 <= self.bodyweight_fraction <= 1.5):
+        if not (finite_number(self.bodyweight_fraction) and 0 <= self.bodyweight_fraction <= 1.5):
             raise ValidationError(
                 f"{where}: bodyweight_fraction must lie in [0, 1.5], got {self.bodyweight_fraction!r}"
             )
         if self.load == "bodyweight" and self.bodyweight_fraction <= 0:
             raise ValidationError(f"{where}: a bodyweight exercise needs bodyweight_fraction > 0")
         s = self.standard_1rm_bw
-        if s is not None and not (_is_number(s) and s > 0):
+        if s is not None and not (finite_number(s) and s > 0):
             raise ValidationError(f"{where}: standard_1rm_bw must be > 0, got {s!r}")
 
     @classmethod
@@ -106,6 +105,7 @@ class Catalogue:
         self.graph = graph if graph is not None else MuscleGraph.default()
         self._exercises: dict[str, Exercise] = {}
         self._matrix_cache: np.ndarray | None = None
+        self._rows: dict[str, int] | None = None
         for e in exercises:
             self.add(e)
 
@@ -154,6 +154,7 @@ class Catalogue:
             )
         self._exercises[ex.id] = ex
         self._matrix_cache = None
+        self._rows = None
         return ex
 
     def __getitem__(self, exercise_id: str) -> Exercise:
@@ -179,8 +180,10 @@ class Catalogue:
 
     def index(self, exercise_id: str) -> int:
         """Row of an exercise in :meth:`activation_matrix`."""
-        self[exercise_id]
-        return self.ids.index(exercise_id)
+        self[exercise_id]  # raises UnknownNameError with suggestions
+        if self._rows is None:
+            self._rows = {e: i for i, e in enumerate(self._exercises)}
+        return self._rows[exercise_id]
 
     def activation_matrix(self) -> np.ndarray:
         """Exercises × muscles activation weights (rows in :attr:`ids` order, columns in graph order)."""
@@ -216,10 +219,6 @@ class Catalogue:
 
     def __repr__(self) -> str:
         return f"Catalogue({len(self)} exercises)"
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
 @cache

@@ -316,8 +316,8 @@ def banister(
     for name, v in {"tau1": tau1, "tau2": tau2}.items():
         if not (np.isfinite(v) and v > 0):
             raise ValidationError(f"{name} must be a finite number > 0, got {v}")
-    one = [np.array([float(x)]) for x in (p0, k1, k2, tau1, tau2)]
-    fit, fat, perf = _core.banister_open_loop(np.ascontiguousarray(w[:, None]), *one)
+    p0_, k1_, k2_, tau1_, tau2_ = (np.array([float(x)]) for x in (p0, k1, k2, tau1, tau2))
+    fit, fat, perf = _core.banister_open_loop(np.ascontiguousarray(w[:, None]), p0_, k1_, k2_, tau1_, tau2_)
     f = pd.DataFrame({"load": w, "fitness": fit[:, 0], "fatigue": fat[:, 0], "performance": perf[:, 0]})
     f.index.name = "day"
     return f

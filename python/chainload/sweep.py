@@ -1,0 +1,451 @@
+"""Program variants × virtual-athlete populations, simulated in batched C++ calls.
+
+:func:`vary` makes labelled variants of a program, :func:`sweep` runs every (variant × athlete)
+pair through the closed loop (threads inside the C++ core, the GIL released, athletes in chunks
+so that Ctrl-C stops promptly), and :class:`SweepResult` summarises, compares and finds the
+Pareto front. With a ``dask.distributed`` client the same chunks run on the cluster's workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .analysis import DEFAULT_BAND
+from .catalogue import Catalogue
+from .errors import Error, ValidationError
+from .population import Population
+from .program import Program
+from .simulation import ModelName, compile_program
+
+OUTCOMES = ("strength_gain", "capacity_balance", "dose_balance", "balance_error", "peak_fatigue", "failures")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A program variant and the parameter values that made it."""
+
+    label: Mapping[str, Any]
+    program: Program
+
+    @property
+    def name(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.label.items()) or self.program.name
+
+
+def _chain_of(ex_id: str, catalogue: Catalogue) -> str:
+    graph = catalogue.graph
+    act = catalogue[ex_id].activation
+    post = sum(w for m, w in act.items() if graph.muscle(m).chain == "posterior")
+    ant = sum(w for m, w in act.items() if graph.muscle(m).chain == "anterior")
+    return "posterior" if post > ant else "anterior" if ant > post else "lateral"
+
+
+def _set_weekly_sets(program: Program, target: str, n: float, catalogue: Catalogue) -> Program:
+    """Scale the sets of the prescriptions that train ``target`` (a chain: the exercises dominant
+    in it; a muscle: exercises loading it at >= 0.5) so week 1 holds about ``n`` such sets."""
+    if target in ("posterior", "anterior", "lateral"):
+
+        def hits(ex: str) -> bool:
+            return _chain_of(ex, catalogue) == target
+    else:
+        catalogue.graph.index(target)
+
+        def hits(ex: str) -> bool:
+            return catalogue[ex].activation.get(target, 0.0) >= 0.5
+
+    current = sum(p.sets for s in program.weeks[0] for p in s.prescriptions if hits(p.exercise))
+    if current == 0:
+        raise ValidationError(
+            f"program {program.name!r} has no sets that train {target!r}: cannot scale them"
+        )
+    factor = n / current
+
+    def scale(p: Any) -> Any:
+        return replace(p, sets=max(1, round(p.sets * factor))) if hits(p.exercise) else p
+
+    weeks = tuple(
+        tuple(replace(s, prescriptions=tuple(scale(p) for p in s.prescriptions)) for s in w)
+        for w in program.weeks
+    )
+    return replace(program, weeks=weeks)
+
+
+def vary(
+    program: Program,
+    *,
+    weekly_sets: Mapping[str, Sequence[float]] | None = None,
+    frequency: Sequence[int] | None = None,
+    increment_kg: Sequence[float] | None = None,
+    deload_every: Sequence[int | None] | None = None,
+    substitute: Mapping[str, Sequence[str]] | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[Variant]:
+    """Every combination of the given parameter values, each a labelled variant of ``program``.
+
+    weekly_sets: ``{"posterior": [6, 10, 14]}`` (a chain or a muscle id → hard sets in week 1);
+    frequency: sessions per week (the first k sessions of each week are kept);
+    increment_kg: the increment of every progression rule; deload_every: a planned deload every
+    k-th week (None = none); substitute: ``{"back_squat": ["front_squat"]}`` swaps an exercise.
+    """
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    axes: list[tuple[str, list[Any], Callable[[Program, Any], Program]]] = []
+    for target, values in (weekly_sets or {}).items():
+
+        def set_sets(p: Program, v: float, target: str = target) -> Program:
+            return _set_weekly_sets(p, target, v, cat)
+
+        axes.append((f"weekly_sets_{target}", list(values), set_sets))
+    if frequency is not None:
+
+        def set_frequency(p: Program, k: int) -> Program:
+            most = max(len(w) for w in p.weeks)
+            if not 1 <= k <= most:
+                raise ValidationError(f"frequency {k} outside 1..{most} (the sessions of {p.name!r})")
+            return replace(p, weeks=tuple(tuple(sorted(w, key=lambda s: s.day)[:k]) for w in p.weeks))
+
+        axes.append(("frequency", list(frequency), set_frequency))
+    if increment_kg is not None:
+
+        def set_increment(p: Program, inc: float) -> Program:
+            def one(x: Any) -> Any:
+                rule = x.progression
+                return replace(x, progression=replace(rule, increment_kg=inc)) if rule.rule != "none" else x
+
+            weeks = tuple(
+                tuple(replace(s, prescriptions=tuple(one(x) for x in s.prescriptions)) for s in w)
+                for w in p.weeks
+            )
+            return replace(p, weeks=weeks)
+
+        axes.append(("increment_kg", list(increment_kg), set_increment))
+    if deload_every is not None:
+
+        def set_deload(p: Program, k: int | None) -> Program:
+            weeks = tuple(range(k, p.n_weeks + 1, k)) if k else ()
+            return replace(p, deload_weeks=weeks)
+
+        axes.append(("deload_every", list(deload_every), set_deload))
+    for old, news in (substitute or {}).items():
+        cat[old]
+
+        def swap(p: Program, new: str, old: str = old) -> Program:
+            cat[new]
+            weeks = tuple(
+                tuple(
+                    replace(
+                        s,
+                        prescriptions=tuple(
+                            replace(x, exercise=new) if x.exercise == old else x for x in s.prescriptions
+                        ),
+                    )
+                    for s in w
+                )
+                for w in p.weeks
+            )
+            return replace(p, weeks=weeks)
+
+        axes.append((f"substitute_{old}", [old, *news], swap))
+    if not axes:
+        return [Variant({}, program)]
+    for name, values, _ in axes:
+        if not values:
+            raise ValidationError(f"vary(): no values for {name}")
+    variants = []
+    for combo in itertools.product(*(values for _, values, _ in axes)):
+        p = program
+        for (_name, _, apply), value in zip(axes, combo, strict=True):
+            p = apply(p, value)
+        label = {name: value for (name, _, _), value in zip(axes, combo, strict=True)}
+        variants.append(
+            Variant(
+                label, replace(p, name=f"{program.name} [{', '.join(f'{k}={v}' for k, v in label.items())}]")
+            )
+        )
+    return variants
+
+
+# --- running ------------------------------------------------------------------------------------
+def athlete_specs(pop: Population, program: Program, catalogue: Catalogue) -> list[_core.AthleteSpec]:
+    """The core's athlete records: 1RM = standard × body mass × strength level, per-muscle params."""
+    n_ex = len(catalogue)
+    body_fraction = np.array([e.bodyweight_fraction if e.load == "bodyweight" else 0.0 for e in catalogue])
+    used = program.exercises()
+    rows = [catalogue.index(e) for e in used]
+    standards = []
+    for e in used:
+        s = catalogue[e].standard_1rm_bw
+        if s is None:
+            raise ValidationError(
+                f"exercise '{e}' has no standard_1rm_bw: a population cannot estimate its 1RM"
+            )
+        standards.append(s)
+    std = np.array(standards)
+    bw = pop.athletes["bodyweight"].to_numpy(dtype=float)
+    strength = pop.athletes["strength"].to_numpy(dtype=float)
+    specs = []
+    for i in range(len(pop)):
+        one_rm = np.full(n_ex, np.nan)
+        one_rm[rows] = std * bw[i] * strength[i]
+        specs.append(
+            _core.AthleteSpec(one_rm, body_fraction * bw[i], {k: v[i] for k, v in pop.params.items()})
+        )
+    return specs
+
+
+def _run_chunk(
+    program: Program,
+    pop: Population,
+    weeks: int,
+    model: str,
+    band: tuple[float, float],
+    threads: int,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Outcomes of one program on one chunk of athletes (runs locally or on a Dask worker)."""
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    prog = program.with_weeks(weeks)
+    compiled = compile_program(prog, cat)
+    specs = athlete_specs(pop, prog, cat)
+    r = _core.simulate_batch(cat.core_table(), compiled.spec, specs, model, threads=threads)
+    used = [cat.ids[i] for i in compiled.spec.used_exercises]
+    std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
+    initial = std[None, :] * (
+        pop.athletes["bodyweight"].to_numpy()[:, None] * pop.athletes["strength"].to_numpy()[:, None]
+    )
+    gains = (r["final_one_rm"] / initial - 1) * 100
+    graph = cat.graph
+    size = np.array([m.size for m in graph.muscles()])
+    post = np.array([graph.index(m) for m in graph.chain("posterior")])
+    ant = np.array([graph.index(m) for m in graph.chain("anterior")])
+    cap = r["final_capacity"]
+    cap_balance = (cap[:, post] @ size[post] / size[post].sum()) / (cap[:, ant] @ size[ant] / size[ant].sum())
+    dose = r["total_dose"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dose_balance = dose[:, post].sum(axis=1) / dose[:, ant].sum(axis=1)
+    lo, hi = band
+    error = np.abs(np.log(dose_balance / np.clip(dose_balance, lo, hi)))
+    out = pd.DataFrame(
+        {
+            "strength_gain": gains.mean(axis=1),
+            "capacity_balance": cap_balance,
+            "dose_balance": dose_balance,
+            "balance_error": error,
+            "peak_fatigue": r["peak_fatigue"],
+            "failures": r["failures"],
+        }
+    )
+    for j, e in enumerate(used):
+        out[f"gain_{e}"] = gains[:, j]
+    return out
+
+
+@dataclass
+class SweepResult:
+    """Outcomes of every (variant × athlete) pair: ``outcomes`` has columns variant, athlete,
+    strength_gain (mean % 1RM gain over the program's lifts), capacity_balance (size-weighted
+    posterior:anterior capacity at the end), dose_balance (posterior:anterior of the achieved
+    dose), balance_error (log-distance of dose_balance outside the band, 0 inside), peak_fatigue,
+    failures, and gain_<lift> per lift."""
+
+    variants: list[Variant]
+    outcomes: pd.DataFrame
+    weeks: int
+    model: str
+
+    def labels(self) -> pd.DataFrame:
+        """One row per variant: its parameter values."""
+        return pd.DataFrame([dict(v.label) | {"program": v.program.name} for v in self.variants]).rename_axis(
+            "variant"
+        )
+
+    def summary(self, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Per variant: quantiles (default 10/50/90 %) of each outcome across athletes."""
+        cols = [c for c in self.outcomes.columns if c not in ("variant", "athlete")]
+        grouped = self.outcomes.groupby("variant")[cols]
+        q = pd.concat({f"p{round(p * 100)}": grouped.quantile(p) for p in quantiles}, axis=1)
+        q.columns = [f"{c}_{p}" for p, c in q.columns.to_list()]
+        return self.labels().join(q)
+
+    def pareto(self, objectives: Sequence[str], statistic: str = "median") -> pd.DataFrame:
+        """Variants not dominated on the objectives (per-variant ``statistic`` across athletes);
+        prefix an outcome with '-' to minimise it, e.g. ``["strength_gain", "-peak_fatigue"]``."""
+        stats = self.outcomes.groupby("variant").agg(statistic, numeric_only=True)
+        signs, names = [], []
+        for o in objectives:
+            name = o.lstrip("-")
+            if name not in stats.columns:
+                raise ValidationError(
+                    f"unknown outcome {name!r}; known: {', '.join(stats.columns.drop('athlete'))}"
+                )
+            signs.append(-1.0 if o.startswith("-") else 1.0)
+            names.append(name)
+        values = stats[names].to_numpy() * np.array(signs)
+        front = pareto_mask(values)
+        out = self.labels().join(stats[names])
+        out["pareto"] = front
+        return out[out["pareto"]].drop(columns="pareto")
+
+    def paired(self, reference: int = 0, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+        """Paired differences of every variant against ``reference`` on the same athletes: median
+        difference, its 95 % bootstrap interval, and the share of athletes for whom it is > 0."""
+        cols = [c for c in OUTCOMES if c in self.outcomes.columns]
+        wide = self.outcomes.pivot(index="athlete", columns="variant", values=cols)
+        rng = np.random.default_rng(seed)
+        rows = []
+        for v in range(len(self.variants)):
+            if v == reference:
+                continue
+            for c in cols:
+                d = (wide[(c, v)] - wide[(c, reference)]).to_numpy()
+                d = d[np.isfinite(d)]
+                if d.size == 0:
+                    continue
+                boot = np.median(rng.choice(d, (n_boot, d.size)), axis=1)
+                rows.append(
+                    {
+                        "variant": v,
+                        "outcome": c,
+                        "median_difference": float(np.median(d)),
+                        "ci_low": float(np.quantile(boot, 0.025)),
+                        "ci_high": float(np.quantile(boot, 0.975)),
+                        "share_higher": float((d > 0).mean()),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def to_parquet(self, path: str | Path) -> None:
+        """Write the outcomes partitioned by variant (one folder per variant), readable by pandas or Dask."""
+        self.outcomes.to_parquet(path, partition_cols=["variant"], index=False)
+
+
+def pareto_mask(values: np.ndarray) -> np.ndarray:
+    """True for rows no other row dominates (all >= and one >) when every column is maximised."""
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    mask = np.ones(n, dtype=bool)
+    for i in range(n):
+        if not np.all(np.isfinite(v[i])):
+            mask[i] = False
+            continue
+        dominated = np.all(v >= v[i], axis=1) & np.any(v > v[i], axis=1)
+        mask[i] = not dominated.any()
+    return mask
+
+
+def sweep(
+    variants: Variant | Program | Iterable[Variant | Program],
+    population: Population,
+    weeks: int = 12,
+    model: ModelName = "banister",
+    *,
+    band: tuple[float, float] = DEFAULT_BAND,
+    threads: int = 0,
+    chunk_size: int = 2000,
+    client: Any = None,
+    progress: bool | None = None,
+    catalogue: Catalogue | None = None,
+) -> SweepResult:
+    """Simulate every variant on every athlete of ``population`` for ``weeks`` weeks.
+
+    Locally, athletes go to the core in chunks of ``chunk_size`` (threads inside the core, GIL
+    released); with a ``dask.distributed`` ``client`` each (variant, chunk) is a task on the
+    cluster, with identical results. A progress bar shows in terminals and notebooks
+    (``progress=None``: only when interactive).
+    """
+    items = [variants] if isinstance(variants, Variant | Program) else list(variants)
+    vs = [v if isinstance(v, Variant) else Variant({"program": v.name}, v) for v in items]
+    if not vs:
+        raise ValidationError("sweep() needs at least one variant")
+    if len(population) == 0:
+        raise ValidationError("sweep() needs a non-empty population")
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks <= 0:
+        raise ValidationError(f"weeks must be a whole number > 0, got {weeks!r}")
+    if chunk_size <= 0:
+        raise ValidationError(f"chunk_size must be > 0, got {chunk_size}")
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    for v in vs:  # fail early, before any work, on a variant that cannot run
+        compile_program(v.program.with_weeks(1), cat)
+    chunks = [slice(i, min(i + chunk_size, len(population))) for i in range(0, len(population), chunk_size)]
+    tasks = [(vi, c) for vi in range(len(vs)) for c in chunks]
+    frames: dict[tuple[int, int], pd.DataFrame] = {}
+    bar = _progress(len(tasks), progress)
+    try:
+        if client is None:
+            for vi, c in tasks:
+                frames[(vi, c.start)] = _run_chunk(
+                    vs[vi].program, population.take(c), weeks, model, band, threads, cat
+                )
+                bar(1)
+        else:
+            futures = {
+                (vi, c.start): client.submit(
+                    _run_chunk,
+                    vs[vi].program,
+                    population.take(c),
+                    weeks,
+                    model,
+                    band,
+                    1,
+                    None,
+                    retries=1,
+                    pure=False,
+                )
+                for vi, c in tasks
+            }
+            failed = []
+            for key, fut in futures.items():
+                try:
+                    frames[key] = fut.result()
+                except Exception as e:  # a worker died or the task raised: say which chunk
+                    failed.append(f"variant {key[0]} athletes {key[1]}..: {type(e).__name__}: {e}")
+                bar(1)
+            if failed:
+                raise Error(f"{len(failed)} of {len(tasks)} sweep chunks failed: " + "; ".join(failed[:5]))
+    finally:
+        bar(0, close=True)
+    parts = []
+    for vi, c in tasks:
+        f = frames[(vi, c.start)]
+        f.insert(0, "athlete", np.arange(c.start, c.stop))
+        f.insert(0, "variant", vi)
+        parts.append(f)
+    return SweepResult(vs, pd.concat(parts, ignore_index=True), weeks, model)
+
+
+def compare(
+    programs: Sequence[Program],
+    population: Population,
+    weeks: int = 12,
+    model: ModelName = "banister",
+    **kwargs: Any,
+) -> SweepResult:
+    """Several programs side by side on the same athletes (see :meth:`SweepResult.paired`)."""
+    return sweep([Variant({"program": p.name}, p) for p in programs], population, weeks, model, **kwargs)
+
+
+def _progress(total: int, enabled: bool | None) -> Callable[..., None]:
+    import sys
+
+    if enabled is None:
+        enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+    if not enabled or total <= 1:
+        return lambda n, close=False: None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc="sweep", unit="chunk")
+
+    def update(n: int, close: bool = False) -> None:
+        if n:
+            bar.update(n)
+        if close:
+            bar.close()
+
+    return update

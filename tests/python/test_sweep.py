@@ -1,0 +1,138 @@
+"""Populations, program variants, batched sweeps, Pareto fronts and Dask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import chainload as cl
+from chainload.program import Prescription, Program, Session
+from chainload.sweep import pareto_mask
+
+
+@pytest.fixture(scope="module")
+def pop():
+    return cl.Population.sample(n=40, seed=3)
+
+
+def test_population_is_seeded_and_within_the_stated_ranges(pop):
+    again = cl.Population.sample(n=40, seed=3)
+    np.testing.assert_array_equal(pop.params["tau1"], again.params["tau1"])
+    assert not np.array_equal(pop.params["tau1"], cl.Population.sample(n=40, seed=4).params["tau1"])
+    # Fitted ranges of SCIENCE.md 2.1 (Vermeire 2022): tau1 4–51 d, tau2 4–74 d.
+    assert pop.params["tau1"].min() >= 4 and pop.params["tau1"].max() <= 51
+    assert pop.params["tau2"].min() >= 4 and pop.params["tau2"].max() <= 74
+    assert pop.params["k1"].shape == (40, 22)
+    # k2 = 2 k1 x lognormal(0, 0.2): strongly correlated on the log scale, median ratio 2
+    big = cl.Population.sample(n=2000, seed=1)
+    r = np.corrcoef(np.log(big.params["k1"]).ravel(), np.log(big.params["k2"]).ravel())[0, 1]
+    assert r > 0.8
+    assert np.median(big.params["k2"] / big.params["k1"]) == pytest.approx(2.0, rel=0.02)
+
+
+def test_population_from_frame():
+    frame = pd.DataFrame({"bodyweight": [70, 90], "tau1": [30, 40], "k1:glutes": [0.01, 0.02]})
+    p = cl.Population.from_frame(frame)
+    g = cl.MuscleGraph.default()
+    assert p.params["tau1"][1, 0] == 40 and p.params["k1"][0, g.index("glutes")] == 0.01
+    assert p.params["k1"][0, g.index("pecs")] == cl.DEFAULT_PARAMS["k1"]
+    with pytest.raises(cl.ValidationError, match="unknown model parameter"):
+        cl.Population.from_frame(pd.DataFrame({"tau9": [1.0]}))
+    with pytest.raises(cl.ValidationError):
+        cl.Population.sample(n=0)
+
+
+def small_program() -> Program:
+    a = Session(
+        "mon",
+        (Prescription("deadlift", 4, 5, percent_1rm=75), Prescription("bench_press", 3, 8, percent_1rm=70)),
+    )
+    b = Session("thu", (Prescription("pull_up", 2, 6), Prescription("back_squat", 3, 5, percent_1rm=75)))
+    return Program.repeat("small", [a, b], 4)
+
+
+def test_vary_makes_every_combination_with_labels():
+    vs = cl.vary(small_program(), weekly_sets={"posterior": [3, 18]}, frequency=[1, 2], increment_kg=[1.25])
+    assert len(vs) == 2 * 2 * 1
+    assert vs[0].label == {"weekly_sets_posterior": 3, "frequency": 1, "increment_kg": 1.25}
+    # Posterior-dominant prescriptions of week 1: deadlift 4 + pull-up 2 + back squat 3 = 9 sets
+    # (the squat's posterior weights outweigh its anterior ones). Target 18 doubles each of them.
+    doubled = cl.vary(small_program(), weekly_sets={"posterior": [18]})[0].program
+    sets = {p.exercise: p.sets for s in doubled.weeks[0] for p in s.prescriptions}
+    assert sets == {"deadlift": 8, "bench_press": 3, "pull_up": 4, "back_squat": 6}
+    one_day = cl.vary(small_program(), frequency=[1])[0].program
+    assert [s.day for s in one_day.weeks[0]] == [0]
+    swapped = cl.vary(small_program(), substitute={"back_squat": ["front_squat"]})
+    assert [v.label["substitute_back_squat"] for v in swapped] == ["back_squat", "front_squat"]
+    assert (
+        "front_squat" in swapped[1].program.exercises() and "back_squat" not in swapped[1].program.exercises()
+    )
+
+
+def test_sweep_matches_single_simulations(pop):
+    prog = small_program()
+    res = cl.sweep(prog, pop, weeks=8)
+    assert len(res.outcomes) == len(pop)
+    for i in (0, 17):
+        sim = cl.simulate(prog, pop.athlete(i), weeks=8)
+        s = sim.summary()
+        gains = [s[f"gain_{e}_pct"] for e in prog.exercises()]
+        row = res.outcomes.iloc[i]
+        assert row["strength_gain"] == pytest.approx(np.mean(gains), rel=1e-9)
+        assert row["failures"] == s["failures"]
+        assert row["peak_fatigue"] == pytest.approx(s["peak_fatigue"], rel=1e-9)
+        assert row["capacity_balance"] == pytest.approx(s["capacity_posterior_anterior"], rel=1e-9)
+
+
+def test_sweep_is_the_same_for_any_chunking_and_threads(pop):
+    vs = cl.vary(small_program(), increment_kg=[1.25, 2.5])
+    a = cl.sweep(vs, pop, weeks=6, chunk_size=7, threads=1).outcomes
+    b = cl.sweep(vs, pop, weeks=6, chunk_size=100, threads=2).outcomes
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_pareto_mask_by_hand():
+    v = np.array([[1, 5], [2, 4], [2, 3], [0, 0], [3, 1]])
+    # (2,3) is beaten by (2,4); (0,0) by everyone; the rest trade off
+    assert pareto_mask(v).tolist() == [True, True, False, False, True]
+
+
+def test_summary_pareto_and_paired(pop, tmp_path):
+    prog = small_program()
+    res = cl.compare([prog, cl.vary(prog, weekly_sets={"posterior": [18]})[0].program], pop, weeks=6)
+    summ = res.summary()
+    assert {"strength_gain_p50", "failures_p90"} <= set(summ.columns)
+    paired = res.paired()
+    gain = paired[paired["outcome"] == "strength_gain"].iloc[0]
+    diff = res.outcomes.pivot(index="athlete", columns="variant", values="strength_gain")
+    assert gain["median_difference"] == pytest.approx(float(np.median(diff[1] - diff[0])))
+    assert gain["ci_low"] <= gain["median_difference"] <= gain["ci_high"]
+    front = res.pareto(["strength_gain", "-peak_fatigue"])
+    assert 1 <= len(front) <= 2
+    res.to_parquet(tmp_path / "sweep")
+    back = pd.read_parquet(tmp_path / "sweep")
+    assert len(back) == len(res.outcomes) and sorted(back["variant"].astype(int).unique()) == [0, 1]
+
+
+def test_sweep_bad_input(pop):
+    with pytest.raises(cl.ValidationError, match="at least one variant"):
+        cl.sweep([], pop)
+    with pytest.raises(cl.ValidationError, match="weeks"):
+        cl.sweep(small_program(), pop, weeks=0)
+    with pytest.raises(cl.ValidationError, match="unknown outcome"):
+        cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["speed"])
+
+
+def test_dask_local_cluster_gives_identical_results(pop):
+    distributed = pytest.importorskip("distributed")
+    vs = cl.vary(small_program(), increment_kg=[1.25, 2.5])
+    local = cl.sweep(vs, pop, weeks=6, chunk_size=15).outcomes
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = cl.sweep(vs, pop, weeks=6, chunk_size=15, client=client).outcomes
+    pd.testing.assert_frame_equal(local, remote)
