@@ -270,9 +270,8 @@ class SweepResult:
         """Per variant: quantiles (default 10/50/90 %) of each outcome across athletes."""
         cols = [c for c in self.outcomes.columns if c not in ("variant", "athlete")]
         grouped = self.outcomes.groupby("variant")[cols]
-        q = pd.concat({f"p{round(p * 100)}": grouped.quantile(p) for p in quantiles}, axis=1)
-        q.columns = [f"{c}_{p}" for p, c in q.columns.to_list()]
-        return self.labels().join(q)
+        parts = [grouped.quantile(p).add_suffix(f"_p{round(p * 100)}") for p in quantiles]
+        return self.labels().join(pd.concat(parts, axis=1))
 
     def pareto(self, objectives: Sequence[str], statistic: str = "median") -> pd.DataFrame:
         """Variants not dominated on the objectives (per-variant ``statistic`` across athletes);
