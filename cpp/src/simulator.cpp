@@ -97,7 +97,24 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   const std::size_t n_state = model.state_per_muscle() * n_muscles;
   std::vector<double> state(n_state, 0.0), morning(n_state), w(n_muscles), zero(n_muscles, 0.0);
   std::vector<double> capacity(n_muscles), fitness(n_muscles), fatigue(n_muscles), rested(n_muscles);
-  std::vector<double> exercise_capacity(used.size());
+  std::vector<double> exercise_capacity(used.size(), 1.0);
+  // The muscles that limit each used lift: activation >= limit_weight (or the lift's top weight,
+  // if all are lower). Computed once; the day loop only takes minima over them.
+  std::vector<std::size_t> limit_offsets{0};
+  std::vector<std::size_t> limit_muscles;
+  for (const auto e : used) {
+    double top = 0.0;
+    const auto ex = static_cast<std::size_t>(e);
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) top = std::max(top, a->weight);
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
+      if (a->weight >= std::min(options.limit_weight, top)) limit_muscles.push_back(static_cast<std::size_t>(a->muscle));
+    limit_offsets.push_back(limit_muscles.size());
+  }
+  auto lift_capacity = [&](std::size_t u, const std::vector<double>& muscle_capacity) {
+    double c = std::numeric_limits<double>::infinity();
+    for (std::size_t k = limit_offsets[u]; k < limit_offsets[u + 1]; ++k) c = std::min(c, muscle_capacity[limit_muscles[k]]);
+    return std::max(std::isfinite(c) ? c : 1.0, 0.05);
+  };
   std::vector<PrescriptionState> ps(program.prescriptions.size());
   for (std::size_t i = 0; i < ps.size(); ++i) {
     const auto& p = program.prescriptions[i];
@@ -115,20 +132,18 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
 
   std::size_t next = 0;
   for (std::size_t t = 0; t < days; ++t) {
-    // Capacity at the start of the day: yesterday's state, one day of decay, no load yet.
-    std::copy(state.begin(), state.end(), morning.begin());
-    model.step(zero.data(), morning.data());
-    model.read(morning.data(), capacity.data(), fitness.data(), fatigue.data());
-    // The weakest heavily loaded muscle limits each lift.
-    for (std::size_t u = 0; u < used.size(); ++u) {
-      const auto e = static_cast<std::size_t>(used[u]);
-      double c = std::numeric_limits<double>::infinity(), top = 0.0;
-      for (const auto* a = activation.begin(e); a != activation.end(e); ++a) top = std::max(top, a->weight);
-      for (const auto* a = activation.begin(e); a != activation.end(e); ++a)
-        if (a->weight >= std::min(options.limit_weight, top)) c = std::min(c, capacity[static_cast<std::size_t>(a->muscle)]);
-      exercise_capacity[u] = std::max(std::isfinite(c) ? c : 1.0, 0.05);
-      if (options.record)
-        out.one_rm(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(u)) = athlete.one_rm[used[u]] * exercise_capacity[u];
+    const bool training_day = next < program.schedule.size() && static_cast<std::size_t>(program.schedule[next].day) == t;
+    if (training_day || options.record) {
+      // Capacity at the start of the day: yesterday's state, one day of decay, no load yet.
+      std::copy(state.begin(), state.end(), morning.begin());
+      model.step(zero.data(), morning.data());
+      model.read(morning.data(), capacity.data(), fitness.data(), fatigue.data());
+      // The weakest heavily loaded muscle limits each lift.
+      for (std::size_t u = 0; u < used.size(); ++u) {
+        exercise_capacity[u] = lift_capacity(u, capacity);
+        if (options.record)
+          out.one_rm(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(u)) = athlete.one_rm[used[u]] * exercise_capacity[u];
+      }
     }
 
     std::fill(w.begin(), w.end(), 0.0);
@@ -241,14 +256,8 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   }
   out.final_capacity = Eigen::Map<Eigen::VectorXd>(capacity.data(), static_cast<Eigen::Index>(n_muscles));
   out.final_one_rm.resize(static_cast<Eigen::Index>(used.size()));
-  for (std::size_t u = 0; u < used.size(); ++u) {
-    const auto e = static_cast<std::size_t>(used[u]);
-    double c = std::numeric_limits<double>::infinity(), top = 0.0;
-    for (const auto* a = activation.begin(e); a != activation.end(e); ++a) top = std::max(top, a->weight);
-    for (const auto* a = activation.begin(e); a != activation.end(e); ++a)
-      if (a->weight >= std::min(options.limit_weight, top)) c = std::min(c, capacity[static_cast<std::size_t>(a->muscle)]);
-    out.final_one_rm[static_cast<Eigen::Index>(u)] = athlete.one_rm[used[u]] * std::max(std::isfinite(c) ? c : 1.0, 0.05);
-  }
+  for (std::size_t u = 0; u < used.size(); ++u)
+    out.final_one_rm[static_cast<Eigen::Index>(u)] = athlete.one_rm[used[u]] * lift_capacity(u, capacity);
   return out;
 }
 }  // namespace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Mapping
@@ -51,6 +52,16 @@ class TomlSource:
         at = f" line {line}," if line else ""
         named = f" ({ident!r})" if ident else ""
         return f"{self.path}:{at} [[{table}]] #{index + 1}{named}"
+
+
+def finite_number(value: object) -> bool:
+    """A real number (not a bool) that is finite; False for an int too large for a float."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def tables(data: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._files import TomlSource
+from ._files import TomlSource, finite_number
 from .catalogue import Catalogue, Exercise
 from .errors import ValidationError
 from .program import Prescription
@@ -35,16 +34,10 @@ class Athlete:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not (
-            isinstance(self.bodyweight, int | float)
-            and not isinstance(self.bodyweight, bool)
-            and math.isfinite(self.bodyweight)
-            and 20 <= self.bodyweight <= 300
-        ):
+        if not (finite_number(self.bodyweight) and 20 <= self.bodyweight <= 300):
             raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
         for ex, kg in self.one_rm.items():
-            number = isinstance(kg, int | float) and not isinstance(kg, bool)
-            if not (number and math.isfinite(kg) and 0 < kg <= 1000):
+            if not (finite_number(kg) and 0 < kg <= 1000):
                 raise ValidationError(f"athlete 1RM of '{ex}' must be in (0, 1000] kg, got {kg!r}")
         object.__setattr__(self, "one_rm", dict(self.one_rm))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,14 +52,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             "program": report.program.name,
             "band": list(report.band),
             "excluded_lateral_muscles": report.excluded_muscles,
-            "summary": {k: (None if pd.isna(v) else float(v)) for k, v in report.summary().items()},
+            # JSON has no NaN/Infinity: an undefined or unbounded ratio is null, as pandas writes
+            # it in "balance" below.
+            "summary": {k: (float(v) if math.isfinite(v) else None) for k, v in report.summary().items()},
             "balance": json.loads(report.balance.reset_index().to_json(orient="records")),
             "weekly_fractional_sets": json.loads(report.per_muscle().reset_index().to_json(orient="records")),
         }
-        print(json.dumps(out, indent=1))
+        print(json.dumps(out, indent=1, allow_nan=False))
         return 0
     if args.format == "csv":
-        _emit(report.balance.join(report.per_muscle(), rsuffix="_sets"), "csv")
+        _emit(report.balance.join(report.per_muscle()), "csv")
         return 0
     print(repr(report))
     _emit(report.per_muscle().round(2), "table", "\nWeekly fractional sets per muscle:")

@@ -18,7 +18,7 @@ from typing import Any
 
 import tomli_w
 
-from ._files import DATA_DIR, TomlSource, require, tables
+from ._files import DATA_DIR, TomlSource, finite_number, require, tables
 from .errors import UnknownNameError, ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -26,7 +26,7 @@ RULES = ("none", "linear", "double", "wave", "rpe")
 
 
 def _check_number(value: Any, name: str, lo: float, hi: float = math.inf, *, integer: bool = False) -> None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    ok = finite_number(value)
     if ok and integer:
         ok = float(value).is_integer()
     if not ok or not (lo <= value <= hi):
