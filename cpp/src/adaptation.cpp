@@ -83,9 +83,9 @@ class Busso : public Banister {
   std::vector<double> e3_;
 };
 
-// Saturating model: a long-term capacity S (1 at the start) grows with load in proportion to the
-// room left under a ceiling, S += gain * w * (ceiling - S) / (ceiling - 1), and decays towards 1
-// with tau_detrain when unloaded; Banister fatigue (k2, tau2) sits on top. Gains diminish with
+// Saturating model: a long-term capacity S (1 at the start) decays towards 1 with tau_detrain and
+// grows with load in proportion to the room left under a ceiling, dS/dw = gain (ceiling - S) /
+// (ceiling - 1), integrated exactly over each day's load (so S never passes the ceiling); Banister fatigue (k2, tau2) sits on top. Gains diminish with
 // training age and a break detrains, so long simulations stay plausible.
 class Saturating : public Model {
  public:
@@ -98,8 +98,10 @@ class Saturating : public Model {
     for (std::size_t m = 0; m < n_; ++m) {
       const auto i = static_cast<Eigen::Index>(m);
       const double room = ceiling_[i] - 1.0;
-      const double growth = gain_[i] * w[m] * (room - cap[m]) / room;
-      cap[m] = cap[m] * ed_[m] + std::max(growth, 0.0);
+      cap[m] *= ed_[m];
+      // dS/dw = gain (room - S) / room, integrated exactly over the day's load: S approaches
+      // the ceiling and never passes it, whatever the load.
+      if (w[m] > 0.0) cap[m] = room - (room - cap[m]) * std::exp(-gain_[i] * w[m] / room);
       fat[m] = fat[m] * e2_[m] + w[m];
     }
   }

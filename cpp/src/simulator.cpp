@@ -20,6 +20,7 @@ struct PrescriptionState {
   std::int32_t streak = 0; // failed sessions in a row
   std::int32_t week = -1;  // week of the last session
   bool last_ok = true;
+  bool last_deload = false;  // the last session fell in a planned deload week
   bool cycle_failed = false;
 };
 
@@ -32,6 +33,8 @@ void ProgramSpec::validate(std::size_t n_exercises) const {
   if (n_days <= 0) throw InvalidInput("program has no days (weeks must be > 0)");
   if (deload_week.size() * 7 < static_cast<std::size_t>(n_days))
     throw InvalidInput("deload_week must have one entry per week");
+  if (!(deload_sets >= 0.0 && deload_sets <= 1.0) || !(deload_load >= 0.0 && deload_load <= 1.0))
+    throw InvalidInput("deload_sets and deload_load must lie in [0, 1]");
   for (std::size_t i = 0; i < prescriptions.size(); ++i) {
     const auto& p = prescriptions[i];
     const std::string where = "prescription " + std::to_string(i) + ": ";
@@ -159,7 +162,8 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
 
       // A new week: weekly linear progression and wave cycles advance.
       if (week > s.week) {
-        if (p.rule == Rule::linear && p.per_week && s.week >= 0 && s.last_ok) s.load += p.increment;
+        // A week's increment is earned by the previous week's last session; a deload week earns none.
+        if (p.rule == Rule::linear && p.per_week && s.week >= 0 && s.last_ok && !s.last_deload) s.load += p.increment;
         if (p.rule == Rule::wave && week > 0 && week % static_cast<std::int32_t>(p.wave.size()) == 0) {
           if (!s.cycle_failed) s.wave_added += p.increment;
           s.cycle_failed = false;
@@ -217,6 +221,7 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         }
       }
       s.last_ok = !failed;
+      s.last_deload = deload;
       s.load = std::max(s.load, p.min_kg);
 
       if (options.record) {

@@ -115,7 +115,7 @@ TEST_CASE("graph synergist_path takes the cheapest route", "[graph]") {
   CHECK_THROWS_AS(g.synergist_path(6, glutes), InvalidInput);
 }
 
-// HIDDEN ([.]): synergist_path between two synergist components never returns. Boost's
+// Regression (fixed): synergist_path between two synergist components never returns. Boost's
 // dijkstra_shortest_paths marks unreached vertices with numeric_limits<double>::max(), which
 // is finite, so the `!std::isfinite(distance[to])` test in cpp/src/muscle_graph.cpp does not
 // catch them; the path walk then follows predecessor[to] == to forever, growing `path` until
