@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -52,7 +53,8 @@ def set_blocks(programs: Sequence[Program], catalogue: Catalogue, athlete: Athle
             ex = catalogue[p.exercise]
             sets, kg = float(p.sets), athlete.planned_load(p, ex)
             if w + 1 in deloads:
-                sets = max(1.0, round(sets * program.deload_sets_factor))
+                # half up, as the C++ closed loop rounds (std::lround): 5 sets x 0.5 -> 3
+                sets = max(1.0, math.floor(sets * program.deload_sets_factor + 0.5))
                 kg *= program.deload_load_factor
             rows.append((day, index[p.exercise], sets, p.reps_planned, kg))
         offsets.append(len(rows))

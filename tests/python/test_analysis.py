@@ -1,0 +1,444 @@
+"""Dose and balance: per-muscle load by hand, intensities, deloads, posterior:anterior ratios."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import one_week
+
+import chainload as cl
+from chainload import Athlete, Prescription, Program, Session, analyze, dose
+
+# Posterior and anterior sizes, summed by hand from muscle_graph.toml:
+# posterior 0.010 + 0.012 + 0.006 + 0.0111 + 0.0264 + 0.040 + 0.0656 + 0.0571 + 0.0657 = 0.2939
+# anterior  0.0111 + 0.0308 + 0.0311 + 0.012 + 0.1397 + 0.0471 + 0.0105 = 0.2823
+POSTERIOR_SIZE, ANTERIOR_SIZE = 0.2939, 0.2823
+
+
+def weights(catalogue, exercise: str) -> np.ndarray:
+    """The catalogue's activation weights of one exercise, in graph (column) order."""
+    ids = catalogue.graph.ids
+    return np.array([catalogue[exercise].activation.get(m, 0.0) for m in ids])
+
+
+def reference_weekly_sets(program: Program, catalogue) -> np.ndarray:
+    """Weekly fractional sets computed in plain Python: sets × activation weight, summed per week,
+    with planned deload weeks at max(1, sets × deload_sets_factor rounded half up) sets."""
+    out = np.zeros((program.n_weeks, len(catalogue.graph)))
+    for w, _day, _s, p in program.occurrences():
+        sets = p.sets
+        if w + 1 in program.deload_weeks:
+            sets = max(1, math.floor(sets * program.deload_sets_factor + 0.5))
+        out[w] += sets * weights(catalogue, p.exercise)
+    return out
+
+
+# --------------------------------------------------------------------------- the 3×5 deadlift
+def test_deadlift_3x5_at_100kg_by_day(catalogue):
+    program = one_week(Prescription("deadlift", 3, 5, kg=100))
+    w = weights(catalogue, "deadlift")
+    assert w.sum() == 7.0  # 3 × 1.0 + 5 × 0.5 + 6 × 0.25, from exercises.toml
+    d = dose(program, catalogue=catalogue)
+    assert set(d) == set(cl.METRICS) and d["fractional_sets"].shape == (1, 7, 22)
+    sets, volume = d["fractional_sets"][0], d["volume_load"][0]
+    # Day 0: every muscle gets 3 sets × its weight and 3 × 5 × 100 kg = 1500 kg × its weight.
+    np.testing.assert_allclose(sets[0], 3 * w, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(volume[0], 1500 * w, rtol=0, atol=1e-9)
+    assert not sets[1:].any() and not volume[1:].any()
+    report = analyze(program, catalogue=catalogue)
+    by_day = report.per_muscle(by="day")
+    assert by_day.shape == (7, 22) and list(by_day.columns) == catalogue.graph.ids
+    for muscle, weight in catalogue["deadlift"].activation.items():
+        assert by_day.loc[0, muscle] == 3 * weight
+        assert report.per_muscle("volume_load", by="day").loc[0, muscle] == 1500 * weight
+    assert by_day.loc[0, "glutes"] == 3.0 and by_day.loc[0, "quadriceps"] == 1.5
+    assert by_day.loc[0, "pecs"] == 0.0 and by_day.loc[1:].to_numpy().sum() == 0.0
+
+
+def test_deadlift_3x5_at_100kg_by_week(catalogue):
+    program = one_week(Prescription("deadlift", 3, 5, kg=100), day=3)
+    w = weights(catalogue, "deadlift")
+    d = dose(program, catalogue=catalogue, by="week")
+    assert d["fractional_sets"].shape == (1, 1, 22)
+    np.testing.assert_allclose(d["fractional_sets"][0, 0], 3 * w, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(d["volume_load"][0, 0], 1500 * w, rtol=0, atol=1e-9)
+    report = analyze(program, catalogue=catalogue)
+    weekly = report.per_muscle(by="week")
+    assert list(weekly.index) == [1] and weekly.loc[1, "hamstrings"] == 3.0
+    assert report.per_muscle("volume_load", by="week").loc[1, "hamstrings"] == 1500.0
+    assert report.per_muscle("volume_load", by="total").loc["upper_traps", "volume_load"] == 750.0
+    # Every day of the week other than Thursday (3) is zero.
+    by_day = report.per_muscle(by="day")
+    assert by_day.loc[3].sum() == 21.0 and by_day.drop(index=3).to_numpy().sum() == 0.0
+
+
+def test_dose_of_several_programs_in_one_call(catalogue):
+    a = one_week(Prescription("deadlift", 3, 5, kg=100))
+    b = one_week(Prescription("bench_press", 4, 8, kg=60), day=2, weeks=2)
+    d = dose([a, b], catalogue=catalogue, threads=2)
+    sets, volume = d["fractional_sets"], d["volume_load"]
+    assert sets.shape == (2, 14, 22)  # padded to the longest program (2 weeks = 14 days)
+    np.testing.assert_allclose(sets[0, 0], 3 * weights(catalogue, "deadlift"))
+    assert not sets[0, 1:].any()
+    wb = weights(catalogue, "bench_press")
+    for day in (2, 9):  # Wednesday of weeks 1 and 2
+        np.testing.assert_allclose(sets[1, day], 4 * wb)
+        np.testing.assert_allclose(volume[1, day], 4 * 8 * 60 * wb)  # 1920 kg × weight
+    assert sets[1].sum() == 2 * 4 * 2.5
+    weekly = dose([a, b], catalogue=catalogue, by="week")["fractional_sets"]
+    assert weekly.shape == (2, 2, 22) and weekly[0, 1].sum() == 0 and weekly[1, 1].sum() == 10.0
+    with pytest.raises(cl.ValidationError, match="at least one program"):
+        dose([], catalogue=catalogue)
+
+
+@pytest.mark.parametrize("name", ["balanced_full_body", "mirror_muscles", "posterior_chain"])
+def test_examples_weekly_sets_match_reference(name, catalogue):
+    program = Program.examples()[name]
+    report = analyze(program, catalogue=catalogue)
+    expected = reference_weekly_sets(program, catalogue)
+    np.testing.assert_allclose(report.per_muscle(by="week").to_numpy(), expected, rtol=1e-12)
+    # summary: posterior:anterior of the whole program and mean weekly sets
+    post = expected[:, [catalogue.graph.index(m) for m in catalogue.graph.chain("posterior")]].sum()
+    ant = expected[:, [catalogue.graph.index(m) for m in catalogue.graph.chain("anterior")]].sum()
+    s = report.summary()
+    assert s["posterior_anterior"] == pytest.approx(post / ant)
+    assert s["weekly_sets"] == pytest.approx(expected.sum() / program.n_weeks)
+
+
+# --------------------------------------------------------------------------- intensities
+def test_percent_of_1rm(catalogue):
+    athlete = Athlete(one_rm={"deadlift": 200})
+    p = Prescription("deadlift", 3, 5, percent_1rm=80)
+    assert athlete.planned_load(p, catalogue["deadlift"]) == pytest.approx(160.0)  # 0.80 × 200
+    d = dose(one_week(p), athlete, catalogue)
+    # 3 × 5 × 160 kg = 2400 kg × weight
+    np.testing.assert_allclose(d["volume_load"][0, 0], 2400 * weights(catalogue, "deadlift"))
+
+
+def test_rpe_and_rir_use_brzycki(catalogue):
+    athlete = Athlete(one_rm={"deadlift": 200})
+    ex = catalogue["deadlift"]
+    # RPE 8 = RIR 2 (Zourdos 2016), so 5 reps leave 7 reps to failure; Brzycki 1993 (SCIENCE.md
+    # 5.1): 1RM = w·36/(37 − r) -> w = 1RM × (37 − 7)/36 = 200 × 30/36 = 166.67 kg.
+    expected = 200 * (37 - 7) / 36
+    assert athlete.planned_load(Prescription("deadlift", 3, 5, rpe=8), ex) == pytest.approx(expected)
+    assert athlete.planned_load(Prescription("deadlift", 3, 5, rir=2), ex) == pytest.approx(expected)
+    # RPE 10 × 1 rep = 1RM; RPE 9 × 3 reps: r = 4 -> 200 × 33/36
+    assert athlete.planned_load(Prescription("deadlift", 1, 1, rpe=10), ex) == pytest.approx(200.0)
+    assert athlete.planned_load(Prescription("deadlift", 1, 3, rpe=9), ex) == pytest.approx(200 * 33 / 36)
+    # a rep range is planned at its midpoint: 8-12 at RPE 8 -> 10 reps + 2 RIR = 12 -> 200 × 25/36
+    assert athlete.planned_load(Prescription("deadlift", 3, (8, 12), rpe=8), ex) == pytest.approx(
+        200 * 25 / 36
+    )
+    # SCIENCE.md 5.1 check values: Brzycki %1RM at 10RM / 5RM = 75.0 / 88.9
+    assert float(cl._core.brzycki_fraction(10.0)) == pytest.approx(0.75)
+    assert float(cl._core.brzycki_fraction(5.0)) == pytest.approx(0.889, abs=5e-4)
+    # volume of 3 × 5 at RPE 8: 15 × 166.67 = 2500 kg × weight
+    d = dose(one_week(Prescription("deadlift", 3, 5, rpe=8)), athlete, catalogue)
+    np.testing.assert_allclose(d["volume_load"][0, 0], 2500 * weights(catalogue, "deadlift"))
+
+
+def test_bodyweight_exercises(catalogue):
+    athlete = Athlete(bodyweight=70)
+    # pull-up: bodyweight_fraction 1.0; push-up 0.64 (exercises.toml) -> 70 and 44.8 kg
+    assert athlete.planned_load(Prescription("pull_up", 3, 6), catalogue["pull_up"]) == 70.0
+    assert athlete.planned_load(Prescription("push_up", 3, 6), catalogue["push_up"]) == pytest.approx(44.8)
+    # added kg come on top of the body share: 70 + 10
+    assert athlete.planned_load(Prescription("pull_up", 3, 6, kg=10), catalogue["pull_up"]) == 80.0
+    # an external exercise takes no body share
+    assert athlete.body_load(catalogue["deadlift"]) == 0.0
+    d = dose(one_week(Prescription("pull_up", 3, 6)), athlete, catalogue)
+    # 3 × 6 × 70 kg = 1260 kg × weight; lats weight 1.0
+    lats = catalogue.graph.index("lats")
+    assert d["volume_load"][0, 0, lats] == pytest.approx(1260.0)
+
+
+def test_external_exercise_without_intensity_raises(catalogue):
+    p = Prescription("deadlift", 3, 5)
+    with pytest.raises(cl.ValidationError, match="prescription of 'deadlift' has no intensity"):
+        Athlete().planned_load(p, catalogue["deadlift"])
+    with pytest.raises(cl.ValidationError, match="'deadlift' has no intensity"):
+        analyze(one_week(p), catalogue=catalogue)
+
+
+def test_athlete_without_needed_1rm(catalogue):
+    program = one_week(
+        Prescription("back_squat", 3, 5, kg=100), Prescription("deadlift", 3, 5, percent_1rm=80)
+    )
+    athlete = Athlete(one_rm={"back_squat": 150}, name="Ann")
+    with pytest.raises(cl.ValidationError, match="Ann has no 1RM for 'deadlift'") as e:
+        analyze(program, athlete, catalogue)
+    assert "estimate_missing=True" in str(e.value)
+    with pytest.raises(cl.ValidationError, match="no 1RM for 'bench_press'"):
+        Athlete().planned_load(Prescription("bench_press", 3, 5, rpe=8), catalogue["bench_press"])
+
+
+def test_default_athlete_estimates_from_standards(catalogue):
+    a = Athlete.default()
+    assert a.bodyweight == 80.0 and a.estimate_missing
+    # deadlift standard_1rm_bw 1.67 × 80 kg = 133.6 kg; back squat 1.5 × 80 = 120 kg
+    assert a.one_rm_of(catalogue["deadlift"]) == pytest.approx(133.6)
+    assert a.one_rm_of(catalogue["back_squat"]) == pytest.approx(120.0)
+    assert a.planned_load(
+        Prescription("deadlift", 3, 5, percent_1rm=80), catalogue["deadlift"]
+    ) == pytest.approx(0.8 * 133.6)
+    standards = a.with_catalogue_standards(catalogue)
+    assert len(standards) == 59 and standards["pull_up"] == pytest.approx(1.02 * 80)
+    # a given 1RM wins over the estimate
+    assert Athlete(one_rm={"deadlift": 180}, estimate_missing=True).one_rm_of(catalogue["deadlift"]) == 180.0
+    assert Athlete(one_rm={"deadlift": 180}).with_catalogue_standards(catalogue) == {"deadlift": 180.0}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"bodyweight": 10}, r"bodyweight must be in \[20, 300\] kg, got 10"),
+        ({"bodyweight": math.nan}, "bodyweight must be in .* got nan"),
+        ({"bodyweight": True}, "bodyweight must be in .* got True"),
+        ({"one_rm": {"deadlift": -5}}, r"1RM of 'deadlift' must be in \(0, 1000\] kg, got -5"),
+        ({"one_rm": {"deadlift": math.inf}}, "1RM of 'deadlift' must be in .* got inf"),
+        ({"one_rm": {"deadlift": "x"}}, "1RM of 'deadlift' must be in .* got 'x'"),
+    ],
+)
+def test_bad_athlete(kwargs, match):
+    with pytest.raises(cl.ValidationError, match=match):
+        Athlete(**kwargs)
+
+
+def test_athlete_from_toml(tmp_path):
+    path = tmp_path / "ann.toml"
+    path.write_text("bodyweight = 62.5\n[one_rm]\ndeadlift = 120\nback_squat = 95.5\n")
+    a = Athlete.load(path)
+    assert (a.name, a.bodyweight, a.one_rm, a.estimate_missing) == (
+        "ann", 62.5, {"deadlift": 120, "back_squat": 95.5}, False,
+    )  # fmt: skip
+    path.write_text("one_rm = 5\n")
+    with pytest.raises(cl.ValidationError, match="ann.toml: one_rm must be a table"):
+        Athlete.load(path)
+    path.write_text("bodyweight = 500\n")
+    with pytest.raises(cl.ValidationError, match="ann.toml: athlete bodyweight must be in"):
+        Athlete.load(path)
+
+
+# --------------------------------------------------------------------------- deloads
+def test_posterior_chain_deload_week(catalogue):
+    program = Program.examples()["posterior_chain"]
+    assert program.deload_weeks == (4, 8, 12) and program.deload_sets_factor == 0.5
+    weekly = analyze(program, catalogue=catalogue).per_muscle(by="week")
+    # Hamstrings by hand (sets × weight, exercises.toml):
+    # week 1: deadlift 3×1 + hip_thrust 3×.5 + back_extension 3×.5 + back_squat 4×.25
+    #         + bent_over_row 4×.25 + lunge 3×.25 + romanian_deadlift 3×1 + kettlebell_swing 5×1
+    #         + glute_bridge 3×.5 = 18.25
+    # week 4: every prescription at max(1, sets × 0.5 rounded half up) sets: 3 -> 1.5 -> 2,
+    #         4 -> 2, 5 -> 2.5 -> 3 (as the C++ closed loop's std::lround):
+    #         2 + 1 + 1 + .5 + .5 + .5 + 2 + 3 + 1 = 11.5
+    assert weekly.loc[1, "hamstrings"] == pytest.approx(18.25)
+    assert weekly.loc[4, "hamstrings"] == pytest.approx(11.5)
+    assert weekly.loc[3, "hamstrings"] == weekly.loc[5, "hamstrings"] == pytest.approx(18.25)
+    assert weekly.loc[8, "hamstrings"] == weekly.loc[12, "hamstrings"] == pytest.approx(11.5)
+    # Every deload-week prescription at max(1, floor(sets × 0.5 + 0.5)), for every muscle:
+    w4 = sum(
+        max(1, math.floor(p.sets * 0.5 + 0.5)) * weights(catalogue, p.exercise)
+        for s in program.weeks[3]
+        for p in s.prescriptions
+    )
+    np.testing.assert_allclose(weekly.loc[4].to_numpy(), w4)
+
+
+def test_deload_sets_and_load(catalogue):
+    program = one_week(
+        Prescription("deadlift", 3, 5, kg=100),
+        Prescription("bench_press", 1, 5, kg=60),
+        weeks=2,
+        deload_weeks=[2],
+    )
+    report = analyze(program, catalogue=catalogue)
+    sets = report.per_muscle(by="week")
+    vol = report.per_muscle("volume_load", by="week")
+    # week 2: deadlift round(3 × 0.5) = 2 sets at 100 × 0.9 = 90 kg; bench max(1, round(0.5)) = 1 set at 54 kg
+    assert sets.loc[1, "glutes"] == 3.0 and sets.loc[2, "glutes"] == 2.0
+    assert vol.loc[1, "glutes"] == pytest.approx(1500.0) and vol.loc[2, "glutes"] == pytest.approx(
+        2 * 5 * 90.0
+    )
+    assert sets.loc[2, "pecs"] == 1.0 and vol.loc[2, "pecs"] == pytest.approx(5 * 54.0)
+
+
+# --------------------------------------------------------------------------- balance
+def test_bench_below_deadlift(catalogue):
+    bench = analyze(one_week(Prescription("bench_press", 3, 5, kg=80)), catalogue=catalogue).summary()
+    dead = analyze(one_week(Prescription("deadlift", 3, 5, kg=100)), catalogue=catalogue).summary()
+    # bench press loads only pecs, front_delts (anterior) and triceps (lateral): ratio 0.
+    assert bench["posterior_anterior"] == 0.0
+    # deadlift by hand: posterior upper_traps .5 + rhomboids .25 + lats .25 + erectors 1 + glutes 1
+    # + hamstrings 1 + calves .25 = 4.25; anterior quadriceps .5 + tibialis .25 + abs .25 = 1.0
+    assert dead["posterior_anterior"] == pytest.approx(4.25)
+    assert bench["posterior_anterior"] < dead["posterior_anterior"]
+    assert dead["hamstrings:quadriceps"] == pytest.approx(2.0)  # 1.0 / 0.5
+    assert dead["glutes:hip_flexors"] == math.inf  # no hip-flexor load at all
+    assert math.isnan(dead["biceps:triceps"])  # neither side loaded
+    assert dead["weekly_sets"] == 21.0  # 3 sets × 7.0 total weight
+
+
+def test_shipped_programs_balance(catalogue):
+    ex = Program.examples()
+    pc = analyze(ex["posterior_chain"], catalogue=catalogue)
+    mm = analyze(ex["mirror_muscles"], catalogue=catalogue)
+    assert pc.summary()["posterior_anterior"] > 1
+    assert mm.summary()["posterior_anterior"] < 1
+    assert (pc.balance["posterior_anterior"] > 1).all() and (mm.balance["posterior_anterior"] < 1).all()
+    assert list(pc.balance.index) == list(range(1, 13))
+    # default band (1, 2): posterior_chain (≈ 3.6) is posterior-dominant, mirror_muscles anterior-dominant
+    assert (pc.balance["verdict"] == "posterior-dominant").all()
+    assert (mm.balance["verdict"] == "anterior-dominant").all()
+    assert cl.DEFAULT_BAND == (1.0, 2.0)
+
+
+def test_hamstring_quadriceps_ratio_by_hand(catalogue):
+    program = one_week(Prescription("leg_curl", 3, 12, kg=40), Prescription("leg_extension", 3, 12, kg=50))
+    report = analyze(program, catalogue=catalogue)
+    lc, le = catalogue["leg_curl"].activation, catalogue["leg_extension"].activation
+    ham = 3 * lc.get("hamstrings", 0) + 3 * le.get("hamstrings", 0)
+    quad = 3 * lc.get("quadriceps", 0) + 3 * le.get("quadriceps", 0)
+    assert (ham, quad) == (3.0, 3.0)  # leg_curl {hamstrings 1, calves .5}, leg_extension {quadriceps 1}
+    bal = report.balance.loc[1]
+    assert bal["hamstrings:quadriceps"] == pytest.approx(ham / quad)
+    # posterior: hamstrings 3 + calves 1.5 = 4.5; anterior: quadriceps 3 -> 1.5
+    assert bal["posterior_anterior"] == pytest.approx(4.5 / 3)
+    # per unit size: (4.5 / 0.2939) / (3 / 0.2823)
+    assert bal["posterior_anterior_per_size"] == pytest.approx((4.5 / POSTERIOR_SIZE) / (3 / ANTERIOR_SIZE))
+    assert bal["calves:tibialis"] == math.inf and bal["verdict"] == "balanced"
+    # one more leg_extension set shifts H:Q to 3/4
+    r2 = analyze(
+        one_week(Prescription("leg_curl", 3, 12, kg=40), Prescription("leg_extension", 4, 12, kg=50))
+    )
+    assert r2.summary()["hamstrings:quadriceps"] == pytest.approx(0.75)
+
+
+def test_size_normalised_ratio_uses_graph_sizes(catalogue, graph):
+    post = sum(graph.muscle(m).size for m in graph.chain("posterior"))
+    ant = sum(graph.muscle(m).size for m in graph.chain("anterior"))
+    assert post == pytest.approx(POSTERIOR_SIZE) and ant == pytest.approx(ANTERIOR_SIZE)
+    s = analyze(one_week(Prescription("deadlift", 3, 5, kg=100)), catalogue=catalogue).summary()
+    # deadlift per set: posterior 4.25, anterior 1.0 (see test_bench_below_deadlift)
+    assert s["posterior_anterior_per_size"] == pytest.approx((3 * 4.25 / post) / (3 * 1.0 / ant))
+
+
+def test_pull_push_pools_its_edges(catalogue):
+    program = one_week(Prescription("bent_over_row", 3, 8, kg=60), Prescription("bench_press", 3, 8, kg=60))
+    s = analyze(program, catalogue=catalogue).summary()
+    # pull:push = (lats + rhomboids + rear_delts) / (pecs + front_delts)
+    # = 3 × (1 + 1 + .5) / 3 × (1 + .5) = 7.5 / 4.5
+    assert s["pull:push"] == pytest.approx(7.5 / 4.5)
+    # biceps:triceps = row biceps 3 × .5 / bench triceps 3 × 1 = 0.5
+    assert s["biceps:triceps"] == pytest.approx(0.5)
+    # posterior: row lats 1 + rhomboids 1 + rear_delts .5 + lower_traps .5 + erectors .5 + upper_traps .25
+    # + hamstrings .25 + glutes .25 = 4.25/set; anterior: row biceps .5 + bench pecs 1 + front_delts .5
+    assert s["posterior_anterior"] == pytest.approx(3 * 4.25 / (3 * 2.0))
+
+
+def test_lateral_muscles_are_excluded(catalogue):
+    report = analyze(one_week(Prescription("triceps_extension", 3, 12, kg=30)), catalogue=catalogue)
+    assert report.excluded_muscles == [
+        "side_delts",
+        "triceps",
+        "forearms",
+        "obliques",
+        "hip_abductors",
+        "adductors",
+    ]
+    s = report.summary()
+    assert math.isnan(s["posterior_anterior"]) and math.isnan(s["posterior_anterior_per_size"])
+    assert s["biceps:triceps"] == 0.0  # 0 biceps / 3 triceps
+    assert report.balance.loc[1, "verdict"] == "no chain load"
+    assert s["weekly_sets"] == pytest.approx(3 * 1.25)  # triceps 1 + forearms .25
+    # Adding lateral work to a program leaves its posterior:anterior unchanged.
+    base = [Prescription("deadlift", 3, 5, kg=100)]
+    more = [
+        *base,
+        Prescription("triceps_extension", 3, 12, kg=30),
+        Prescription("hip_adduction", 4, 12, kg=40),
+    ]
+    r1, r2 = analyze(one_week(*base)), analyze(one_week(*more))
+    assert r1.summary()["posterior_anterior"] == r2.summary()["posterior_anterior"] == pytest.approx(4.25)
+
+
+@pytest.mark.parametrize(
+    ("prescriptions", "ratio", "verdict"),
+    [
+        ([("bench_press", 3)], 0.0, "anterior-dominant"),
+        ([("leg_curl", 2), ("leg_extension", 3)], 1.0, "balanced"),  # (2 + 1) / 3: boundary is inside
+        ([("leg_curl", 3), ("leg_extension", 3)], 1.5, "balanced"),
+        ([("leg_curl", 4), ("leg_extension", 3)], 2.0, "balanced"),  # (4 + 2) / 3: upper boundary
+        ([("leg_curl", 5), ("leg_extension", 3)], 2.5, "posterior-dominant"),  # (5 + 2.5) / 3
+        ([("leg_curl", 3)], math.inf, "posterior-dominant"),
+        ([("triceps_extension", 3)], math.nan, "no chain load"),
+    ],
+)
+def test_verdict_against_default_band(catalogue, prescriptions, ratio, verdict):
+    program = one_week(*[Prescription(e, n, 10, kg=20) for e, n in prescriptions])
+    row = analyze(program, catalogue=catalogue).balance.loc[1]
+    if math.isnan(ratio):
+        assert math.isnan(row["posterior_anterior"])
+    else:
+        assert row["posterior_anterior"] == pytest.approx(ratio)
+    assert row["verdict"] == verdict
+
+
+def test_custom_band(catalogue):
+    program = one_week(Prescription("leg_curl", 3, 10, kg=20), Prescription("leg_extension", 3, 10, kg=20))
+    # ratio 1.5 (see above)
+    assert (
+        analyze(program, catalogue=catalogue, band=(0.5, 1.2)).balance.loc[1, "verdict"]
+        == "posterior-dominant"
+    )
+    assert (
+        analyze(program, catalogue=catalogue, band=(1.6, 3.0)).balance.loc[1, "verdict"]
+        == "anterior-dominant"
+    )
+    assert analyze(program, catalogue=catalogue, band=(1.5, 1.6)).balance.loc[1, "verdict"] == "balanced"
+    for band in [(2.0, 1.0), (0.0, 1.0), (1.0, 1.0), (-1.0, 2.0)]:
+        with pytest.raises(cl.ValidationError, match="balance band must satisfy 0 < low < high"):
+            analyze(program, catalogue=catalogue, band=band)
+
+
+def test_weekly_balance_follows_the_weeks(catalogue):
+    # week 1: deadlift only (4.25); week 2: bench only (0) -> verdicts differ by week
+    a = Session("mon", [Prescription("deadlift", 3, 5, kg=100)])
+    b = Session("mon", [Prescription("bench_press", 3, 5, kg=60)])
+    report = analyze(Program("ab", [[a], [b]]), catalogue=catalogue)
+    bal = report.balance
+    assert list(bal.index) == [1, 2]
+    assert bal.loc[1, "posterior_anterior"] == pytest.approx(4.25) and bal.loc[2, "posterior_anterior"] == 0.0
+    assert list(bal["verdict"]) == ["posterior-dominant", "anterior-dominant"]
+    # whole program: posterior 3 × 4.25 / anterior (3 × 1.0 + bench 3 × 1.5) = 12.75 / 7.5
+    assert report.summary()["posterior_anterior"] == pytest.approx(12.75 / 7.5)
+    vb = report.balance_of("volume_load")
+    # volume load in week 1: (1500 kg × 4.25) / (1500 kg × 1.0) = 4.25 again
+    assert vb.loc[1, "posterior_anterior"] == pytest.approx(4.25)
+    assert list(bal.columns[:2]) == ["posterior_anterior", "posterior_anterior_per_size"]
+    assert isinstance(bal, pd.DataFrame) and bal.columns[-1] == "verdict"
+
+
+def test_report_api(catalogue):
+    report = analyze(one_week(Prescription("deadlift", 3, 5, kg=100)), catalogue=catalogue)
+    assert "posterior:anterior 4.25" in repr(report) and "lateral muscles excluded: side_delts" in repr(
+        report
+    )
+    total = report.per_muscle(by="total")
+    assert total.loc["glutes", "fractional_sets"] == 3.0 and total.shape == (22, 1)
+    with pytest.raises(cl.ValidationError, match="unknown metric 'tonnage'"):
+        report.per_muscle("tonnage")
+    with pytest.raises(cl.ValidationError, match="by must be 'day', 'week' or 'total', got 'month'"):
+        report.per_muscle(by="month")
+
+
+def test_unknown_exercise_in_program(catalogue):
+    program = one_week(Prescription("deadlfit", 3, 5, kg=100))
+    with pytest.raises(
+        cl.UnknownNameError, match="unknown exercise 'deadlfit'; did you mean 'deadlift'"
+    ) as e:
+        analyze(program, catalogue=catalogue)
+    assert isinstance(e.value, KeyError)

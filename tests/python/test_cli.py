@@ -1,0 +1,154 @@
+"""The command line, called in-process through chainload.cli.main."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+import chainload as cl
+from chainload import Program, analyze
+from chainload.cli import main
+
+DEADLIFT_TOML = """
+name = "Deadlift only"
+weeks = 2
+[[session]]
+day = "mon"
+exercise = [{ exercise = "deadlift", sets = 3, reps = 5, percent_1rm = 80 }]
+"""
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN / Infinity (not JSON; other parsers reject them)."""
+
+    def refuse(constant: str):
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.fixture(scope="module")
+def posterior_chain_report():
+    return analyze(Program.examples()["posterior_chain"])
+
+
+def test_analyze_table(capsys, posterior_chain_report):
+    assert main(["analyze", "posterior_chain"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    ratio = posterior_chain_report.summary()["posterior_anterior"]
+    assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 3.59" in out
+    assert "Weekly fractional sets per muscle" in out and "posterior-dominant" in out
+    assert "lateral muscles excluded: side_delts, triceps" in out
+
+
+def test_analyze_csv(capsys, posterior_chain_report):
+    assert main(["analyze", "posterior_chain", "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="week")
+    assert list(frame.index) == list(range(1, 13))
+    pd.testing.assert_series_equal(
+        frame["posterior_anterior"], posterior_chain_report.balance["posterior_anterior"], check_names=False
+    )
+    # hamstrings fractional sets: 18.25 in a normal week, 11.5 in the deload weeks (see test_analysis)
+    assert frame.loc[1, "hamstrings"] == 18.25 and frame.loc[4, "hamstrings"] == 11.5
+    assert set(frame["verdict"]) == {"posterior-dominant"}
+    assert {"hamstrings:quadriceps", "pull:push", "glutes", "tibialis"} <= set(frame.columns)
+
+
+def test_analyze_json(capsys, posterior_chain_report):
+    assert main(["analyze", "posterior_chain", "--format", "json"]) == 0
+    out = strict_json(capsys.readouterr().out)
+    assert out["program"] == "Posterior chain" and out["band"] == [1.0, 2.0]
+    assert out["excluded_lateral_muscles"] == [
+        "side_delts", "triceps", "forearms", "obliques", "hip_abductors", "adductors",
+    ]  # fmt: skip
+    summary = posterior_chain_report.summary()
+    assert out["summary"]["posterior_anterior"] == pytest.approx(summary["posterior_anterior"])
+    assert out["summary"]["posterior_anterior"] > 1
+    assert out["summary"]["weekly_sets"] == pytest.approx(summary["weekly_sets"])
+    # no hip-flexor work at all: the ratio is unbounded, written as null
+    assert out["summary"]["glutes:hip_flexors"] is None
+    assert len(out["balance"]) == 12 and out["balance"][0]["week"] == 1
+    assert out["balance"][3]["verdict"] == "posterior-dominant"
+    assert out["weekly_fractional_sets"][3]["hamstrings"] == 11.5
+
+
+def test_mirror_muscles_json(capsys):
+    assert main(["analyze", "mirror_muscles", "--format", "json"]) == 0
+    out = strict_json(capsys.readouterr().out)
+    assert out["summary"]["posterior_anterior"] < 1
+    assert {row["verdict"] for row in out["balance"]} == {"anterior-dominant"}
+
+
+def test_program_file_and_athlete_file(capsys, tmp_path):
+    program = tmp_path / "dl.toml"
+    program.write_text(DEADLIFT_TOML)
+    athlete = tmp_path / "ann.toml"
+    athlete.write_text("bodyweight = 60\n[one_rm]\ndeadlift = 140\n")
+    assert main(["analyze", str(program), "--athlete", str(athlete), "--format", "json"]) == 0
+    out = strict_json(capsys.readouterr().out)
+    # deadlift alone: posterior 4.25 / anterior 1.0 per set (hand sum in test_analysis)
+    assert out["program"] == "Deadlift only" and out["summary"]["posterior_anterior"] == pytest.approx(4.25)
+    assert out["weekly_fractional_sets"][1]["glutes"] == 3.0
+    # the same program for an athlete without a deadlift 1RM: exit 1 naming the exercise
+    athlete.write_text("bodyweight = 60\n[one_rm]\nback_squat = 100\n")
+    assert main(["analyze", str(program), "--athlete", str(athlete)]) == 1
+    out, err = capsys.readouterr()
+    assert "error" in err and "no 1RM for 'deadlift'" in err and "Traceback" not in err
+
+
+def test_missing_file(capsys):
+    assert main(["analyze", "no_such_program.toml"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("chainload: error:") and "no_such_program.toml" in err
+    assert "posterior_chain" in err  # lists the shipped examples
+    assert "Traceback" not in err
+
+
+def test_bad_program_file(capsys, tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text(DEADLIFT_TOML.replace("deadlift", "deadlfit"))
+    assert main(["analyze", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "error" in err and "unknown exercise 'deadlfit'; did you mean 'deadlift'" in err
+    path.write_text(DEADLIFT_TOML.replace("sets = 3", "sets = 3, set = 4"))
+    assert main(["analyze", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "typo.toml" in err and "unknown field(s) ['set']" in err and "Traceback" not in err
+    assert main(["analyze", str(tmp_path)]) == 1  # a directory
+    assert "error" in capsys.readouterr().err
+
+
+def test_debug_shows_the_exception():
+    with pytest.raises(cl.Error, match="no_such_program.toml"):
+        main(["--debug", "analyze", "no_such_program.toml"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["analyze", "posterior_chain", "--bogus"],
+        ["--bogus"],
+        ["analyze", "posterior_chain", "--format", "xml"],
+        ["analyze"],
+        [],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    assert "usage: chainload" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"chainload {cl.__version__}"
+    assert cl.__version__ == "0.1.0"  # pyproject.toml [project] version
