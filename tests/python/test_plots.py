@@ -1,0 +1,287 @@
+"""chainload.plots: every figure renders to a non-empty PNG and draws the artists it promises."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+import chainload as cl
+from chainload import plots
+
+NON_WHITE = 0.97  # a pixel channel below this counts as ink
+
+
+@pytest.fixture(scope="module")
+def sim() -> cl.Simulation:
+    # 5 weeks of the posterior-chain example: it has a planned deload (week 4) and failed sessions.
+    return cl.simulate(cl.Program.examples()["posterior_chain"], weeks=5)
+
+
+@pytest.fixture(scope="module")
+def report() -> cl.Report:
+    return cl.analyze(cl.Program.examples()["balanced_full_body"])
+
+
+def render(fig: Figure, tmp_path, name: str, min_ink: float) -> np.ndarray:
+    """Save as PNG, check it is a real picture (> 5 kB, enough non-white pixels), return the pixels."""
+    assert isinstance(fig, Figure)
+    path = tmp_path / f"{name}.png"
+    fig.savefig(path, dpi=72)
+    assert path.stat().st_size > 5_000
+    img = mpimg.imread(path)
+    ink = float((img[..., :3] < NON_WHITE).any(axis=2).mean())
+    assert ink > min_ink, f"{name}: only {ink:.1%} of the pixels are not white"
+    return img
+
+
+def gids(artists, prefix: str) -> list[str]:
+    return [a.get_gid() for a in artists if (a.get_gid() or "").startswith(prefix)]
+
+
+# --- palette ------------------------------------------------------------------------------------
+def test_palette_is_okabe_ito_and_tells_the_chains_apart():
+    assert plots.PALETTE.posterior == "#0072B2" and plots.PALETTE.anterior == "#D55E00"
+    assert set(plots.CHAIN_COLORS) == {"posterior", "anterior", "lateral"}
+    assert len(set(plots.CHAIN_COLORS.values())) == 3
+    assert set(plots.CHAIN_COLORS.values()) <= set(plots.OKABE_ITO.values())
+    # categorical series avoid the chain colours first
+    assert not set(plots.PALETTE.categorical[:4]) & set(plots.CHAIN_COLORS.values())
+
+
+# --- body map -----------------------------------------------------------------------------------
+def test_body_map_shapes_cover_every_default_muscle(graph):
+    _outline, shapes = plots.body_shapes()
+    assert set(graph.ids) <= {s.name for s in shapes}
+    views = {s.name: s.view for s in shapes}
+    assert views["pecs"] == "front" and views["hamstrings"] == "back" and views["forearms"] == "both"
+
+
+def test_body_map_renders_one_coloured_patch_per_muscle(report, graph, tmp_path):
+    values = report.per_muscle(by="total").iloc[:, 0]
+    fig = plots.body_map(values, title="total sets", label="fractional sets")
+    render(fig, tmp_path, "body_map", min_ink=0.15)
+    ax = fig.axes[0]
+    muscle_patches = [p for p in ax.patches if (p.get_gid() or "").startswith("muscle:")]
+    assert len(muscle_patches) >= 22
+    assert {p.get_gid().removeprefix("muscle:") for p in muscle_patches} == set(graph.ids)
+    assert len(fig.axes) == 2  # the map and its colour bar
+    # the largest value takes the top colour of the map
+    top = values.idxmax()
+    patch = next(p for p in muscle_patches if p.get_gid() == f"muscle:{top}")
+    assert to_hex(patch.get_facecolor()) == to_hex(matplotlib.colormaps["viridis"](1.0))
+
+
+def test_body_map_draws_muscles_without_a_value_grey(tmp_path):
+    fig = plots.body_map({"glutes": 3.0, "quadriceps": 1.0}, cmap="magma")
+    render(fig, tmp_path, "body_map_partial", min_ink=0.15)
+    faces = {p.get_gid(): to_hex(p.get_facecolor()) for p in fig.axes[0].patches if p.get_gid()}
+    assert faces["muscle:pecs"] == to_hex(plots.PALETTE.missing)
+    assert faces["muscle:glutes"] != to_hex(plots.PALETTE.missing)
+
+
+def test_body_map_unknown_muscle_raises():
+    with pytest.raises(cl.UnknownNameError, match="hamstrings"):
+        plots.body_map({"hamstring": 1.0})
+    with pytest.raises(cl.UnknownNameError):
+        plots.body_map(pd.Series({"glutes": 1.0, "biceps_femoris": 2.0}))
+
+
+def test_body_map_draws_into_a_given_axes(tmp_path):
+    fig = Figure(figsize=(8, 4))
+    ax1, ax2 = fig.subplots(1, 2)
+    out = plots.body_map({"lats": 2.0}, ax=ax2)
+    assert out is fig and gids(ax2.patches, "muscle:") and not ax1.patches
+
+
+# --- fitness-fatigue and performance -------------------------------------------------------------
+def test_fitness_fatigue_per_muscle(sim, tmp_path):
+    fig = plots.fitness_fatigue(sim, muscles=["glutes", "hamstrings", "quadriceps"])
+    render(fig, tmp_path, "fitness_fatigue", min_ink=0.1)
+    panels = fig.axes[:3]
+    assert [ax.get_ylabel() for ax in panels] == list(plots.QUANTITY_LABELS.values())
+    for ax in panels:
+        assert len([ln for ln in ax.lines if ln.get_label() in ("glutes", "hamstrings", "quadriceps")]) == 3
+        assert gids(ax.patches, "deload")  # week 4 is a planned deload
+    colors = {ln.get_label(): ln.get_color() for ln in panels[0].lines}
+    assert colors["quadriceps"] == plots.PALETTE.anterior  # the only anterior muscle: the chain colour
+    failures = fig.axes[3].lines[0]
+    assert failures.get_gid() == "failures"
+    assert len(failures.get_xdata()) == sim.sessions.loc[sim.sessions["failed"], "day"].nunique() > 0
+
+
+def test_fitness_fatigue_per_chain(sim, tmp_path):
+    fig = plots.fitness_fatigue(sim, by="chain")
+    render(fig, tmp_path, "fitness_fatigue_chain", min_ink=0.1)
+    labels = [ln.get_label() for ln in fig.axes[0].lines]
+    assert [lab.split()[0] for lab in labels] == ["posterior", "anterior", "lateral"]
+    # the chain line is the size-weighted mean of the chain's muscles
+    post = sim.chains["posterior"]
+    w = np.array([sim.sizes[m] for m in post])
+    idx = [sim.muscle_ids.index(m) for m in post]
+    expected = sim.arrays["capacity"][:, idx] @ w / w.sum()
+    np.testing.assert_allclose(fig.axes[2].lines[0].get_ydata(), expected)
+    with pytest.raises(cl.UnknownNameError, match="glutes"):
+        plots.fitness_fatigue(sim, muscles=["glute"])
+    with pytest.raises(cl.ValidationError):
+        plots.fitness_fatigue(sim, by="region")  # type: ignore[arg-type]
+
+
+def test_performance_one_line_per_lift_and_failures_marked(sim, tmp_path):
+    fig = plots.performance(sim)
+    render(fig, tmp_path, "performance", min_ink=0.08)
+    ax = fig.axes[0]
+    assert sorted(gids(ax.lines, "lift:")) == sorted(f"lift:{e}" for e in sim.exercise_ids)
+    failed = sim.sessions[sim.sessions["failed"]]
+    marks = next(ln for ln in ax.lines if ln.get_gid() == "failures")
+    assert len(marks.get_xdata()) == len(failed)
+    # markers sit on the lift's curve
+    row = failed.iloc[0]
+    assert marks.get_ydata()[0] == pytest.approx(sim.performance.at[row["day"], row["exercise"]])
+    fig = plots.performance(sim, exercises=["deadlift"], relative=True)
+    assert gids(fig.axes[0].lines, "lift:") == ["lift:deadlift"]
+    assert fig.axes[0].lines[0].get_ydata()[0] == pytest.approx(100.0)
+    with pytest.raises(cl.UnknownNameError):
+        plots.performance(sim, exercises=["deadlfit"])
+
+
+# --- balance ------------------------------------------------------------------------------------
+def band_edges(ax: Axes) -> tuple[float, float]:
+    """y range of the band patch (a Rectangle or a Polygon, depending on the matplotlib version)."""
+    (band,) = [p for p in ax.patches if p.get_gid() == "band"]
+    assert isinstance(band, Patch)
+    ys = band.get_patch_transform().transform(band.get_path().vertices)[:, 1]
+    return float(ys.min()), float(ys.max())
+
+
+def test_balance_over_time_of_a_report(report, tmp_path):
+    fig = plots.balance_over_time(report)
+    render(fig, tmp_path, "balance_report", min_ink=0.1)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    lo, hi = report.band
+    assert band_edges(ax) == pytest.approx((lo, hi))
+    data = [ln for ln in ax.lines if len(ln.get_xdata()) == report.program.n_weeks]
+    assert len(data) == 2
+    np.testing.assert_allclose(data[0].get_ydata(), report.balance["posterior_anterior"])
+
+
+def test_balance_over_time_of_a_simulation(sim, tmp_path):
+    fig = plots.balance_over_time(sim, band=(0.8, 1.5))
+    render(fig, tmp_path, "balance_sim", min_ink=0.1)
+    ax = fig.axes[0]
+    assert band_edges(ax) == pytest.approx((0.8, 1.5))
+    labels = [ln.get_label() for ln in ax.lines if not ln.get_label().startswith("_")]
+    assert labels == ["dose achieved", "capacity (1 = chains gained alike)"]
+    with pytest.raises(cl.ValidationError):
+        plots.balance_over_time(sim, band=(2.0, 1.0))
+    with pytest.raises(cl.ValidationError):
+        plots.balance_over_time("not a result")  # type: ignore[arg-type]
+
+
+# --- muscle graph -------------------------------------------------------------------------------
+def test_muscle_graph_draws_every_link_once(graph, tmp_path):
+    fig = plots.muscle_graph(graph)
+    render(fig, tmp_path, "muscle_graph", min_ink=0.05)
+    ax = fig.axes[0]
+    links = graph.links()
+    edges = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("edge:")]
+    assert len(edges) == len(links)
+    kinds = links["kind"].value_counts()
+    dashed = [ln for ln in edges if ln.get_linestyle() != "-"]
+    solid = [ln for ln in edges if ln.get_linestyle() == "-"]
+    assert len(dashed) == kinds["antagonist"] and all(":antagonist:" in ln.get_gid() for ln in dashed)
+    assert len(solid) == kinds["synergist"]
+    widths = {ln.get_gid(): ln.get_linewidth() for ln in solid}
+    syn = links[links["kind"] == "synergist"]
+    strong = syn[syn["weight"] == 1.0].iloc[0]
+    weak = syn[syn["weight"] == 0.25].iloc[0]
+    assert (
+        widths[f"edge:synergist:{strong['a']}:{strong['b']}"]
+        > widths[f"edge:synergist:{weak['a']}:{weak['b']}"]
+    )
+    node_colors = {c.get_gid(): to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert node_colors == {f"nodes:{c}": to_hex(v) for c, v in plots.CHAIN_COLORS.items()}
+
+
+def test_graph_layout_front_left_back_right_upper_on_top(graph):
+    pos = plots.graph_layout(graph)
+    assert set(pos) == set(graph.ids)
+    for m in graph.muscles():
+        x = pos[m.id][0]
+        assert {"anterior": x < -0.5, "posterior": x > 0.5, "lateral": abs(x) < 0.5}[m.chain], m.id
+    lowest = {r: min(pos[m][1] for m in graph.region(r)) for r in ("upper", "core", "lower")}
+    highest = {r: max(pos[m][1] for m in graph.region(r)) for r in ("upper", "core", "lower")}
+    assert lowest["upper"] > highest["core"] and lowest["core"] > highest["lower"]
+    assert pos["upper_traps"][1] > pos["lats"][1] and pos["glutes"][1] > pos["calves"][1]  # anatomical order
+
+
+# --- comparison and Pareto front -----------------------------------------------------------------
+@pytest.fixture
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "posterior_anterior": [1.6, 0.17, 3.6],
+            "mean_gain_pct": [7.8, 13.9, 10.6],
+            "peak_fatigue": [0.056, 0.095, 0.096],
+            "failures": [10.0, 17.0, np.nan],
+            "note": ["a", "b", "c"],
+        },
+        index=pd.Index(["Balanced", "Mirror", "Posterior"], name="program"),
+    )
+
+
+def test_compare_one_panel_per_numeric_column(table, tmp_path):
+    fig = plots.compare(table, title="three programs")
+    render(fig, tmp_path, "compare", min_ink=0.08)
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in panels] == [
+        "posterior:anterior (dose)",
+        "mean 1RM gain (%)",
+        "peak fatigue (a.u.)",
+        "failures",
+    ]
+    bars = [[p for p in ax.patches if p.get_gid() != "band"] for ax in panels]
+    assert [len(b) for b in bars] == [3, 3, 3, 2]  # the NaN has no bar
+    assert [to_hex(p.get_facecolor()) for p in bars[0]] == [to_hex(c) for c in plots.PALETTE.categorical[:3]]
+    assert gids(panels[0].patches, "band")
+    fig = plots.compare(table, columns=["failures"])
+    assert len([ax for ax in fig.axes if ax.axison]) == 1
+    with pytest.raises(cl.UnknownNameError):
+        plots.compare(table, columns=["gain"])
+
+
+def test_pareto_front_and_plot(tmp_path):
+    df = pd.DataFrame({"gain": [1.0, 2.0, 3.0, 2.5, 0.5], "error": [0.1, 0.2, 0.5, 0.6, 0.3]})
+    front = plots.pareto_front(df, "gain", "error", maximize=(True, False))
+    assert front.tolist() == [True, True, True, False, False]
+    fig = plots.pareto(df, "gain", "error", maximize=(True, False))
+    render(fig, tmp_path, "pareto", min_ink=0.03)
+    dominated, highlighted = fig.axes[0].collections
+    assert len(dominated.get_offsets()) == 2 and len(highlighted.get_offsets()) == 3
+    fig = plots.pareto(df, "gain", "error", front_mask=[False, False, True, True, False])
+    assert len(fig.axes[0].collections[1].get_offsets()) == 2
+    with pytest.raises(cl.ValidationError):
+        plots.pareto(df, "gain", "error", front_mask=[True])
+
+
+def test_figures_take_an_axes(sim, report):
+    fig = Figure()
+    axes = fig.subplots(2, 2).ravel()
+    assert plots.performance(sim, ax=axes[0]) is fig
+    assert plots.balance_over_time(report, ax=axes[1]) is fig
+    assert plots.muscle_graph(ax=axes[2]) is fig
+    df = pd.DataFrame({"x": [1.0, 2.0], "y": [2.0, 1.0]})
+    assert plots.pareto(df, "x", "y", ax=axes[3]) is fig
+    assert all(len(ax.get_children()) > 10 for ax in axes)
+    assert isinstance(next(iter(axes[2].lines)), Line2D)
