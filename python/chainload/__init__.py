@@ -6,11 +6,13 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import io
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .graph import Muscle, MuscleGraph
+from .io import e1rm, read_log
 from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
@@ -50,7 +52,10 @@ __all__ = [
     "banister",
     "compare",
     "dose",
+    "e1rm",
+    "io",
     "monotony",
+    "read_log",
     "simulate",
     "strain",
     "sweep",
