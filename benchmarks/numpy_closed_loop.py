@@ -209,6 +209,7 @@ class _State:
         self.streak = np.zeros(n, dtype=np.int64)
         self.week = -1  # the schedule is the same for every athlete
         self.last_ok = np.ones(n, dtype=bool)
+        self.last_deload = False  # the last session fell in a planned deload week (same for all)
         self.cycle_failed = np.zeros(n, dtype=bool)
 
 
@@ -256,9 +257,10 @@ def simulate(
                 body = pop.body_load[:, ex]
                 one_rm_now = one_rm * lift[ex]
 
-                # A new week: weekly linear progression and wave cycles advance.
+                # A new week: weekly linear progression and wave cycles advance. A week's increment
+                # is earned by the previous week's last session; a deload week earns none.
                 if week > s.week:
-                    if p.rule == "linear" and p.per_week and s.week >= 0:
+                    if p.rule == "linear" and p.per_week and s.week >= 0 and not s.last_deload:
                         s.load = np.where(s.last_ok, s.load + p.increment, s.load)
                     if p.rule == "wave" and week > 0 and week % len(p.wave) == 0:
                         s.wave_added = np.where(s.cycle_failed, s.wave_added, s.wave_added + p.increment)
@@ -307,6 +309,7 @@ def simulate(
                         s.load = np.where(top, s.load + p.increment, s.load)
                         s.target = np.where(top, p.reps_low, np.where(ok, s.target + 1, s.target))
                 s.last_ok = ~failed
+                s.last_deload = deload
                 s.load = np.maximum(s.load, p.min_kg)
 
             fit += w  # the evening state: fit * e1 + w, as C++
