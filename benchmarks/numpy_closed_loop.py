@@ -277,9 +277,9 @@ def simulate(
                 else:
                     load = s.load
                 sets = p.sets
-                if deload:
+                if deload:  # fewer sets, less added load (never less than the body)
                     sets = max(1, int(round_half_away(np.float64(p.sets * program.deload_sets))))
-                    load = load * program.deload_load
+                    load = body + (load - body) * program.deload_load
                 load = np.maximum(body + round_to(load - body, round_kg), max(p.min_kg, 0.0))
 
                 possible = brzycki_reps(load / one_rm_now)
@@ -292,12 +292,17 @@ def simulate(
                 failures += failed
                 s.cycle_failed |= failed
                 if not deload:
-                    if p.deload_after > 0:
+                    if p.deload_after > 0 and not autoregulated:
                         s.streak = np.where(failed, s.streak + 1, 0)
                         cut = s.streak >= p.deload_after  # only failed athletes can reach it
-                        s.load = np.where(
-                            cut, np.maximum(s.load * (1.0 - p.deload_fraction), p.min_kg), s.load
-                        )
+                        if p.rule == "wave":
+                            s.wave_added = np.where(
+                                cut, s.wave_added - p.deload_fraction * load, s.wave_added
+                            )
+                        else:
+                            s.load = np.where(
+                                cut, np.maximum(s.load * (1.0 - p.deload_fraction), p.min_kg), s.load
+                            )
                         s.streak = np.where(cut, 0, s.streak)
                     else:
                         s.streak = np.where(failed, s.streak, 0)

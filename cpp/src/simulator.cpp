@@ -182,9 +182,9 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         load = brzycki_fraction(s.target + rir) * one_rm_now;
       }
       std::int32_t sets = p.sets;
-      if (deload) {
+      if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
         sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
-        load *= program.deload_load;
+        load = body + (load - body) * program.deload_load;
       }
       load = std::max(body + round_to(load - body, options.round_kg), std::max(p.min_kg, 0.0));
 
@@ -202,8 +202,12 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       if (failed) {
         ++out.failures;
         s.cycle_failed = true;
-        if (!deload && p.deload_after > 0 && ++s.streak >= p.deload_after) {
-          s.load = std::max(s.load * (1.0 - p.deload_fraction), p.min_kg);
+        // An autoregulated load already follows the day's capacity: no automatic deload there.
+        if (!deload && !autoregulated && p.deload_after > 0 && ++s.streak >= p.deload_after) {
+          if (p.rule == Rule::wave)
+            s.wave_added -= p.deload_fraction * load;  // the whole wave moves down
+          else
+            s.load = std::max(s.load * (1.0 - p.deload_fraction), p.min_kg);
           s.streak = 0;
           auto_deload = true;
           ++out.auto_deloads;
@@ -241,10 +245,16 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
     }
 
     model.step(w.data(), state.data());
-    model.read(state.data(), capacity.data(), fitness.data(), fatigue.data());
-    for (std::size_t m = 0; m < n_muscles; ++m) {
-      out.total_dose[static_cast<Eigen::Index>(m)] += w[m];
-      out.peak_fatigue = std::max(out.peak_fatigue, fatigue[m]);
+    // Fatigue only rises on a loaded day, so a rest day cannot set the peak: without trajectories
+    // to record, rest days only advance the state.
+    if (training_day || options.record || t + 1 == days) {
+      model.read(state.data(), capacity.data(), fitness.data(), fatigue.data());
+      double peak = out.peak_fatigue;
+      for (std::size_t m = 0; m < n_muscles; ++m) {
+        out.total_dose[static_cast<Eigen::Index>(m)] += w[m];
+        peak = std::max(peak, fatigue[m]);
+      }
+      out.peak_fatigue = peak;
     }
     if (options.record) {
       model.rested(state.data(), rested.data());

@@ -41,10 +41,12 @@ class Progression:
     rule:
         ``none``; ``linear`` (+``increment_kg`` per session or per week); ``double`` (add reps up to
         the top of the rep range, then ``increment_kg`` and back to the bottom); ``wave`` (the
-        ``wave`` list of %1RM, one per week, repeated); ``rpe`` (the load moves by
-        ``increment_kg`` per RPE point the athlete was off the target).
+        ``wave`` list of %1RM, one per week, repeated, + ``increment_kg`` per cycle completed without a
+        failure); ``rpe`` (autoregulated: each session the load is chosen from the day's capacity
+        so that the target reps leave the prescribed RIR/RPE in reserve, 2 RIR if none is given).
     deload_after:
-        after this many failed sessions in a row the load drops by ``deload_percent`` % (0 = never).
+        after this many failed sessions in a row the load drops by ``deload_percent`` % (0 = never;
+        autoregulated loads follow the day's capacity and need none).
     min_kg:
         a floor for the load (required with a negative increment).
     """
