@@ -69,6 +69,29 @@ py::dict result_dict(SimResult&& r) {
   return d;
 }
 
+py::dict summaries(const std::vector<SimResult>& results) {
+  const auto n = static_cast<Eigen::Index>(results.size());
+  const Eigen::Index muscles = results.empty() ? 0 : results[0].final_capacity.size();
+  const Eigen::Index lifts = results.empty() ? 0 : results[0].final_one_rm.size();
+  RowMatrix capacity(n, muscles), one_rm(n, lifts), dose(n, muscles);
+  Vec peak(n), failures(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const auto& r = results[static_cast<std::size_t>(i)];
+    capacity.row(i) = r.final_capacity.transpose();
+    one_rm.row(i) = r.final_one_rm.transpose();
+    dose.row(i) = r.total_dose.transpose();
+    peak[i] = r.peak_fatigue;
+    failures[i] = r.failures;
+  }
+  py::dict d;
+  d["final_capacity"] = std::move(capacity);
+  d["final_one_rm"] = std::move(one_rm);
+  d["total_dose"] = std::move(dose);
+  d["peak_fatigue"] = std::move(peak);
+  d["failures"] = std::move(failures);
+  return d;
+}
+
 SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
   if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
   if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
@@ -159,29 +182,50 @@ void bind_adaptation(py::module_& m) {
           py::gil_scoped_release release;
           results = simulate_batch(activation, program, athletes, options, threads);
         }
-        const auto n = static_cast<Eigen::Index>(results.size());
-        const Eigen::Index muscles = results.empty() ? 0 : results[0].final_capacity.size();
-        const Eigen::Index lifts = results.empty() ? 0 : results[0].final_one_rm.size();
-        RowMatrix capacity(n, muscles), one_rm(n, lifts), dose(n, muscles);
-        Vec peak(n), failures(n);
-        for (Eigen::Index i = 0; i < n; ++i) {
-          const auto& r = results[static_cast<std::size_t>(i)];
-          capacity.row(i) = r.final_capacity.transpose();
-          one_rm.row(i) = r.final_one_rm.transpose();
-          dose.row(i) = r.total_dose.transpose();
-          peak[i] = r.peak_fatigue;
-          failures[i] = r.failures;
-        }
-        py::dict d;
-        d["final_capacity"] = std::move(capacity);
-        d["final_one_rm"] = std::move(one_rm);
-        d["total_dose"] = std::move(dose);
-        d["peak_fatigue"] = std::move(peak);
-        d["failures"] = std::move(failures);
-        return d;
+        return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
       py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("threads") = 0);
+
+  m.def(
+      "simulate_population",
+      [](const ActivationTable& activation, const ProgramSpec& program, const CArray<double>& one_rm,
+         const CArray<double>& body_load, const py::dict& params, const std::string& model, double round_kg,
+         double limit_weight, double default_rir, unsigned threads) {
+        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+        if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
+            one_rm.shape(1) != body_load.shape(1))
+          throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
+        const auto n = static_cast<std::size_t>(one_rm.shape(0));
+        const auto n_ex = static_cast<Eigen::Index>(one_rm.shape(1));
+        std::vector<RowMatrix> per_param;  // each (athletes x muscles)
+        const char* names[] = {"k1", "k2", "tau1", "tau2", "k3", "tau3", "gain", "ceiling", "tau_detrain"};
+        for (const char* name : names) {
+          if (!params.contains(name)) throw InvalidInput(std::string("model parameters lack '") + name + "'");
+          per_param.push_back(params[name].cast<RowMatrix>());
+          if (static_cast<std::size_t>(per_param.back().rows()) != n)
+            throw InvalidInput(std::string("parameter '") + name + "' needs one row per athlete");
+        }
+        std::vector<AthleteSpec> athletes(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto r = static_cast<Eigen::Index>(i);
+          auto row = [&](std::size_t k) { return Vec(per_param[k].row(r).transpose()); };
+          athletes[i] = AthleteSpec{Eigen::Map<const Vec>(one_rm.data() + i * static_cast<std::size_t>(n_ex), n_ex),
+                                    Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
+                                    ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)}};
+        }
+        std::vector<SimResult> results;
+        {
+          py::gil_scoped_release release;
+          results = simulate_batch(activation, program, athletes, options, threads);
+        }
+        return summaries(results);
+      },
+      py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),
+      py::arg("model") = "banister", py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5,
+      py::arg("default_rir") = 2.0, py::arg("threads") = 0,
+      "A population on one program from arrays: one_rm and body_load (athletes x exercises), params "
+      "{name: (athletes x muscles)}. Summaries only.");
 
   m.def(
       "banister_open_loop",

@@ -111,6 +111,18 @@ def simulate_batch(
     default_rir: float = 2.0,
     threads: int = 0,
 ) -> dict[str, FloatArray]: ...
+def simulate_population(
+    activation: ActivationTable,
+    program: ProgramSpec,
+    one_rm: FloatArray,
+    body_load: FloatArray,
+    params: dict[str, FloatArray],
+    model: str = "banister",
+    round_kg: float = 2.5,
+    limit_weight: float = 0.5,
+    default_rir: float = 2.0,
+    threads: int = 0,
+) -> dict[str, FloatArray]: ...
 def banister_open_loop(
     loads: FloatArray,
     p0: FloatArray,

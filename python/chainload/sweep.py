@@ -173,12 +173,13 @@ def vary(
 
 
 # --- running ------------------------------------------------------------------------------------
-def athlete_specs(pop: Population, program: Program, catalogue: Catalogue) -> list[_core.AthleteSpec]:
-    """The core's athlete records: 1RM = standard × body mass × strength level, per-muscle params."""
-    n_ex = len(catalogue)
+def population_arrays(
+    pop: Population, program: Program, catalogue: Catalogue
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The core's athlete arrays: 1RM = standard × body mass × strength level (athletes ×
+    exercises, NaN for exercises the program does not use), body load, per-muscle params."""
     body_fraction = np.array([e.bodyweight_fraction if e.load == "bodyweight" else 0.0 for e in catalogue])
     used = program.exercises()
-    rows = [catalogue.index(e) for e in used]
     standards = []
     for e in used:
         s = catalogue[e].standard_1rm_bw
@@ -187,17 +188,12 @@ def athlete_specs(pop: Population, program: Program, catalogue: Catalogue) -> li
                 f"exercise '{e}' has no standard_1rm_bw: a population cannot estimate its 1RM"
             )
         standards.append(s)
-    std = np.array(standards)
     bw = pop.athletes["bodyweight"].to_numpy(dtype=float)
     strength = pop.athletes["strength"].to_numpy(dtype=float)
-    specs = []
-    for i in range(len(pop)):
-        one_rm = np.full(n_ex, np.nan)
-        one_rm[rows] = std * bw[i] * strength[i]
-        specs.append(
-            _core.AthleteSpec(one_rm, body_fraction * bw[i], {k: v[i] for k, v in pop.params.items()})
-        )
-    return specs
+    one_rm = np.full((len(pop), len(catalogue)), np.nan)
+    one_rm[:, [catalogue.index(e) for e in used]] = np.outer(bw * strength, standards)
+    body = np.outer(bw, body_fraction)
+    return one_rm, body, {k: np.ascontiguousarray(v) for k, v in pop.params.items()}
 
 
 def _run_chunk(
@@ -213,8 +209,10 @@ def _run_chunk(
     cat = catalogue if catalogue is not None else Catalogue.default()
     prog = program.with_weeks(weeks)
     compiled = compile_program(prog, cat)
-    specs = athlete_specs(pop, prog, cat)
-    r = _core.simulate_batch(cat.core_table(), compiled.spec, specs, model, threads=threads)
+    one_rm, body, params = population_arrays(pop, prog, cat)
+    r = _core.simulate_population(
+        cat.core_table(), compiled.spec, one_rm, body, params, model, threads=threads
+    )
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
     initial = std[None, :] * (
@@ -347,7 +345,7 @@ def sweep(
     *,
     band: tuple[float, float] = DEFAULT_BAND,
     threads: int = 0,
-    chunk_size: int = 2000,
+    chunk_size: int = 5000,
     client: Any = None,
     progress: bool | None = None,
     catalogue: Catalogue | None = None,
