@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -160,6 +160,27 @@ class Report:
     def excluded_muscles(self) -> list[str]:
         """The lateral muscles, left out of the posterior:anterior ratio."""
         return self.graph.chain("lateral")
+
+    def plot(self, kind: Literal["balance", "body_map"] = "balance") -> Any:
+        """``balance``: the weekly posterior:anterior ratio with the band; ``body_map``: the mean
+        weekly fractional sets per muscle on front and back silhouettes. Returns the Figure."""
+        from . import plots
+
+        if kind == "body_map":
+            weekly = self.per_muscle("fractional_sets", by="week").mean()
+            return plots.body_map(weekly, self.graph, title=self.program.name, label="fractional sets / week")
+        if kind == "balance":
+            return plots.balance_over_time(self)
+        raise ValidationError(f"kind must be 'balance' or 'body_map', got {kind!r}")
+
+    def _repr_html_(self) -> str:
+        s = self.summary().to_frame(self.program.name).T.round(3)
+        note = f"lateral muscles excluded from the chain ratio: {', '.join(self.excluded_muscles)}"
+        return (
+            f"<b>Dose and balance</b> (band {self.band[0]:g}–{self.band[1]:g})"
+            + s.to_html()
+            + f"<p>{note}</p>"
+        )
 
     def __repr__(self) -> str:
         s = self.summary()

@@ -81,31 +81,26 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from .report import compare_programs, write_report
+
     programs = [_program(p) for p in args.programs] if args.programs else list(Program.examples().values())
-    athlete = _athlete(args.athlete)
-    rows = {}
-    for prog in programs:
-        report = analyze(prog, athlete)
-        sim = simulate(prog, athlete, weeks=args.weeks, model=args.model)
-        summary = sim.summary()
-        gains = summary[[k for k in summary.index if k.startswith("gain_")]]
-        pairs = report.summary()
-        rows[prog.name] = {
-            "posterior_anterior": pairs["posterior_anterior"],
-            "hamstrings:quadriceps": pairs.get("hamstrings:quadriceps", float("nan")),
-            "pull:push": pairs.get("pull:push", float("nan")),
-            "mean_gain_pct": gains.mean(),
-            "capacity_post_ant": summary["capacity_posterior_anterior"],
-            "peak_fatigue": summary["peak_fatigue"],
-            "failures": summary["failures"],
-        }
-    table = pd.DataFrame(rows).T
-    table.index.name = "program"
-    _emit(
-        table.round(3),
-        args.format,
-        f"Comparison over {args.weeks} weeks, model {args.model}, {athlete.name}:",
-    )
+    steps = len(programs) + (1 if args.population > 0 else 0) + (2 if args.out else 0)
+    with tqdm(total=steps, desc="compare", disable=None, file=sys.stderr) as bar:
+
+        def progress(msg: str) -> None:
+            bar.set_postfix_str(msg)
+            bar.update(1)
+
+        comparison = compare_programs(
+            programs, _athlete(args.athlete), args.weeks, args.model, args.population, args.seed, progress
+        )
+        path = write_report(comparison, args.out, progress) if args.out else None
+    title = f"Comparison over {args.weeks} weeks, model {args.model}, {comparison.athlete.name}:"
+    _emit(comparison.table.round(3), args.format, title)
+    if path is not None:
+        print(f"report: {path}", file=sys.stderr)
     return 0
 
 
@@ -138,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weeks", type=int, default=12)
     p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
     p.add_argument("--model", choices=["banister", "busso", "saturating"], default="saturating")
+    p.add_argument("--population", type=int, default=200, help="virtual athletes to sample (0: none)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the population")
+    p.add_argument("--out", default="chainload-report", help="report folder ('' for no report)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
     return parser

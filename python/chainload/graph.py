@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -223,6 +223,12 @@ class MuscleGraph:
         for row in self.links().itertuples(index=False):
             g.add_edge(row.a, row.b, kind=row.kind, weight=row.weight, group=row.group)
         return g
+
+    def plot(self) -> Any:
+        """The graph laid out front (anterior) | lateral | back (posterior). Returns the Figure."""
+        from . import plots
+
+        return plots.muscle_graph(self)
 
     def __repr__(self) -> str:
         counts = {c: len(self.chain(c)) for c in CHAINS}

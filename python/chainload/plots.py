@@ -42,6 +42,7 @@ from .graph import CHAINS, MuscleGraph
 if TYPE_CHECKING:
     from .catalogue import Catalogue
     from .simulation import Simulation
+    from .sweep import SweepResult
 
 # --------------------------------------------------------------------------------------- palette
 
@@ -1175,3 +1176,31 @@ __all__ = [
     "pareto_front",
     "performance",
 ]
+
+
+def distributions(
+    result: SweepResult,
+    outcome: str = "strength_gain",
+    *,
+    ax: Axes | None = None,
+) -> Figure:
+    """Box plots of one outcome across the athletes of a sweep, one box per variant (program)."""
+    if outcome not in result.outcomes.columns:
+        raise _unknown(
+            "outcome", outcome, [c for c in result.outcomes.columns if c not in ("variant", "athlete")]
+        )
+    fig, ax = _axes(ax, 1.6 + 1.3 * len(result.variants), 3.6)
+    data = [g[outcome].dropna().to_numpy() for _, g in result.outcomes.groupby("variant")]
+    names = [
+        _wrap(str(v.label["program"]) if set(v.label) == {"program"} else v.name, 16) for v in result.variants
+    ]
+    box = ax.boxplot(data, patch_artist=True, widths=0.55, showfliers=False)
+    for i, patch in enumerate(box["boxes"]):
+        patch.set_facecolor(PALETTE.categorical[i % len(PALETTE.categorical)])
+        patch.set_alpha(0.75)
+    ax.set_xticks(range(1, len(names) + 1), names, fontsize=8)
+    label = "mean 1RM gain over the program's lifts (%)" if outcome == "strength_gain" else _pretty(outcome)
+    ax.set_ylabel(label)
+    ax.set_title(f"{_pretty(outcome)} across {result.outcomes['athlete'].nunique()} virtual athletes")
+    ax.grid(axis="y", alpha=0.3)
+    return fig

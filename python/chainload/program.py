@@ -10,12 +10,14 @@ Conventions (used everywhere in chainload):
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import tomli_w
 
 from ._files import DATA_DIR, TomlSource, finite_number, require, tables
@@ -333,6 +335,27 @@ class Program:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.dumps(), encoding="utf-8")
+
+    def to_frame(self, week: int = 1) -> pd.DataFrame:
+        """The sessions of one week (1-based) as a table: day, session, exercise, sets, reps,
+        intensity, progression."""
+        rows = []
+        for s in sorted(self.weeks[week - 1], key=lambda s: s.day):
+            for p in s.prescriptions:
+                labels = {"percent_1rm": "{:g} %1RM", "rpe": "RPE {:g}", "rir": "RIR {:g}", "kg": "{:g} kg"}
+                given = [k for k in labels if getattr(p, k) is not None]
+                intensity = labels[given[0]].format(getattr(p, given[0])) if given else "body weight"
+                rule = p.progression
+                prog = "" if rule.rule == "none" else f"{rule.rule} {rule.increment_kg:+g} kg"
+                reps = f"{p.reps[0]}-{p.reps[1]}" if isinstance(p.reps, tuple) else str(p.reps)
+                row = {"day": WEEKDAYS[s.day], "session": s.name, "exercise": p.exercise, "sets": p.sets}
+                rows.append(row | {"reps": reps, "intensity": intensity, "progression": prog})
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        deload = f", deload weeks {list(self.deload_weeks)}" if self.deload_weeks else ""
+        head = f"<b>{html.escape(self.name)}</b>: {self.n_weeks} weeks{deload}. Week 1:"
+        return head + self.to_frame().to_html(index=False)
 
     def __repr__(self) -> str:
         n = sum(len(w) for w in self.weeks)

@@ -252,6 +252,26 @@ class Simulation:
         ids = (meta["program_name"], meta["model"], meta["muscle_ids"], meta["exercise_ids"])
         return cls(*ids, arrays, sessions, meta["chains"], meta["sizes"])
 
+    def plot(self, kind: Literal["fitness_fatigue", "performance", "balance"] = "fitness_fatigue") -> Any:
+        """A figure of the run: fitness/fatigue/capacity by chain, 1RM per lift, or the weekly
+        posterior:anterior ratios. Returns the Figure."""
+        from . import plots
+
+        if kind == "fitness_fatigue":
+            return plots.fitness_fatigue(self, by="chain")
+        if kind == "performance":
+            return plots.performance(self)
+        if kind == "balance":
+            return plots.balance_over_time(self)
+        raise ValidationError(f"kind must be 'fitness_fatigue', 'performance' or 'balance', got {kind!r}")
+
+    def _repr_html_(self) -> str:
+        s = self.summary().to_frame("value").round(3)
+        return (
+            f"<b>Simulation</b> of {self.program_name!r}, model {self.model}, {self.n_days} days"
+            + s.to_html()
+        )
+
     def __repr__(self) -> str:
         return f"Simulation({self.program_name!r}, model={self.model!r}, {self.n_days} days)"
 

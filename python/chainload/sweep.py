@@ -318,6 +318,17 @@ class SweepResult:
                 )
         return pd.DataFrame(rows)
 
+    def plot(self, outcome: str = "strength_gain") -> Any:
+        """Box plots of one outcome across the athletes, one box per variant. Returns the Figure."""
+        from . import plots
+
+        return plots.distributions(self, outcome)
+
+    def _repr_html_(self) -> str:
+        n = self.outcomes["athlete"].nunique()
+        head = f"<b>Sweep</b>: {len(self.variants)} variants × {n} athletes, {self.weeks} weeks, {self.model}"
+        return head + self.summary((0.5,)).round(3).to_html()
+
     def to_parquet(self, path: str | Path) -> None:
         """Write the outcomes partitioned by variant (one folder per variant), readable by pandas or Dask."""
         self.outcomes.to_parquet(path, partition_cols=["variant"], index=False)
