@@ -3,12 +3,17 @@
 10 variants of the posterior-chain program (weekly posterior sets x progression increment) on
 10,000 sampled athletes, run by chainload.sweep: wall time, muscle-days/s and the 1 -> 2 thread
 speed-up; then the same sweep on a Dask LocalCluster (2 worker processes, 1 thread each) and its
-overhead against the in-process run. Run: python benchmarks/bench_sweep.py [athletes]
+overhead against the in-process run; then, in a fresh process, the same sweep in trajectory
+mode (weekly capacity, fatigue and dose of every muscle streamed to Parquet) with its peak memory.
+Run: python benchmarks/bench_sweep.py [athletes]
 """
 
 from __future__ import annotations
 
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 
 import pandas as pd
@@ -22,11 +27,32 @@ def timed(f):
     return time.perf_counter() - t, out
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+def setup(n: int):
     pop = cl.Population.sample(n=n, seed=1)
     prog = cl.Program.examples()["posterior_chain"]
-    variants = cl.vary(prog, weekly_sets={"posterior": [20, 30, 40, 50, 60]}, increment_kg=[1.25, 2.5])
+    return pop, cl.vary(prog, weekly_sets={"posterior": [20, 30, 40, 50, 60]}, increment_kg=[1.25, 2.5])
+
+
+def trajectory_run(n: int) -> None:
+    """In its own process, so that the peak resident memory is this run's alone."""
+    pop, variants = setup(n)
+    with tempfile.TemporaryDirectory() as out:
+        t, _ = timed(lambda: cl.sweep(variants, pop, weeks=52, trajectories=out, progress=False))
+        size = sum(f.stat().st_size for f in __import__("pathlib").Path(out).rglob("*.parquet"))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
+    rows = len(variants) * n * 52
+    print(
+        f"trajectory mode: {t:6.2f} s, {rows / 1e6:.1f} M rows x 66 muscle columns written ({size / 1024**3:.2f} GiB Parquet), "
+        f"peak memory {peak:.2f} GiB"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[2] == "--trajectories":
+        trajectory_run(int(sys.argv[1]))
+        return
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    pop, variants = setup(n)
     pairs = len(variants) * n
     muscle_days = pairs * 364 * 22
     cl.sweep(variants[:1], pop.take(slice(0, 100)), weeks=52, progress=False)  # warm caches
@@ -62,6 +88,7 @@ def main() -> None:
         f"Dask LocalCluster (2 workers x 1 thread)  {td:6.2f} s   overhead vs in-process 2 threads: {(td / t2 - 1) * 100:+.0f} %"
     )
     print("Dask results identical to the in-process run: yes")
+    subprocess.run([sys.executable, __file__, str(n), "--trajectories"], check=True)
 
 
 if __name__ == "__main__":

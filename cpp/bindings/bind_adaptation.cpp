@@ -89,14 +89,36 @@ py::dict summaries(const std::vector<SimResult>& results) {
   d["total_dose"] = std::move(dose);
   d["peak_fatigue"] = std::move(peak);
   d["failures"] = std::move(failures);
+  if (n > 0 && results[0].sampled_capacity.size() > 0) {
+    // Sampled trajectories as (athletes x blocks x muscles) float32: half the memory of doubles,
+    // ample for capacities and fatigue.
+    const auto blocks = static_cast<py::ssize_t>(results[0].sampled_capacity.rows());
+    const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n), blocks, static_cast<py::ssize_t>(muscles)};
+    py::array_t<float> cap(shape), fat(shape), dos(shape);
+    float* c = cap.mutable_data();
+    float* f = fat.mutable_data();
+    float* s = dos.mutable_data();
+    const auto per = static_cast<std::size_t>(blocks) * static_cast<std::size_t>(muscles);
+    for (std::size_t i = 0; i < results.size(); ++i)
+      for (std::size_t k = 0; k < per; ++k) {
+        c[i * per + k] = static_cast<float>(results[i].sampled_capacity.data()[k]);
+        f[i * per + k] = static_cast<float>(results[i].sampled_fatigue.data()[k]);
+        s[i * per + k] = static_cast<float>(results[i].sampled_dose.data()[k]);
+      }
+    d["capacity"] = cap;
+    d["fatigue"] = fat;
+    d["dose"] = dos;
+  }
   return d;
 }
 
-SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
+SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
+                        std::int32_t sample_days = 0) {
   if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
   if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
   if (!(default_rir >= 0.0 && default_rir <= 10.0)) throw InvalidInput("default_rir must lie in [0, 10]");
-  return SimOptions{parse_model(model), round_kg, limit_weight, default_rir, record};
+  if (sample_days < 0) throw InvalidInput("sample_days must be >= 0");
+  return SimOptions{parse_model(model), round_kg, limit_weight, default_rir, record, sample_days};
 }
 }  // namespace
 
@@ -191,8 +213,8 @@ void bind_adaptation(py::module_& m) {
       "simulate_population",
       [](const ActivationTable& activation, const ProgramSpec& program, const CArray<double>& one_rm,
          const CArray<double>& body_load, const py::dict& params, const std::string& model, double round_kg,
-         double limit_weight, double default_rir, unsigned threads) {
-        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+         double limit_weight, double default_rir, unsigned threads, std::int32_t sample_days) {
+        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false, sample_days);
         if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
             one_rm.shape(1) != body_load.shape(1))
           throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
@@ -223,9 +245,10 @@ void bind_adaptation(py::module_& m) {
       },
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),
       py::arg("model") = "banister", py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5,
-      py::arg("default_rir") = 2.0, py::arg("threads") = 0,
+      py::arg("default_rir") = 2.0, py::arg("threads") = 0, py::arg("sample_days") = 0,
       "A population on one program from arrays: one_rm and body_load (athletes x exercises), params "
-      "{name: (athletes x muscles)}. Summaries only.");
+      "{name: (athletes x muscles)}. Summaries, and with sample_days > 0 capacity, fatigue and dose every "
+      "sample_days days as (athletes x blocks x muscles) float32 arrays.");
 
   m.def(
       "banister_open_loop",

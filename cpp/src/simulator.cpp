@@ -95,6 +95,13 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
     out.one_rm.resize(static_cast<Eigen::Index>(days), static_cast<Eigen::Index>(used.size()));
   }
   out.total_dose = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n_muscles));
+  const auto every = static_cast<std::size_t>(std::max(options.sample_days, 0));
+  if (every > 0) {
+    const auto blocks = static_cast<Eigen::Index>((days + every - 1) / every);
+    out.sampled_capacity.resize(blocks, static_cast<Eigen::Index>(n_muscles));
+    out.sampled_fatigue.resize(blocks, static_cast<Eigen::Index>(n_muscles));
+    out.sampled_dose = RowMatrix::Zero(blocks, static_cast<Eigen::Index>(n_muscles));
+  }
 
   // All working memory is allocated here, before the day loop.
   const std::size_t n_state = model.state_per_muscle() * n_muscles;
@@ -247,7 +254,8 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
     model.step(w.data(), state.data());
     // Fatigue only rises on a loaded day, so a rest day cannot set the peak: without trajectories
     // to record, rest days only advance the state.
-    if (training_day || options.record || t + 1 == days) {
+    const bool block_end = every > 0 && ((t + 1) % every == 0 || t + 1 == days);
+    if (training_day || options.record || t + 1 == days || block_end) {
       model.read(state.data(), capacity.data(), fitness.data(), fatigue.data());
       double peak = out.peak_fatigue;
       for (std::size_t m = 0; m < n_muscles; ++m) {
@@ -255,6 +263,17 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         peak = std::max(peak, fatigue[m]);
       }
       out.peak_fatigue = peak;
+      if (every > 0) {
+        const auto b = static_cast<Eigen::Index>(t / every);
+        for (std::size_t m = 0; m < n_muscles; ++m) {
+          const auto c = static_cast<Eigen::Index>(m);
+          out.sampled_dose(b, c) += w[m];
+          if (block_end) {
+            out.sampled_capacity(b, c) = capacity[m];
+            out.sampled_fatigue(b, c) = fatigue[m];
+          }
+        }
+      }
     }
     if (options.record) {
       model.rested(state.data(), rested.data());

@@ -122,6 +122,7 @@ def simulate_population(
     limit_weight: float = 0.5,
     default_rir: float = 2.0,
     threads: int = 0,
+    sample_days: int = 0,
 ) -> dict[str, FloatArray]: ...
 def banister_open_loop(
     loads: FloatArray,

@@ -204,14 +204,16 @@ def _run_chunk(
     band: tuple[float, float],
     threads: int,
     catalogue: Catalogue | None = None,
-) -> pd.DataFrame:
-    """Outcomes of one program on one chunk of athletes (runs locally or on a Dask worker)."""
+    sample_days: int = 0,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
+    """Outcomes of one program on one chunk of athletes (runs locally or on a Dask worker), and
+    with ``sample_days`` > 0 the sampled trajectories (athletes × blocks × muscles, float32)."""
     cat = catalogue if catalogue is not None else Catalogue.default()
     prog = program.with_weeks(weeks)
     compiled = compile_program(prog, cat)
     one_rm, body, params = population_arrays(pop, prog, cat)
     r = _core.simulate_population(
-        cat.core_table(), compiled.spec, one_rm, body, params, model, threads=threads
+        cat.core_table(), compiled.spec, one_rm, body, params, model, threads=threads, sample_days=sample_days
     )
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
@@ -242,7 +244,31 @@ def _run_chunk(
     )
     for j, e in enumerate(used):
         out[f"gain_{e}"] = gains[:, j]
-    return out
+    traj = {k: r[k] for k in ("capacity", "fatigue", "dose")} if sample_days > 0 else None
+    return out, traj
+
+
+def _trajectory_table(
+    traj: dict[str, np.ndarray], athletes: np.ndarray, sample_days: int, muscles: list[str]
+) -> Any:
+    """One row per (athlete, block): athlete, day (last day of the block), then capacity:<muscle>,
+    fatigue:<muscle> (at the block's end) and dose:<muscle> (summed over the block), float32."""
+    import pyarrow as pa
+
+    n, blocks, m = traj["capacity"].shape
+    cols: dict[str, Any] = {
+        "athlete": np.repeat(athletes, blocks).astype(np.int32),
+        "day": np.tile(np.minimum(np.arange(1, blocks + 1) * sample_days, 10**9) - 1, n).astype(np.int32),
+    }
+    for kind in ("capacity", "fatigue", "dose"):
+        flat = traj[kind].reshape(n * blocks, m)
+        for j, muscle in enumerate(muscles):
+            cols[f"{kind}:{muscle}"] = flat[:, j]
+    return pa.table(cols)
+
+
+# A trajectory sweep kept in memory must stay under this; larger ones must stream to Parquet.
+TRAJECTORY_MEMORY_LIMIT = 2 * 1024**3
 
 
 @dataclass
@@ -257,6 +283,7 @@ class SweepResult:
     outcomes: pd.DataFrame
     weeks: int
     model: str
+    trajectories: pd.DataFrame | None = None
 
     def labels(self) -> pd.DataFrame:
         """One row per variant: its parameter values."""
@@ -360,6 +387,8 @@ def sweep(
     client: Any = None,
     progress: bool | None = None,
     catalogue: Catalogue | None = None,
+    trajectories: str | Path | bool | None = None,
+    sample_days: int = 7,
 ) -> SweepResult:
     """Simulate every variant on every athlete of ``population`` for ``weeks`` weeks.
 
@@ -367,6 +396,12 @@ def sweep(
     released); with a ``dask.distributed`` ``client`` each (variant, chunk) is a task on the
     cluster, with identical results. A progress bar shows in terminals and notebooks
     (``progress=None``: only when interactive).
+
+    ``trajectories``: a folder streams, chunk by chunk, the capacity and fatigue of every muscle
+    at the end of every ``sample_days`` days (and the dose summed over them) to Parquet files
+    partitioned by variant (memory stays bounded by one chunk); ``True`` keeps them in memory
+    (``result.trajectories``), refused before starting if they would exceed 2 GiB.
+    Ctrl-C stops after the running chunk; the chunks already written stay on disk.
     """
     items = [variants] if isinstance(variants, Variant | Program) else list(variants)
     vs = [v if isinstance(v, Variant) else Variant({"program": v.name}, v) for v in items]
@@ -381,6 +416,39 @@ def sweep(
     cat = catalogue if catalogue is not None else Catalogue.default()
     for v in vs:  # fail early, before any work, on a variant that cannot run
         compile_program(v.program.with_weeks(1), cat)
+    sample = sample_days if trajectories not in (None, False) else 0
+    if sample:
+        if isinstance(sample_days, bool) or not isinstance(sample_days, int) or sample_days <= 0:
+            raise ValidationError(f"sample_days must be a whole number > 0, got {sample_days!r}")
+        blocks = -(-weeks * 7 // sample_days)
+        need = len(vs) * len(population) * blocks * (3 * len(cat.graph) * 4 + 8)
+        if trajectories is True and need > TRAJECTORY_MEMORY_LIMIT:
+            raise ValidationError(
+                f"the trajectories of this sweep need about {need / 1024**3:.1f} GiB in memory "
+                f"(limit {TRAJECTORY_MEMORY_LIMIT / 1024**3:.0f} GiB): pass trajectories='some/folder' "
+                "to stream them to Parquet instead"
+            )
+    out_dir = Path(trajectories) if isinstance(trajectories, str | Path) else None
+    kept: list[Any] = []
+    muscles = cat.graph.ids
+
+    def keep(vi: int, start: int, traj: dict[str, np.ndarray] | None) -> None:
+        if traj is None:
+            return
+        table = _trajectory_table(
+            traj, np.arange(start, start + traj["capacity"].shape[0]), sample_days, muscles
+        )
+        if out_dir is not None:
+            import pyarrow.parquet as pq
+
+            folder = out_dir / f"variant={vi}"
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, folder / f"part-{start:09d}.parquet")
+        else:
+            import pyarrow as pa
+
+            kept.append(table.append_column("variant", pa.array(np.full(table.num_rows, vi, np.int32))))
+
     chunks = [slice(i, min(i + chunk_size, len(population))) for i in range(0, len(population), chunk_size)]
     tasks = [(vi, c) for vi in range(len(vs)) for c in chunks]
     frames: dict[tuple[int, int], pd.DataFrame] = {}
@@ -388,9 +456,11 @@ def sweep(
     try:
         if client is None:
             for vi, c in tasks:
-                frames[(vi, c.start)] = _run_chunk(
-                    vs[vi].program, population.take(c), weeks, model, band, threads, cat
+                frame, traj = _run_chunk(
+                    vs[vi].program, population.take(c), weeks, model, band, threads, cat, sample
                 )
+                frames[(vi, c.start)] = frame
+                keep(vi, c.start, traj)
                 bar(1)
         else:
             futures = {
@@ -403,6 +473,7 @@ def sweep(
                     band,
                     1,
                     None,
+                    sample,
                     retries=1,
                     pure=False,
                 )
@@ -411,7 +482,8 @@ def sweep(
             failed = []
             for key, fut in futures.items():
                 try:
-                    frames[key] = fut.result()
+                    frames[key], traj = fut.result()
+                    keep(key[0], key[1], traj)
                 except Exception as e:  # a worker died or the task raised: say which chunk
                     failed.append(f"variant {key[0]} athletes {key[1]}..: {type(e).__name__}: {e}")
                 bar(1)
@@ -425,7 +497,12 @@ def sweep(
         f.insert(0, "athlete", np.arange(c.start, c.stop))
         f.insert(0, "variant", vi)
         parts.append(f)
-    return SweepResult(vs, pd.concat(parts, ignore_index=True), weeks, model)
+    result = SweepResult(vs, pd.concat(parts, ignore_index=True), weeks, model)
+    if kept:
+        import pyarrow as pa
+
+        result.trajectories = pa.concat_tables(kept).to_pandas()
+    return result
 
 
 def compare(

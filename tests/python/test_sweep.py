@@ -136,3 +136,28 @@ def test_dask_local_cluster_gives_identical_results(pop):
     ):
         remote = cl.sweep(vs, pop, weeks=6, chunk_size=15, client=client).outcomes
     pd.testing.assert_frame_equal(local, remote)
+
+
+def test_trajectories_stream_to_parquet_and_match_single_runs(pop, tmp_path):
+    prog = small_program()
+    res = cl.sweep(cl.vary(prog, increment_kg=[1.25, 2.5]), pop, weeks=4, trajectories=tmp_path / "traj", chunk_size=16)
+    back = pd.read_parquet(tmp_path / "traj")
+    # 2 variants x 40 athletes x 4 weekly samples, one row each
+    assert len(back) == 2 * 40 * 4 and res.trajectories is None
+    assert sorted(p.name for p in (tmp_path / "traj").iterdir()) == ["variant=0", "variant=1"]
+    row = back[(back["variant"] == 0) & (back["athlete"] == 5) & (back["day"] == 13)].iloc[0]
+    sim = cl.simulate(cl.vary(prog, increment_kg=[1.25])[0].program, pop.athlete(5), weeks=4)
+    g = cl.MuscleGraph.default()
+    assert row["capacity:glutes"] == pytest.approx(sim.arrays["capacity"][13, g.index("glutes")], rel=1e-6)
+    assert row["fatigue:glutes"] == pytest.approx(sim.arrays["fatigue"][13, g.index("glutes")], rel=1e-5)
+    assert row["dose:glutes"] == pytest.approx(sim.arrays["dose"][7:14, g.index("glutes")].sum(), rel=1e-6)
+
+
+def test_trajectories_in_memory_are_refused_when_too_large(pop):
+    big = cl.Population.sample(n=4000, seed=1)
+    variants = cl.vary(small_program(), increment_kg=[0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5])
+    # 10 variants x 4000 athletes x 520 daily samples x (3 x 22 float32 + 8 bytes) ~ 5.5 GiB > 2 GiB
+    with pytest.raises(cl.ValidationError, match="GiB in memory"):
+        cl.sweep(variants, big, weeks=520, trajectories=True, sample_days=1)
+    small = cl.sweep(small_program(), pop, weeks=2, trajectories=True)
+    assert small.trajectories is not None and len(small.trajectories) == 40 * 2

@@ -55,6 +55,8 @@ struct SimOptions {
   double limit_weight = 0.5;    // muscles at or above this activation limit a lift
   double default_rir = 2.0;     // target reps in reserve of an autoregulated (rule rpe) prescription
   bool record = true;           // keep daily trajectories and the session log
+  std::int32_t sample_days = 0; // > 0: keep capacity and fatigue at the end of every block of this
+                                // many days, and the dose summed over it (sweep trajectories)
 };
 
 struct SessionLog {  // one row per prescribed exercise occurrence
@@ -68,6 +70,8 @@ struct SimResult {
   RowMatrix fitness, fatigue, capacity, readiness, dose;
   RowMatrix one_rm;  // days x exercises used by the program: estimated 1RM at the start of each day
   SessionLog sessions;
+  // Sampled trajectories (blocks x muscles), present when options.sample_days > 0.
+  RowMatrix sampled_capacity, sampled_fatigue, sampled_dose;
   // Summaries, always present.
   Eigen::VectorXd final_capacity;  // per muscle, relative to the start
   Eigen::VectorXd final_one_rm;    // per exercise used
