@@ -140,7 +140,9 @@ def test_dask_local_cluster_gives_identical_results(pop):
 
 def test_trajectories_stream_to_parquet_and_match_single_runs(pop, tmp_path):
     prog = small_program()
-    res = cl.sweep(cl.vary(prog, increment_kg=[1.25, 2.5]), pop, weeks=4, trajectories=tmp_path / "traj", chunk_size=16)
+    res = cl.sweep(
+        cl.vary(prog, increment_kg=[1.25, 2.5]), pop, weeks=4, trajectories=tmp_path / "traj", chunk_size=16
+    )
     back = pd.read_parquet(tmp_path / "traj")
     # 2 variants x 40 athletes x 4 weekly samples, one row each
     assert len(back) == 2 * 40 * 4 and res.trajectories is None
