@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from .analysis import analyze
 from .athlete import Athlete
 from .errors import Error
 from .program import Program
-from .simulation import simulate
+from .simulation import ModelName, simulate
 
 
 def _program(arg: str) -> Program:
@@ -104,6 +105,60 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    from .io import read_log
+
+    log = read_log(args.export, units=args.units)
+    report = analyze(log.to_program())
+    balance = report.balance[["posterior_anterior", "hamstrings:quadriceps", "pull:push", "verdict"]]
+    if args.format != "table":
+        _emit(balance, args.format)
+        return 0
+    print(log.report.summary())
+    _emit(balance.round(2), "table", "\nBalance history per week (planned dose of the logged sets):")
+    unmatched = log.report.unmatched
+    if len(unmatched):
+        _emit(unmatched, "table", "\nUnmatched exercises (their sets take no part in the balance):")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from ._files import TomlSource
+    from .population import Population
+    from .sweep import sweep, vary
+
+    spec = TomlSource(args.spec).data
+    if "program" not in spec:
+        raise Error(f"{args.spec}: missing field 'program' (a TOML path or a shipped example name)")
+    program = _program(str(spec["program"]))
+    pop_spec = spec.get("population", {})
+    pop = Population.sample(int(pop_spec.get("n", 1000)), seed=int(pop_spec.get("seed", 0)))
+    axes = dict(spec.get("vary", {}))
+    if "deload_every" in axes:
+        axes["deload_every"] = [k or None for k in axes["deload_every"]]  # 0 = no planned deload
+    try:
+        variants = vary(program, **axes)
+    except TypeError as e:
+        raise Error(f"{args.spec}: [vary]: {e}") from None
+    result = sweep(
+        variants,
+        pop,
+        weeks=int(spec.get("weeks", 12)),
+        model=cast(ModelName, str(spec.get("model", "banister"))),  # checked by sweep()
+        trajectories=args.trajectories,
+        progress=None,
+    )
+    medians = result.summary((0.5,))
+    _emit(medians.round(3), args.format, f"{len(variants)} variants x {len(pop)} athletes: medians")
+    objectives = spec.get("objectives", ["strength_gain", "-balance_error", "-peak_fatigue"])
+    if args.format == "table":
+        _emit(result.pareto(objectives).round(3), "table", f"\nPareto front over {', '.join(objectives)}:")
+    if args.out:
+        result.to_parquet(args.out)
+        print(f"outcomes written to {args.out} (partitioned by variant)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
@@ -138,6 +193,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="chainload-report", help="report folder ('' for no report)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("log", help="balance history and unmatched exercises of a Strong or Hevy export")
+    p.add_argument("export", help="the exported CSV file")
+    p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("sweep", help="program variants x a virtual-athlete population, from a TOML spec")
+    p.add_argument("spec", help="sweep spec TOML: program, weeks, model, [population], [vary], objectives")
+    p.add_argument("--out", help="write the outcomes here as Parquet, partitioned by variant")
+    p.add_argument("--trajectories", help="stream weekly per-muscle trajectories to this folder")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 

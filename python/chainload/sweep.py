@@ -86,6 +86,7 @@ def vary(
     increment_kg: Sequence[float] | None = None,
     deload_every: Sequence[int | None] | None = None,
     substitute: Mapping[str, Sequence[str]] | None = None,
+    rep_range: Sequence[tuple[int, int]] | None = None,
     catalogue: Catalogue | None = None,
 ) -> list[Variant]:
     """Every combination of the given parameter values, each a labelled variant of ``program``.
@@ -93,7 +94,8 @@ def vary(
     weekly_sets: ``{"posterior": [6, 10, 14]}`` (a chain or a muscle id → hard sets in week 1);
     frequency: sessions per week (the first k sessions of each week are kept);
     increment_kg: the increment of every progression rule; deload_every: a planned deload every
-    k-th week (None = none); substitute: ``{"back_squat": ["front_squat"]}`` swaps an exercise.
+    k-th week (None = none); substitute: ``{"back_squat": ["front_squat"]}`` swaps an exercise;
+    rep_range: ``[(6, 10), (8, 12)]`` replaces the range of every prescription that has one.
     """
     cat = catalogue if catalogue is not None else Catalogue.default()
     axes: list[tuple[str, list[Any], Callable[[Program, Any], Program]]] = []
@@ -133,6 +135,21 @@ def vary(
             return replace(p, deload_weeks=weeks)
 
         axes.append(("deload_every", list(deload_every), set_deload))
+    if rep_range is not None:
+
+        def set_range(p: Program, lo_hi: tuple[int, int]) -> Program:
+            lo, hi = lo_hi
+
+            def one(x: Any) -> Any:
+                return replace(x, reps=(lo, hi)) if isinstance(x.reps, tuple) else x
+
+            weeks = tuple(
+                tuple(replace(s, prescriptions=tuple(one(x) for x in s.prescriptions)) for s in w)
+                for w in p.weeks
+            )
+            return replace(p, weeks=weeks)
+
+        axes.append(("rep_range", [tuple(r) for r in rep_range], set_range))
     for old, news in (substitute or {}).items():
         cat[old]
 

@@ -163,3 +163,27 @@ def test_trajectories_in_memory_are_refused_when_too_large(pop):
         cl.sweep(variants, big, weeks=520, trajectories=True, sample_days=1)
     small = cl.sweep(small_program(), pop, weeks=2, trajectories=True)
     assert small.trajectories is not None and len(small.trajectories) == 40 * 2
+
+
+def test_rep_range_variants():
+    a = Session("mon", (Prescription("pull_up", 3, (5, 8)), Prescription("deadlift", 3, 5, percent_1rm=75)))
+    vs = cl.vary(Program.repeat("r", [a], 2), rep_range=[(6, 10), (8, 12)])
+    reps = [[p.reps for p in v.program.weeks[0][0].prescriptions] for v in vs]
+    assert reps == [[(6, 10), 5], [(8, 12), 5]]
+
+
+def test_cli_sweep_and_log(tmp_path, capsys):
+    from chainload.cli import main
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        'program = "posterior_chain"\nweeks = 3\n[population]\nn = 12\nseed = 2\n'
+        "[vary]\nincrement_kg = [1.25, 2.5]\ndeload_every = [2, 0]\n"
+    )
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--format", "csv"]) == 0
+    medians = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), index_col="variant")
+    assert len(medians) == 4 and "strength_gain_p50" in medians.columns
+    assert len(pd.read_parquet(tmp_path / "out")) == 4 * 12
+    spec.write_text('weeks = 3\n')
+    assert main(["sweep", str(spec)]) == 1
+    assert "missing field 'program'" in capsys.readouterr().err
