@@ -184,6 +184,32 @@ def test_cli_sweep_and_log(tmp_path, capsys):
     medians = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), index_col="variant")
     assert len(medians) == 4 and "strength_gain_p50" in medians.columns
     assert len(pd.read_parquet(tmp_path / "out")) == 4 * 12
-    spec.write_text('weeks = 3\n')
+    spec.write_text("weeks = 3\n")
     assert main(["sweep", str(spec)]) == 1
     assert "missing field 'program'" in capsys.readouterr().err
+
+
+class _FlakyClient:
+    """A stand-in for a dask client whose second task fails, as when a worker dies."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def submit(self, fn, *args, retries=0, pure=True):
+        self.calls += 1
+        fail = self.calls == 2
+
+        class Future:
+            def result(self):
+                if fail:
+                    raise RuntimeError("worker tcp://127.0.0.1:1234 died")
+                return fn(*args)
+
+        return Future()
+
+
+def test_failed_chunks_are_reported_never_a_short_result(pop):
+    with pytest.raises(
+        cl.Error, match=r"1 of 3 sweep chunks failed: variant 0 athletes 15\.\.: RuntimeError: worker"
+    ):
+        cl.sweep(small_program(), pop, weeks=2, chunk_size=15, client=_FlakyClient())
