@@ -8,11 +8,11 @@ Run: python benchmarks/bench_adaptation.py [athletes]
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 
 from chainload import _core
+from timing import best
 
 
 def numpy_banister(loads, p0, k1, k2, tau1, tau2):
@@ -26,15 +26,6 @@ def numpy_banister(loads, p0, k1, k2, tau1, tau2):
         fat = fat * e2 + loads[t]
         perf[t] = p0 + k1 * fit - k2 * fat
     return perf
-
-
-def best(f, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - t)
-    return min(times), out
 
 
 def main() -> None:

@@ -22,25 +22,10 @@ import chainload as cl
 import numpy_closed_loop as ref
 from chainload import _core
 from chainload.simulation import compile_program
+from timing import best, best_cpu
 
 NUMPY_BUDGET_S = 60.0
 NUMPY_SAMPLE = 1_000
-
-
-def best(f, repeat: int = 3):
-    """Best wall time of ``repeat`` runs, and the result."""
-    return best_cpu(f, repeat)[::2]
-
-
-def best_cpu(f, repeat: int = 3):
-    """Best wall time of ``repeat`` runs, the process CPU time of that run (all threads), the result."""
-    runs, out = [], None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        out = f()
-        runs.append((time.perf_counter() - t, time.process_time() - c))
-    wall, cpu = min(runs)
-    return wall, cpu, out
 
 
 def check_equal(core: dict[str, np.ndarray], numpy: dict[str, np.ndarray], rows: slice = slice(None)) -> None:

@@ -7,12 +7,12 @@ and catalogue. Run: python benchmarks/bench_dose.py [n_programs]
 from __future__ import annotations
 
 import sys
-import time
 
 import numpy as np
 
 import chainload as cl
 from chainload import _core
+from timing import best
 
 
 def make_blocks(n_programs: int, n_exercises: int, seed: int = 1) -> dict[str, np.ndarray]:
@@ -61,14 +61,6 @@ def main() -> None:
     def core(threads: int):
         sets, volume = _core.dose_batch(table, *args, threads)
         return sets, volume, _core.balance(spec, sets)
-
-    def best(f, repeat=3):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            out = f()
-            times.append(time.perf_counter() - t)
-        return min(times), out
 
     t_np, (np_sets, np_volume, np_ratio) = best(lambda: numpy_dose_balance(b, activation, 52, post, ant))
     t1, (sets, volume, bal) = best(lambda: core(1))

@@ -14,17 +14,11 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 import pandas as pd
 
 import chainload as cl
-
-
-def timed(f):
-    t = time.perf_counter()
-    out = f()
-    return time.perf_counter() - t, out
+from timing import best
 
 
 def setup(n: int):
@@ -37,7 +31,7 @@ def trajectory_run(n: int) -> None:
     """In its own process, so that the peak resident memory is this run's alone."""
     pop, variants = setup(n)
     with tempfile.TemporaryDirectory() as out:
-        t, _ = timed(lambda: cl.sweep(variants, pop, weeks=52, trajectories=out, progress=False))
+        t, _ = best(lambda: cl.sweep(variants, pop, weeks=52, trajectories=out, progress=False), 1)
         size = sum(f.stat().st_size for f in __import__("pathlib").Path(out).rglob("*.parquet"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     rows = len(variants) * n * 52
@@ -56,8 +50,8 @@ def main() -> None:
     pairs = len(variants) * n
     muscle_days = pairs * 364 * 22
     cl.sweep(variants[:1], pop.take(slice(0, 100)), weeks=52, progress=False)  # warm caches
-    t1, _ = timed(lambda: cl.sweep(variants, pop, weeks=52, threads=1, progress=False))
-    t2, local = timed(lambda: cl.sweep(variants, pop, weeks=52, threads=2, progress=False))
+    t1, _ = best(lambda: cl.sweep(variants, pop, weeks=52, threads=1, progress=False), 1)
+    t2, local = best(lambda: cl.sweep(variants, pop, weeks=52, threads=2, progress=False), 1)
     print(
         f"{len(variants)} variants x {n:,} athletes = {pairs:,} simulations of 52 weeks ({muscle_days / 1e9:.2f} G muscle-days)"
     )
@@ -80,7 +74,7 @@ def main() -> None:
         cl.sweep(
             variants[:1], pop.take(slice(0, 100)), weeks=52, client=client, progress=False
         )  # start workers
-        td, remote = timed(
+        td, remote = best(
             lambda: cl.sweep(variants, pop, weeks=52, client=client, chunk_size=2500, progress=False)
         )
     pd.testing.assert_frame_equal(local.outcomes, remote.outcomes)
