@@ -24,4 +24,5 @@ PYBIND11_MODULE(_core, m) {
   chainload::bind_graph(m);
   chainload::bind_dose(m);
   chainload::bind_adaptation(m);
+  chainload::bind_fit(m);
 }

@@ -11,6 +11,7 @@ from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
+from .fit import Fit, fit, fit_series
 from .graph import Muscle, MuscleGraph
 from .io import e1rm, read_log
 from .monitoring import acwr, monotony, strain
@@ -33,6 +34,7 @@ __all__ = [
     "Error",
     "Exercise",
     "FileFormatError",
+    "Fit",
     "Muscle",
     "MuscleGraph",
     "Population",
@@ -53,6 +55,8 @@ __all__ = [
     "compare",
     "dose",
     "e1rm",
+    "fit",
+    "fit_series",
     "io",
     "monotony",
     "read_log",

@@ -134,3 +134,22 @@ def banister_open_loop(
     states: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 def effort_weight(rir: npt.ArrayLike) -> FloatArray: ...
+
+# --- model fitting (bind_fit.cpp) -------------------------------------------------------------------
+def fit_param_names(model: str) -> list[str]: ...
+def fit_default_bounds(model: str) -> tuple[FloatArray, FloatArray]: ...
+def fit_model(
+    model: str,
+    load: FloatArray,
+    obs_day: npt.NDArray[np.int32],
+    obs_value: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    starts: int = 20,
+    bootstrap: int = 200,
+    seed: int = 0,
+    lag: int = 0,
+    threads: int = 0,
+    max_iterations: int = 200,
+) -> dict[str, Any]: ...
+def fit_predict(model: str, params: FloatArray, load: FloatArray) -> FloatArray: ...
