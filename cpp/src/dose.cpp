@@ -30,22 +30,30 @@ void validate_offsets(const SetBlocks& b, std::int32_t n_days) {
     if (b.offsets[p + 1] < b.offsets[p]) throw InvalidInput("offsets must not decrease (program " + std::to_string(p) + ")");
 }
 
-void validate_block(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
-  auto fail = [i](const std::string& what) { throw InvalidInput("block " + std::to_string(i) + ": " + what); };
-  if (b.day[i] < 0 || b.day[i] >= n_days)
-    fail("day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
-  if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
-    fail("exercise index " + std::to_string(b.exercise[i]) + " out of range");
+namespace {
+// The check of one block, cheap enough for the hot loop; the message is built only on failure.
+inline bool block_ok(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
   // Written so that NaN fails too.
-  if (!(b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0) || !std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]))
-    fail("sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
-         std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
+  return b.day[i] >= 0 && b.day[i] < n_days && b.exercise[i] >= 0 && b.exercise[i] < n_exercises &&
+         b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0 && std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]);
 }
+
+[[noreturn]] void bad_block(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
+  const std::string where = "block " + std::to_string(i) + ": ";
+  if (b.day[i] < 0 || b.day[i] >= n_days)
+    throw InvalidInput(where + "day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
+  if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
+    throw InvalidInput(where + "exercise index " + std::to_string(b.exercise[i]) + " out of range");
+  throw InvalidInput(where + "sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
+                     std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
+}
+}  // namespace
 
 void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_t n_days) {
   validate_offsets(b, n_days);
   const auto n_exercises = static_cast<std::int64_t>(activation.n_exercises());
-  for (std::size_t i = 0; i < b.size; ++i) validate_block(b, i, n_exercises, n_days);
+  for (std::size_t i = 0; i < b.size; ++i)
+    if (!block_ok(b, i, n_exercises, n_days)) bad_block(b, i, n_exercises, n_days);
 }
 
 void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
@@ -59,6 +67,9 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
       out_volume.cols() != n_muscles)
     throw InvalidInput("dose output arrays have the wrong shape");
   const std::size_t n_exercises = activation.n_exercises();
+  // Day -> bucket, once: an integer division per block costs more than the block's own work.
+  std::vector<std::size_t> bucket_of(static_cast<std::size_t>(n_days));
+  for (std::size_t d = 0; d < bucket_of.size(); ++d) bucket_of[d] = d / static_cast<std::size_t>(bucket_days);
 
   parallel_for(blocks.n_programs, threads, [&](std::size_t first, std::size_t last) {
     // Per-thread scratch, allocated once: totals per (exercise slot, bucket), then one sparse
@@ -72,7 +83,8 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
       const auto begin = static_cast<std::size_t>(blocks.offsets[p]);
       const auto end = static_cast<std::size_t>(blocks.offsets[p + 1]);
       for (std::size_t i = begin; i < end; ++i) {
-        validate_block(blocks, i, static_cast<std::int64_t>(n_exercises), n_days);
+        if (!block_ok(blocks, i, static_cast<std::int64_t>(n_exercises), n_days))
+          bad_block(blocks, i, static_cast<std::int64_t>(n_exercises), n_days);
         std::int32_t& slot = slot_of[static_cast<std::size_t>(blocks.exercise[i])];
         if (slot < 0) {
           slot = static_cast<std::int32_t>(exercise_of.size());
@@ -87,7 +99,7 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
                       n_buckets, 0.0);
         }
         const std::size_t cell =
-            static_cast<std::size_t>(slot) * n_buckets + static_cast<std::size_t>(blocks.day[i] / bucket_days);
+            static_cast<std::size_t>(slot) * n_buckets + bucket_of[static_cast<std::size_t>(blocks.day[i])];
         sets_total[cell] += blocks.sets[i];
         volume_total[cell] += blocks.sets[i] * blocks.reps[i] * blocks.kg[i];
       }
