@@ -253,32 +253,41 @@ void bind_adaptation(py::module_& m) {
   m.def(
       "banister_open_loop",
       [](const CArray<double>& loads, const Vec& p0, const Vec& k1, const Vec& k2, const Vec& tau1, const Vec& tau2,
-         bool states) {
+         bool states, bool daily) {
         if (loads.ndim() != 2) throw InvalidInput("loads must be a 2-d array (days x series)");
         const auto days = static_cast<std::size_t>(loads.shape(0));
         const auto cols = static_cast<std::size_t>(loads.shape(1));
         for (const Vec* v : {&p0, &k1, &k2, &tau1, &tau2})
           if (static_cast<std::size_t>(v->size()) != cols) throw InvalidInput("one parameter value per series needed");
         const double* w = loads.data();
-        for (std::size_t i = 0; i < days * cols; ++i)
-          if (!std::isfinite(w[i])) throw InvalidInput("loads contain NaN or infinity at day " + std::to_string(i / cols));
         // states = false: performance only (the fitness and fatigue arrays come back empty).
         // numpy allocates the outputs (huge pages for large buffers: fewer page faults).
-        const auto rows = static_cast<py::ssize_t>(states ? days : 0);
+        // daily = false: only the last day's performance (1 x series), no daily arrays at all.
+        const auto rows = static_cast<py::ssize_t>(states && daily ? days : 0);
         const auto n_cols = static_cast<py::ssize_t>(cols);
-        py::array_t<double> fit({rows, n_cols}), fat({rows, n_cols}), perf({static_cast<py::ssize_t>(days), n_cols});
-        double* fit_out = states ? fit.mutable_data() : nullptr;
-        double* fat_out = states ? fat.mutable_data() : nullptr;
-        double* perf_out = perf.mutable_data();
+        py::array_t<double> fit({rows, n_cols}), fat({rows, n_cols});
+        py::array_t<double> perf({static_cast<py::ssize_t>(daily ? days : 1), n_cols});
+        double* fit_out = rows ? fit.mutable_data() : nullptr;
+        double* fat_out = rows ? fat.mutable_data() : nullptr;
+        double* perf_out = daily ? perf.mutable_data() : nullptr;
+        std::vector<double> final(cols);
         {
           py::gil_scoped_release release;
           banister_open_loop(w, days, cols, p0.data(), k1.data(), k2.data(), tau1.data(), tau2.data(), fit_out, fat_out,
-                             perf_out);
+                             perf_out, final.data());
         }
+        // A NaN or infinite load leaves its series' final state non-finite: only then are the
+        // loads searched, so that valid input pays for no separate pass over them.
+        for (std::size_t j = 0; j < cols; ++j)
+          if (!std::isfinite(final[j]))
+            for (std::size_t i = 0; i < days * cols; ++i)
+              if (!std::isfinite(w[i]))
+                throw InvalidInput("loads contain NaN or infinity at day " + std::to_string(i / cols));
+        if (!daily) std::copy(final.begin(), final.end(), perf.mutable_data());
         return py::make_tuple(fit, fat, perf);
       },
       py::arg("loads"), py::arg("p0"), py::arg("k1"), py::arg("k2"), py::arg("tau1"), py::arg("tau2"),
-      py::arg("states") = true);
+      py::arg("states") = true, py::arg("daily") = true);
 
   m.def("effort_weight", py::vectorize(effort_weight), py::arg("rir"));
 }

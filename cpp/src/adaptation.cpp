@@ -161,7 +161,7 @@ CHAINLOAD_VECTOR_CLONES
 void banister_open_loop(const double* __restrict loads, std::size_t days, std::size_t columns,
                         const double* __restrict p0, const double* __restrict k1, const double* __restrict k2,
                         const double* tau1, const double* tau2, double* __restrict fitness, double* __restrict fatigue,
-                        double* __restrict performance) {
+                        double* __restrict performance, double* __restrict final_performance) {
   for (std::size_t j = 0; j < columns; ++j)
     if (!(tau1[j] > 0.0) || !(tau2[j] > 0.0) || !std::isfinite(tau1[j]) || !std::isfinite(tau2[j]))
       throw InvalidInput("tau1 and tau2 must be finite and > 0 (series " + std::to_string(j) + ")");
@@ -188,6 +188,8 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
       for (std::size_t j = 0; j < columns; ++j) p[j] = p0[j] + k1[j] * f[j] - k2[j] * g[j];
     }
   }
+  if (final_performance)
+    for (std::size_t j = 0; j < columns; ++j) final_performance[j] = p0[j] + k1[j] * f[j] - k2[j] * g[j];
 }
 
 }  // namespace chainload

@@ -132,6 +132,7 @@ def banister_open_loop(
     tau1: FloatArray,
     tau2: FloatArray,
     states: bool = True,
+    daily: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 def effort_weight(rir: npt.ArrayLike) -> FloatArray: ...
 
