@@ -460,7 +460,10 @@ def sweep(
 
             folder = out_dir / f"variant={vi}"
             folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, folder / f"part-{start:09d}.parquet")
+            # Written under a temporary name and renamed: an interrupted sweep leaves only whole files.
+            tmp = folder / f".part-{start:09d}.parquet.tmp"
+            pq.write_table(table, tmp)
+            tmp.replace(folder / f"part-{start:09d}.parquet")
         else:
             import pyarrow as pa
 

@@ -213,3 +213,37 @@ def test_failed_chunks_are_reported_never_a_short_result(pop):
         cl.Error, match=r"1 of 3 sweep chunks failed: variant 0 athletes 15\.\.: RuntimeError: worker"
     ):
         cl.sweep(small_program(), pop, weeks=2, chunk_size=15, client=_FlakyClient())
+
+
+def test_ctrl_c_stops_promptly_and_keeps_whole_chunks(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import chainload as cl\n"
+        "pop = cl.Population.sample(4000, seed=1)\n"
+        "prog = cl.Program.examples()['posterior_chain']\n"
+        "print('start', flush=True)\n"
+        f"cl.sweep(cl.vary(prog, increment_kg=[1, 2, 3, 4, 5, 6, 7, 8]), pop, weeks=52, chunk_size=100,"
+        f" trajectories=r'{tmp_path / 'traj'}', progress=False)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "start"
+    deadline = time.time() + 60
+    while not list((tmp_path / "traj").glob("variant=*/part-*.parquet")) and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    t = time.time()
+    _, err = proc.communicate(timeout=30)
+    assert time.time() - t < 5  # stopped after the running chunk, not after the sweep
+    assert proc.returncode != 0 and "KeyboardInterrupt" in err
+    parts = list((tmp_path / "traj").glob("variant=*/part-*.parquet"))
+    assert 1 <= len(parts) < 8 * 40  # some, not all, of the 320 chunks
+    # Every finished part is whole (a half-written one keeps its hidden temporary name, which
+    # pyarrow's dataset reader skips): the folder reads back as whole chunks.
+    back = pd.read_parquet(tmp_path / "traj")
+    assert len(back) == len(parts) * 100 * 52  # 100 athletes x 52 weekly samples per chunk
