@@ -24,9 +24,8 @@ import numpy as np
 
 import chainload as cl
 from chainload.catalogue import Catalogue
-from chainload.errors import ValidationError
 from chainload.program import Program
-from chainload.simulation import model_params
+from chainload.simulation import model_params, prescription_fields
 
 INTENSITIES = ("kg", "percent", "rir", "bodyweight")
 
@@ -85,43 +84,16 @@ class Population:
 
 
 def compile_reference(program: Program, catalogue: Catalogue) -> CompiledProgram:
-    """The same compilation as ``chainload.simulation.compile_program``, into plain Python."""
+    """The same compilation as ``chainload.simulation.compile_program`` (its prescription_fields), into plain Python."""
     program.check_exercises(catalogue.ids)
-    index = {ex: i for i, ex in enumerate(catalogue.ids)}
     slots: dict[Any, int] = {}
     specs: list[Rx] = []
     day, which = [], []
     for _w, d, _session, p in program.occurrences():
         if p not in slots:
-            if p.kg is not None:
-                intensity, value = "kg", float(p.kg)
-            elif p.percent_1rm is not None:
-                intensity, value = "percent", float(p.percent_1rm)
-            elif p.planned_rir is not None:
-                intensity, value = "rir", float(p.planned_rir)
-            else:
-                if catalogue[p.exercise].load != "bodyweight" and p.progression.rule not in ("rpe", "wave"):
-                    raise ValidationError(f"prescription of '{p.exercise}' has no intensity")
-                intensity, value = "bodyweight", 0.0
-            prog = p.progression
+            fields = prescription_fields(p, catalogue)
             slots[p] = len(specs)
-            specs.append(
-                Rx(
-                    exercise=index[p.exercise],
-                    sets=p.sets,
-                    reps_low=p.reps_low,
-                    reps_high=p.reps_high,
-                    intensity=intensity,
-                    value=value,
-                    rule=prog.rule,
-                    increment=float(prog.increment_kg),
-                    per_week=prog.per == "week",
-                    deload_after=int(prog.deload_after),
-                    deload_fraction=float(prog.deload_percent) / 100.0,
-                    min_kg=float(prog.min_kg or 0.0),
-                    wave=tuple(float(x) for x in prog.wave),
-                )
-            )
+            specs.append(Rx(**(fields | {"wave": tuple(fields["wave"])})))
         day.append(d)
         which.append(slots[p])
     deload = np.array([(w + 1) in program.deload_weeks for w in range(program.n_weeks)], dtype=bool)

@@ -64,9 +64,28 @@ def model_params(graph: MuscleGraph, overrides: Mapping[str, Any] | None = None)
     return out
 
 
-def _rule_fields(p: Any) -> dict[str, Any]:
+def prescription_fields(p: Prescription, catalogue: Catalogue) -> dict[str, Any]:
+    """A prescription as the core's PrescriptionSpec takes it (keyword arguments)."""
+    if p.kg is not None:
+        intensity, value = "kg", float(p.kg)
+    elif p.percent_1rm is not None:
+        intensity, value = "percent", float(p.percent_1rm)
+    elif p.planned_rir is not None:
+        intensity, value = "rir", float(p.planned_rir)
+    else:
+        if catalogue[p.exercise].load != "bodyweight" and p.progression.rule not in ("rpe", "wave"):
+            raise ValidationError(
+                f"prescription of '{p.exercise}' has no intensity: give kg, percent_1rm, rpe or rir"
+            )
+        intensity, value = "bodyweight", 0.0
     prog = p.progression
     return {
+        "exercise": catalogue.index(p.exercise),
+        "sets": p.sets,
+        "reps_low": p.reps_low,
+        "reps_high": p.reps_high,
+        "intensity": intensity,
+        "value": value,
         "rule": prog.rule,
         "increment": float(prog.increment_kg),
         "per_week": prog.per == "week",
@@ -88,41 +107,17 @@ def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     (the same lift prescribed the same way on Monday and Thursday progresses session by session
     across both); different prescriptions of one lift (heavy and light days) progress apart."""
     program.check_exercises(catalogue.ids)
-    index = {ex: i for i, ex in enumerate(catalogue.ids)}
     slots: dict[Prescription, int] = {}
     specs: list[_core.PrescriptionSpec] = []
     names: list[tuple[int, int, str]] = []
     day, which = [], []
     for _w, d, session, p in program.occurrences():
-        key = p
-        if key not in slots:
-            if p.kg is not None:
-                intensity, value = "kg", float(p.kg)
-            elif p.percent_1rm is not None:
-                intensity, value = "percent", float(p.percent_1rm)
-            elif p.planned_rir is not None:
-                intensity, value = "rir", float(p.planned_rir)
-            else:
-                if catalogue[p.exercise].load != "bodyweight" and p.progression.rule not in ("rpe", "wave"):
-                    raise ValidationError(
-                        f"prescription of '{p.exercise}' has no intensity: give kg, percent_1rm, rpe or rir"
-                    )
-                intensity, value = "bodyweight", 0.0
-            slots[key] = len(specs)
-            specs.append(
-                _core.PrescriptionSpec(
-                    exercise=index[p.exercise],
-                    sets=p.sets,
-                    reps_low=p.reps_low,
-                    reps_high=p.reps_high,
-                    intensity=intensity,
-                    value=value,
-                    **_rule_fields(p),
-                )
-            )
+        if p not in slots:
+            slots[p] = len(specs)
+            specs.append(_core.PrescriptionSpec(**prescription_fields(p, catalogue)))
             names.append((session.day, session.prescriptions.index(p), p.exercise))
         day.append(d)
-        which.append(slots[key])
+        which.append(slots[p])
     deload = [1 if (w + 1) in program.deload_weeks else 0 for w in range(program.n_weeks)]
     spec = _core.ProgramSpec(
         specs, day, which, program.n_days, deload, program.deload_sets_factor, program.deload_load_factor
