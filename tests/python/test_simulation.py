@@ -153,7 +153,6 @@ def test_a_deload_week_raises_readiness():
     p = Prescription("deadlift", 5, 5, percent_1rm=75)
     prog = Program.repeat("d", [Session("mon", (p,)), Session("wed", (p,)), Session("fri", (p,))], 4)
     prog = Program(prog.name, prog.weeks, deload_weeks=(4,))
-    ready = cl.simulate(prog).capacity()  # noqa: F841 - capacity frame exercised too
     readiness = cl.simulate(prog).arrays["readiness"][:, cl.MuscleGraph.default().index("glutes")]
     assert readiness[27] > readiness[20]  # end of the deload week vs end of week 3
 
