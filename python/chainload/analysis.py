@@ -156,6 +156,50 @@ class Report:
         ratios["weekly_sets"] = float(total.sum()) / self.program.n_weeks
         return ratios
 
+    def suggest(self, candidates: Sequence[str] | None = None, top: int = 5) -> pd.DataFrame:
+        """The smallest changes of weekly sets that bring the program's posterior:anterior ratio
+        (fractional sets over the whole program, per average week) into the band.
+
+        For each candidate exercise (default: the whole catalogue) with posterior and anterior
+        activation sums p and a per set, adding k weekly sets moves the ratio to
+        (P + k p) / (A + k a); removing k sets of an exercise the program has (at most as many as
+        it has) to (P − k p) / (A − k a). The least k that lands inside the band is solved in
+        closed form. Rows: exercise, action ("add"/"remove"), sets_per_week, new ratio; smallest
+        first. Empty when the program is already inside the band.
+        """
+        lo, hi = self.band
+        weekly = self.per_muscle("fractional_sets", by="week").mean()
+        chain = {m.id: m.chain for m in self.graph.muscles()}
+        post = float(sum(v for m, v in weekly.items() if chain[m] == "posterior"))
+        ant = float(sum(v for m, v in weekly.items() if chain[m] == "anterior"))
+        ratio = post / ant if ant > 0 else math.inf
+        if lo <= ratio <= hi:
+            return pd.DataFrame(columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
+        target = lo if ratio < lo else hi
+        in_program: dict[str, float] = {}
+        for _w, _d, _s, pr in self.program.occurrences():
+            in_program[pr.exercise] = in_program.get(pr.exercise, 0.0) + pr.sets / self.program.n_weeks
+        rows = []
+        for ex_id in candidates if candidates is not None else self.catalogue.ids:
+            act = self.catalogue[ex_id].activation
+            p = sum(w for m, w in act.items() if chain[m] == "posterior")
+            a = sum(w for m, w in act.items() if chain[m] == "anterior")
+            for action, sign in (("add", 1.0), ("remove", -1.0)):
+                # sign k (p - target a) must reach target A - P
+                slope = sign * (p - target * a)
+                need = target * ant - post
+                if slope == 0 or need / slope <= 0:
+                    continue
+                k = math.ceil(need / slope - 1e-9)
+                if action == "remove" and k > in_program.get(ex_id, 0.0) + 1e-9:
+                    continue
+                new_post, new_ant = post + sign * k * p, ant + sign * k * a
+                new = new_post / new_ant if new_ant > 0 else math.inf
+                if lo - 1e-9 <= new <= hi + 1e-9:
+                    rows.append({"exercise": ex_id, "action": action, "sets_per_week": k, "posterior_anterior": new})
+        out = pd.DataFrame(rows, columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
+        return out.sort_values(["sets_per_week", "exercise"], kind="stable").head(top).reset_index(drop=True)
+
     @property
     def excluded_muscles(self) -> list[str]:
         """The lateral muscles, left out of the posterior:anterior ratio."""

@@ -442,3 +442,18 @@ def test_unknown_exercise_in_program(catalogue):
     ) as e:
         analyze(program, catalogue=catalogue)
     assert isinstance(e.value, KeyError)
+
+
+def test_suggest_the_smallest_change_into_the_band(catalogue):
+    # Deadlift 3 x 5 once a week: posterior 3 x 4.25 = 12.75 fractional sets (glutes, hamstrings,
+    # erectors 1 each; upper traps .5; lats, rhomboids, calves .25 each), anterior 3 x 1.0 (quads .5,
+    # tibialis .25, abs .25) -> ratio 4.25, above the band's 2. Adding k bench sets (anterior 1.5 each,
+    # posterior 0): 12.75 / (3 + 1.5 k) <= 2  <=>  k >= 2.25, so 3 sets, giving 12.75 / 7.5 = 1.7.
+    program = one_week(Prescription("deadlift", 3, 5, kg=100))
+    out = analyze(program, catalogue=catalogue).suggest(candidates=["bench_press", "deadlift"])
+    assert out.to_dict("records") == [
+        {"exercise": "bench_press", "action": "add", "sets_per_week": 3, "posterior_anterior": pytest.approx(1.7)}
+    ]
+    # Removing deadlift sets cannot help: removing all 3 leaves no chain load at all.
+    balanced = analyze(Program.examples()["balanced_full_body"], catalogue=catalogue)
+    assert balanced.suggest().empty  # already inside the band
