@@ -196,7 +196,9 @@ class Report:
                 new_post, new_ant = post + sign * k * p, ant + sign * k * a
                 new = new_post / new_ant if new_ant > 0 else math.inf
                 if lo - 1e-9 <= new <= hi + 1e-9:
-                    rows.append({"exercise": ex_id, "action": action, "sets_per_week": k, "posterior_anterior": new})
+                    rows.append(
+                        {"exercise": ex_id, "action": action, "sets_per_week": k, "posterior_anterior": new}
+                    )
         out = pd.DataFrame(rows, columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
         return out.sort_values(["sets_per_week", "exercise"], kind="stable").head(top).reset_index(drop=True)
 

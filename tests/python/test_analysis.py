@@ -452,7 +452,12 @@ def test_suggest_the_smallest_change_into_the_band(catalogue):
     program = one_week(Prescription("deadlift", 3, 5, kg=100))
     out = analyze(program, catalogue=catalogue).suggest(candidates=["bench_press", "deadlift"])
     assert out.to_dict("records") == [
-        {"exercise": "bench_press", "action": "add", "sets_per_week": 3, "posterior_anterior": pytest.approx(1.7)}
+        {
+            "exercise": "bench_press",
+            "action": "add",
+            "sets_per_week": 3,
+            "posterior_anterior": pytest.approx(1.7),
+        }
     ]
     # Removing deadlift sets cannot help: removing all 3 leaves no chain load at all.
     balanced = analyze(Program.examples()["balanced_full_body"], catalogue=catalogue)
