@@ -170,8 +170,8 @@ class Report:
         lo, hi = self.band
         weekly = self.per_muscle("fractional_sets", by="week").mean()
         chain = {m.id: m.chain for m in self.graph.muscles()}
-        post = float(sum(v for m, v in weekly.items() if chain[m] == "posterior"))
-        ant = float(sum(v for m, v in weekly.items() if chain[m] == "anterior"))
+        post = float(sum(v for m, v in weekly.items() if chain[str(m)] == "posterior"))
+        ant = float(sum(v for m, v in weekly.items() if chain[str(m)] == "anterior"))
         ratio = post / ant if ant > 0 else math.inf
         if lo <= ratio <= hi:
             return pd.DataFrame(columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
