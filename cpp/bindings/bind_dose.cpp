@@ -16,6 +16,21 @@ namespace {
 template <typename T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// An index array as int32 without a silent wrap: int32 input passes through untouched (no copy);
+// any other integer or float input is range-checked first, so 2**40 is an error, not day 0.
+CArray<std::int32_t> int32_indices(const py::object& input, const char* name) {
+  const py::array a = py::module_::import("numpy").attr("asarray")(input);
+  if (py::isinstance<CArray<std::int32_t>>(a) && (a.flags() & py::array::c_style)) return a.cast<CArray<std::int32_t>>();
+  if (a.size() > 0) {
+    const double lo = py::float_(a.attr("min")()), hi = py::float_(a.attr("max")());
+    const bool whole = py::module_::import("numpy").attr("array_equal")(a, py::module_::import("numpy").attr("floor")(a)).cast<bool>();
+    if (!whole || !(lo >= -2147483648.0 && hi <= 2147483647.0))
+      throw InvalidInput(std::string(name) + " values must be whole numbers within 32-bit range, got " +
+                         std::to_string(lo) + " .. " + std::to_string(hi));
+  }
+  return CArray<std::int32_t>::ensure(a);
+}
+
 template <typename T>
 const T* checked(const CArray<T>& a, std::size_t n, const char* name) {
   if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n)
@@ -36,9 +51,11 @@ void bind_dose(py::module_& m) {
 
   m.def(
       "dose_batch",
-      [](const ActivationTable& activation, const CArray<std::int32_t>& day, const CArray<std::int32_t>& exercise,
+      [](const ActivationTable& activation, const py::object& day_in, const py::object& exercise_in,
          const CArray<double>& sets, const CArray<double>& reps, const CArray<double>& kg,
          const CArray<std::int64_t>& offsets, std::int32_t n_days, std::int32_t bucket_days, unsigned threads) {
+        const CArray<std::int32_t> day = int32_indices(day_in, "day");
+        const CArray<std::int32_t> exercise = int32_indices(exercise_in, "exercise");
         const auto n = static_cast<std::size_t>(day.size());
         if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
         const auto n_programs = static_cast<std::size_t>(offsets.size() - 1);

@@ -37,8 +37,8 @@ class ActivationTable:
 
 def dose_batch(
     activation: ActivationTable,
-    day: npt.NDArray[np.int32],
-    exercise: npt.NDArray[np.int32],
+    day: npt.ArrayLike,
+    exercise: npt.ArrayLike,
     sets: FloatArray,
     reps: FloatArray,
     kg: FloatArray,

@@ -462,3 +462,28 @@ def test_suggest_the_smallest_change_into_the_band(catalogue):
     # Removing deadlift sets cannot help: removing all 3 leaves no chain load at all.
     balanced = analyze(Program.examples()["balanced_full_body"], catalogue=catalogue)
     assert balanced.suggest().empty  # already inside the band
+
+
+@pytest.mark.parametrize("day", [np.array([2**40]), np.array([0.5]), np.array([np.nan])])
+def test_core_dose_refuses_day_indices_it_would_have_to_wrap_or_truncate(catalogue, day):
+    from chainload import _core
+
+    one = np.array([1.0])
+    with pytest.raises(cl.ValidationError, match="day values must be whole numbers within 32-bit range"):
+        _core.dose_batch(catalogue.core_table(), day, np.array([0]), one, one, one, np.array([0, 1]), 7, 7)
+    # int64 input that fits is accepted and equals int32 input
+    a = _core.dose_batch(
+        catalogue.core_table(), np.array([3]), np.array([0]), one, one, one, np.array([0, 1]), 7, 1
+    )
+    b = _core.dose_batch(
+        catalogue.core_table(),
+        np.array([3], np.int32),
+        np.array([0], np.int32),
+        one,
+        one,
+        one,
+        np.array([0, 1]),
+        7,
+        1,
+    )
+    np.testing.assert_array_equal(a[0], b[0])
