@@ -432,12 +432,23 @@ def _volume_load_kg(log: Log, exercise: str, bodyweight: float | None) -> pd.Ser
     return pd.Series(vol, index=s["date"].dt.normalize().to_numpy()).groupby(level=0).sum()
 
 
+def _muscle_sets(log: Log, muscle: str) -> pd.Series:
+    """Fractional work sets on one muscle per day: each matched work set counts by its
+    exercise's activation weight on the muscle (sets that are not load count 0)."""
+    s = log.work_sets()
+    s = s[s["exercise_id"].notna() & s["not_load"].isna()]
+    cat = log.catalogue
+    weight = np.array([cat[str(e)].activation.get(muscle, 0.0) for e in s["exercise_id"]], dtype=float)
+    return pd.Series(weight, index=s["date"].dt.normalize().to_numpy()).groupby(level=0).sum()
+
+
 def fit(
     log: Log,
     exercise: str | None = None,
     model: FitModelName = "banister",
     formula: Formula = "epley",
     *,
+    muscle: str | None = None,
     bodyweight: float | None = None,
     **kw: Any,
 ) -> Fit:
@@ -452,6 +463,11 @@ def fit(
     session, the series ends on its last. An e1RM comes from the session's own sets, so it is
     fitted as a test taken before that day's load (``test_before_load=True``). Other keywords
     go to :func:`fit_series` (``starts``, ``bootstrap``, ``seed``, ``bounds`` ...).
+
+    With ``muscle`` (a muscle id) the fit is per muscle group: the daily load is that muscle's
+    fractional work sets from every logged exercise (each set × its activation weight on the
+    muscle), and the performance the e1RM history of a lift it is a prime mover of (weight 1):
+    ``exercise`` if given, else the most-logged such lift.
     """
     if not isinstance(log, Log):
         raise ValidationError(f"fit needs a Log (chainload.read_log), got {type(log).__name__}")
@@ -461,6 +477,16 @@ def fit(
             f"{log.report.path}: no e1RM could be estimated (no work set with load and reps)"
         )
     counts = est.groupby("exercise").size().sort_values(ascending=False, kind="stable")
+    if muscle is not None:
+        log.catalogue.graph.index(muscle)  # UnknownNameError with suggestions
+        if exercise is None:
+            ids = est.groupby("exercise")["exercise_id"].first()
+            prime = [n for n in counts.index if log.catalogue[str(ids[n])].activation.get(muscle, 0.0) >= 1.0]
+            if not prime:
+                raise ValidationError(
+                    f"no logged lift has '{muscle}' as a prime mover (weight 1): give exercise="
+                )
+            exercise = str(prime[0])
     if exercise is None:
         name = str(counts.index[0])
     elif exercise in counts.index:
@@ -473,13 +499,15 @@ def fit(
             raise UnknownNameError(f"no e1RM of exercise {exercise!r} in the log{hint}")
         name = str(counts.loc[by_id.unique()].sort_values(ascending=False, kind="stable").index[0])
     perf = est.loc[est["exercise"] == name].set_index("date")["e1rm_kg"]
-    vol = _volume_load_kg(log, name, bodyweight)
-    start = min(vol.index.min(), perf.index.min())
+    if muscle is not None:
+        daily, unit = _muscle_sets(log, muscle), f"fractional sets on {muscle}"
+    else:
+        daily, unit = _volume_load_kg(log, name, bodyweight) / 1000.0, "t (kg × reps / 1000)"
+    start = min(daily.index.min(), perf.index.min())
     days = pd.date_range(start, perf.index.max(), freq="D", name="date")
-    load = (vol.reindex(days, fill_value=0.0) / 1000.0).rename("load")
+    load = daily.reindex(days, fill_value=0.0).rename("load")
     performance = perf.reindex(days)
     kw.setdefault("test_before_load", True)
     result = fit_series(load, performance, model, **kw)
-    return dataclasses.replace(
-        result, exercise=name, load_unit="t (kg × reps / 1000)", performance_unit="kg e1RM"
-    )
+    label = f"{name} ({muscle})" if muscle is not None else name
+    return dataclasses.replace(result, exercise=label, load_unit=unit, performance_unit="kg e1RM")

@@ -325,3 +325,24 @@ def test_fit_of_the_real_strong_export() -> None:
     assert all(lo <= f.params[p] <= hi for p, (lo, hi) in f.bounds.items())
     assert f"R² = {f.metrics['r2']:.2f}" in f.plot().axes[0].get_title()
     print(f.summary())
+
+
+@pytest.mark.skipif(not STRONG_REAL.exists(), reason="the shared real Strong export is not on this machine")
+def test_fit_per_muscle_group_on_the_real_log():
+    log = cl.read_log(STRONG_REAL)
+    f = cl.fit(log, muscle="glutes", bounds={"tau1": 42, "tau2": 7}, bootstrap=20)
+    cat = cl.Catalogue.default()
+    lift = f.exercise.rsplit(" (", 1)[0]
+    lift_id = log.sets.loc[log.sets["exercise"] == lift, "exercise_id"].iloc[0]
+    assert cat[lift_id].activation["glutes"] == 1.0  # a prime mover of the muscle
+    assert f.load_unit == "fractional sets on glutes"
+    # The daily load is the muscle's fractional sets: summed over each program week it equals the
+    # planned dose of the same log turned into a program (an independent path through the core).
+    weekly_report = cl.analyze(log.to_program()).per_muscle(by="week")["glutes"]
+    first_monday = log.sets["date"].min().normalize() - pd.Timedelta(days=log.sets["date"].min().weekday())
+    load = f.load
+    weeks = ((load.index - first_monday).days // 7 + 1).to_numpy()
+    by_week = load.groupby(weeks).sum()
+    np.testing.assert_allclose(by_week.to_numpy(), weekly_report.loc[by_week.index].to_numpy(), rtol=1e-9)
+    with pytest.raises(UnknownNameError, match="glutes"):
+        cl.fit(log, muscle="glute")
