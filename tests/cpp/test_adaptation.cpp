@@ -7,6 +7,7 @@
 // Decay factors used below (rounded): e^(-1/42) = 0.976467, e^(-1/7) = 0.866878, e^(-1/10) = 0.904837,
 // e^(-1/5) = 0.818731, e^(-1/4) = 0.778801, e^(-1/2) = 0.606531.
 #include "catch.hpp"
+#include "model_params.hpp"
 
 #include "chainload/adaptation.hpp"
 #include "chainload/errors.hpp"
@@ -21,6 +22,7 @@
 
 using namespace chainload;
 using chainload_test::Approx;
+using chainload_test::default_params;
 using chainload_test::message_of;
 
 namespace {
@@ -33,20 +35,6 @@ double ex(double x) { return std::exp(x); }
 // Rounded to 3 decimals, as the hand numbers are quoted.
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 
-// The Python defaults (simulation.py DEFAULT_PARAMS) for every muscle: all valid.
-ModelParams default_params(Eigen::Index n) {
-  ModelParams p;
-  p.k1 = Eigen::VectorXd::Constant(n, 0.002);
-  p.k2 = Eigen::VectorXd::Constant(n, 0.004);
-  p.tau1 = Eigen::VectorXd::Constant(n, 42.0);
-  p.tau2 = Eigen::VectorXd::Constant(n, 7.0);
-  p.k3 = Eigen::VectorXd::Constant(n, 0.0006);
-  p.tau3 = Eigen::VectorXd::Constant(n, 4.0);
-  p.gain = Eigen::VectorXd::Constant(n, 0.0035);
-  p.ceiling = Eigen::VectorXd::Constant(n, 1.5);
-  p.tau_detrain = Eigen::VectorXd::Constant(n, 120.0);
-  return p;
-}
 
 Eigen::VectorXd vec2(double a, double b) {
   Eigen::VectorXd v(2);

@@ -8,6 +8,7 @@
 // achieved reps = min(target, floor(possible)); reps in reserve = possible - achieved;
 // effort weight = clamp((10 - rir) / 6, 0, 1); loads round to 2.5 kg (half away from zero).
 #include "catch.hpp"
+#include "model_params.hpp"
 
 #include "chainload/adaptation.hpp"
 #include "chainload/dose.hpp"
@@ -25,6 +26,8 @@
 
 using namespace chainload;
 using chainload_test::Approx;
+using chainload_test::default_params;
+using chainload_test::flat_params;
 using chainload_test::message_of;
 
 namespace {
@@ -43,28 +46,6 @@ ActivationTable one_exercise() {
   RowMatrix dense(1, 2);
   dense << 1.0, 0.5;
   return ActivationTable(dense);
-}
-
-// Valid parameters for n muscles with every gain 0: the capacity never leaves 1.
-ModelParams flat_params(Eigen::Index n) {
-  ModelParams p;
-  p.k1 = p.k2 = p.k3 = p.gain = Eigen::VectorXd::Zero(n);
-  p.tau1 = Eigen::VectorXd::Constant(n, 42.0);
-  p.tau2 = Eigen::VectorXd::Constant(n, 7.0);
-  p.tau3 = Eigen::VectorXd::Constant(n, 4.0);
-  p.ceiling = Eigen::VectorXd::Constant(n, 1.5);
-  p.tau_detrain = Eigen::VectorXd::Constant(n, 120.0);
-  return p;
-}
-
-// The Python defaults (simulation.py DEFAULT_PARAMS).
-ModelParams default_params(Eigen::Index n) {
-  ModelParams p = flat_params(n);
-  p.k1.setConstant(0.002);
-  p.k2.setConstant(0.004);
-  p.k3.setConstant(0.0006);
-  p.gain.setConstant(0.0035);
-  return p;
 }
 
 AthleteSpec athlete(Eigen::VectorXd one_rm, ModelParams params) {
