@@ -28,6 +28,7 @@ def test_program_html_lists_week_one(program):
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_report_simulation_and_sweep_display_and_plot(program):
     report = cl.analyze(program)
     assert "posterior_anterior" in report._repr_html_() and "side_delts" in report._repr_html_()

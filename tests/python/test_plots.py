@@ -105,6 +105,7 @@ def test_body_map_draws_into_a_given_axes(tmp_path):
 
 
 # --- fitness-fatigue and performance -------------------------------------------------------------
+@pytest.mark.slow
 def test_fitness_fatigue_per_muscle(sim, tmp_path):
     fig = plots.fitness_fatigue(sim, muscles=["glutes", "hamstrings", "quadriceps"])
     render(fig, tmp_path, "fitness_fatigue", min_ink=0.1)
@@ -120,6 +121,7 @@ def test_fitness_fatigue_per_muscle(sim, tmp_path):
     assert len(failures.get_xdata()) == sim.sessions.loc[sim.sessions["failed"], "day"].nunique() > 0
 
 
+@pytest.mark.slow
 def test_fitness_fatigue_per_chain(sim, tmp_path):
     fig = plots.fitness_fatigue(sim, by="chain")
     render(fig, tmp_path, "fitness_fatigue_chain", min_ink=0.1)
@@ -137,6 +139,7 @@ def test_fitness_fatigue_per_chain(sim, tmp_path):
         plots.fitness_fatigue(sim, by="region")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_performance_one_line_per_lift_and_failures_marked(sim, tmp_path):
     fig = plots.performance(sim)
     render(fig, tmp_path, "performance", min_ink=0.08)
@@ -190,6 +193,7 @@ def test_balance_over_time_of_a_simulation(sim, tmp_path):
 
 
 # --- muscle graph -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_muscle_graph_draws_every_link_once(graph, tmp_path):
     fig = plots.muscle_graph(graph)
     render(fig, tmp_path, "muscle_graph", min_ink=0.05)

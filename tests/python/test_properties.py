@@ -150,6 +150,7 @@ def expected_totals(program: Program) -> tuple[float, float]:
     return sets_total, volume_total
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(program_specs())
 def test_random_programs_build_or_raise_chainload_error(spec):
@@ -241,6 +242,7 @@ def program_documents(draw) -> dict:
     return doc
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(corrupted(program_documents()))
 def test_random_program_files_load_or_raise_chainload_error(doc):
@@ -307,6 +309,7 @@ def graph_specs(draw):
     return muscles, edges
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(graph_specs())
 def test_random_graphs(spec):
@@ -398,6 +401,7 @@ def graph_documents(draw) -> dict:
     return doc
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(corrupted(graph_documents()))
 def test_random_graph_files(doc):
@@ -434,6 +438,7 @@ def catalogue_documents(draw) -> dict:
     return {"exercise": entries}
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(corrupted(catalogue_documents()))
 def test_random_catalogue_files(doc):
@@ -511,6 +516,7 @@ def raw_dose_args(draw):
     return day, exercise, sets, reps, kg, offsets, n_days, bucket, draw(st.integers(0, 4))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(raw_dose_args())
 def test_dose_batch_raises_validation_error_or_succeeds(args):
@@ -559,6 +565,7 @@ def valid_dose_args(draw):
     )
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(valid_dose_args(), st.integers(0, 4))
 def test_dose_batch_conserves_sets_and_volume(args, threads):
@@ -602,6 +609,7 @@ def test_dose_batch_conserves_sets_and_volume(args, threads):
     ),
     st.integers(2, 5),
 )
+@pytest.mark.slow
 def test_balance_ratios_ignore_scale_and_load(prescriptions, factor):
     """Multiplying every prescription's sets by one factor leaves every fractional-set ratio as it
     was, and so does a heavier load (the ratios are of set counts)."""

@@ -21,6 +21,7 @@ def report(tmp_path_factory):
     return out / "rep"
 
 
+@pytest.mark.slow
 def test_compare_table_orders_the_programs_by_balance(report, capsys):
     main(["compare", "--population", "0", "--weeks", "4", "--out", "", "--format", "csv"])
     table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), index_col="program")
@@ -36,6 +37,7 @@ def test_compare_table_orders_the_programs_by_balance(report, capsys):
     )
 
 
+@pytest.mark.slow
 def test_report_files(report):
     html = (report / "index.html").read_text()
     pngs = sorted(p.name for p in (report / "figures").glob("*.png"))
@@ -46,6 +48,7 @@ def test_report_files(report):
     assert "Posterior chain" in html and "<table" in html
 
 
+@pytest.mark.slow
 def test_report_opens_in_a_headless_browser_without_missing_images(report, tmp_path):
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:

@@ -124,6 +124,7 @@ def test_sweep_bad_input(pop):
         cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["speed"])
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(pop):
     distributed = pytest.importorskip("distributed")
     vs = cl.vary(small_program(), increment_kg=[1.25, 2.5])
@@ -215,6 +216,7 @@ def test_failed_chunks_are_reported_never_a_short_result(pop):
         cl.sweep(small_program(), pop, weeks=2, chunk_size=15, client=_FlakyClient())
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_promptly_and_keeps_whole_chunks(tmp_path):
     import signal
     import subprocess
