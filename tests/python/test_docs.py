@@ -303,6 +303,24 @@ def test_design_answers_where_each_common_change_goes(design):
         assert existing, change
 
 
+def test_design_names_only_files_and_names_that_exist(design):
+    # The recipes and the data flow name files and code; a rename that leaves them stale fails here.
+    code = "".join(
+        p.read_text(encoding="utf-8") for p in SCANNED if p.suffix in (".py", ".pyi", ".cpp", ".hpp")
+    )
+    stale = []
+    for section in ("where a change goes", "data flow"):
+        for token in re.findall(r"`([^`]+)`", design.sections[section]):
+            if re.search(r"\.(?:py|pyi|toml|hpp|cpp|md)$", token) and "<" not in token:
+                if not any((base / token).exists() for base in (ROOT, ROOT / "python" / "chainload")):
+                    stale.append(token)
+            elif re.fullmatch(r"[A-Za-z_][\w.]*(?:\(\))?", token):
+                name = token.removesuffix("()").split(".")[-1]
+                if not re.search(rf"\b{re.escape(name)}\b", code):
+                    stale.append(token)
+    assert stale == []
+
+
 def test_validation_sources_listed_with_their_ids(science):
     sources = science.sections["8"]
     rows = {line.split("|")[1].strip(): line for line in sources.splitlines() if line.startswith("| ")}
