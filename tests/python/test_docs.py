@@ -310,7 +310,8 @@ def test_design_names_only_files_and_names_that_exist(design):
     )
     stale = []
     for section in ("where a change goes", "data flow"):
-        for token in re.findall(r"`([^`]+)`", design.sections[section]):
+        prose = re.sub(r"```.*?```", "", design.sections[section], flags=re.DOTALL)
+        for token in re.findall(r"`([^`]+)`", prose):
             if re.search(r"\.(?:py|pyi|toml|hpp|cpp|md)$", token) and "<" not in token:
                 if not any((base / token).exists() for base in (ROOT, ROOT / "python" / "chainload")):
                     stale.append(token)
