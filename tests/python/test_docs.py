@@ -6,6 +6,7 @@ Also the release files (LICENSE, CHANGELOG.md, CITATION.cff) agree with pyprojec
 from __future__ import annotations
 
 import bisect
+import inspect
 import re
 import sys
 from dataclasses import dataclass
@@ -320,6 +321,32 @@ def test_design_names_only_files_and_names_that_exist(design):
                 if not re.search(rf"\b{re.escape(name)}\b", code):
                     stale.append(token)
     assert stale == []
+
+
+def test_design_states_the_defaults_the_code_uses(design):
+    # The defaults as DESIGN.md states them, read back against the package: a changed default
+    # must change the design note with it.
+    import chainload as cl
+    from chainload import _core
+
+    p = cl.DEFAULT_PARAMS
+    adaptation = design.sections["adaptation"]
+    assert f"τ1 = {p['tau1']:g} d, τ2 = {p['tau2']:g} d" in adaptation
+    assert f"k1 = {p['k1']:g}, k2 = {p['k2'] / p['k1']:g}·k1" in adaptation
+    assert f"τ3 = {p['tau3']:g} d" in adaptation
+    assert (
+        f"a ceiling ({p['ceiling']:g} × the start)" in adaptation
+        and f"τ = {p['tau_detrain']:g} d" in adaptation
+    )
+    lo, hi = cl.DEFAULT_BAND
+    assert f"band [{lo:.1f}, {hi:.1f}]" in design.sections["balance"]
+    # Effort weight: 1 up to 4 reps in reserve, 0 at 10, linear between (hand-worked: RIR 7 -> 0.5).
+    assert list(_core.effort_weight([0.0, 4.0, 7.0, 10.0, 12.0])) == [1.0, 1.0, 0.5, 0.0, 0.0]
+    assert "1 up to 4 reps in reserve, falling linearly to 0 at 10" in design.sections["dose"]
+    closed = design.sections["closed loop"]
+    assert "activation ≥ 0.5" in closed and "Loads round to 2.5 kg" in closed
+    assert inspect.signature(cl.simulate).parameters["round_kg"].default == 2.5
+    assert re.search(r"limit_weight: [^=]+= 0\.5\b", _core.simulate.__doc__ or "")
 
 
 def test_validation_sources_listed_with_their_ids(science):
