@@ -159,6 +159,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import validation
+
+    table = validation.run(args.ids or None, n=args.n, model=args.model)
+    shown = table[["id", "check", "published", "simulated", "tolerance", "pass"]].set_index("id")
+    with pd.option_context("display.max_colwidth", 70):
+        _emit(shown, args.format, f"Validation against VALIDATION.md, model {args.model or 'default'}:")
+    if args.format == "table":
+        rows = validation.by_row(table)
+        passed, checks = int(table["pass"].sum()), len(table)
+        print(f"\n{int(rows['ok'].sum())} of {len(rows)} findings pass ({passed} of {checks} checks)")
+    return 0 if bool(table["pass"].all()) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
@@ -206,6 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trajectories", help="stream weekly per-muscle trajectories to this folder")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "validate", help="run the validation suite (VALIDATION.md's findings); exit 1 if any fails"
+    )
+    p.add_argument("--ids", nargs="*", help="finding ids (default: all), e.g. VOL-3 DET-3")
+    p.add_argument(
+        "--model", default=None, help="model (default: the default model; banister, busso, saturating)"
+    )
+    p.add_argument("-n", type=int, default=None, help="athletes per trial (default: each file's)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_validate)
     return parser
 
 
