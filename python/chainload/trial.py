@@ -20,6 +20,7 @@ Outcome names: ``1rm:<lift>`` (kg), ``size:<muscle>`` (relative size) and ``chai
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -339,7 +340,8 @@ class Trial:
         ).astype(float)
         point = _effect_stats(np.ones((1, n)), cols)[0]
         boot = _effect_stats(self._boot_weights(n), cols)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a statistic undefined in every resample
             lo = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.025, axis=0)
             hi = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.975, axis=0)
         out = pd.DataFrame(
