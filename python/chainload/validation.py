@@ -353,6 +353,8 @@ def _tolerance(c: Mapping[str, Any]) -> str:
         return "> 0"
     if c["statistic"] == "param_within":
         return f"all in [{c['low']:g}, {c['high']:g}]"
+    if c["statistic"] == "unavailable":
+        return "not computable on this engine"
     lo, hi = c.get("low"), c.get("high")
     if lo is not None and hi is not None:
         return f"[{lo:g}, {hi:g}]"
@@ -382,10 +384,11 @@ def _recovery(row: Row, model: str | None) -> Any:
         if hour % 24 != 0 or hour <= 0:
             return math.nan  # below a day: not resolvable by today's daily core
         days = int(hour // 24)
-        name = model or "banister"
-        if name not in simulation.MODELS:
-            raise ValidationError(f"unknown model {name!r}; known: {', '.join(simulation.MODELS)}")
-        sim = simulation.simulate(prog.with_weeks(max(1, -(-(days + 1) // 7))), model=cast(Any, name))
+        model_name = model or "banister"
+        if model_name not in simulation.MODELS:
+            raise ValidationError(f"unknown model {model_name!r}; known: {', '.join(simulation.MODELS)}")
+        weeks = max(1, -(-(days + 1) // 7))
+        sim = simulation.simulate(prog.with_weeks(weeks), model=cast(Any, model_name))
         cap = sim.capacity()
         if kind == "size":
             return 100.0 * (float(cap[name].iloc[days]) - 1.0)

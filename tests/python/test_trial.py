@@ -21,7 +21,10 @@ BENCH = Prescription("bench_press", 3, (8, 12), rir=1)
 
 
 def three_days(weeks: int, name: str = "full body", sets: int = 3) -> Program:
-    pres = [Prescription("back_squat", sets, (8, 12), rir=1), Prescription("bench_press", sets, (8, 12), rir=1)]
+    pres = [
+        Prescription("back_squat", sets, (8, 12), rir=1),
+        Prescription("bench_press", sets, (8, 12), rir=1),
+    ]
     return Program.repeat(name, [Session(d, pres) for d in ("mon", "wed", "fri")], weeks)
 
 
@@ -226,7 +229,9 @@ def test_bad_trials_are_refused_before_any_work(pop):
     for weeks in (0, -2, 2.5, True):
         with pytest.raises(cl.ValidationError, match="weeks must be a whole number >= 1"):
             cl.trial({"a": a}, pop, weeks=weeks)  # type: ignore[arg-type]
-    with pytest.raises(cl.UnknownNameError, match="test lift: unknown exercise 'back_sqat'; did you mean 'back_squat'"):
+    with pytest.raises(
+        cl.UnknownNameError, match="test lift: unknown exercise 'back_sqat'; did you mean 'back_squat'"
+    ):
         cl.trial({"a": a}, pop, tests=["back_sqat"])
     with pytest.raises(cl.ValidationError, match="tests is empty"):
         cl.trial({"a": a}, pop, tests=[])
@@ -262,7 +267,9 @@ def test_arms_on_different_catalogues_are_refused(pop):
 
 def test_status_outside_the_list():
     assert check_status("trained") == "trained"
-    with pytest.raises(cl.ValidationError, match=r"'trainned' is not a training status .*did you mean 'trained'"):
+    with pytest.raises(
+        cl.ValidationError, match=r"'trainned' is not a training status .*did you mean 'trained'"
+    ):
         check_status("trainned")
 
 
