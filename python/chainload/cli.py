@@ -99,7 +99,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         path = write_report(comparison, args.out, progress) if args.out else None
     title = f"Comparison over {args.weeks} weeks, model {args.model}, {comparison.athlete.name}:"
-    _emit(comparison.table.round(3), args.format, title)
+    table = comparison.table
+    if args.format != "table":
+        _emit(table.round(3), args.format, title)
+    else:
+        from .trial import BATTERY
+
+        battery = [f"{x}_pct" for x in BATTERY] + ["size_posterior_pct", "size_anterior_pct"]
+        spread = [c for c in table.columns if str(c).endswith(("_lo", "_hi"))]
+        _emit(table.drop(columns=[*battery, *spread, "battery_pct"]).round(3), "table", title)
+        who = f"{args.population} virtual athletes" if args.population > 0 else comparison.athlete.name
+        cells = pd.DataFrame(
+            {
+                c.removesuffix("_pct"): [
+                    f"{table.loc[p, c]:+.1f} ({table.loc[p, c + '_lo']:+.1f}, {table.loc[p, c + '_hi']:+.1f})"
+                    for p in table.index
+                ]
+                for c in battery
+            },
+            index=table.index,
+        )
+        cells["battery_mean"] = [f"{v:+.1f}" for v in table["battery_pct"]]
+        _emit(
+            cells.T,
+            "table",
+            f"\nCommon test battery, every athlete tested on every lift: mean % change over {who}"
+            " (95 % interval); size_*: size-weighted chain size",
+        )
     if path is not None:
         print(f"report: {path}", file=sys.stderr)
     return 0
