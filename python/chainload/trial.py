@@ -271,28 +271,31 @@ class Trial:
             raise ValidationError(f"Trial outcomes: missing column(s) {missing}")
         if len(f) == 0:
             raise ValidationError("Trial outcomes: the table is empty (a trial of 0 athletes)")
-        f = f.sort_values(["arm", "outcome", "athlete"], kind="stable").reset_index(drop=True)
+        f = f.copy()
         if "change" not in f.columns:
             f["change"] = f["post"] - f["pre"]
         if "change_pct" not in f.columns:
             with np.errstate(divide="ignore", invalid="ignore"):
                 f["change_pct"] = 100.0 * (f["post"] / f["pre"] - 1.0)
-        arm_order = list(dict.fromkeys(self.outcomes["arm"]))
+        arm_order = [str(a) for a in pd.unique(self.outcomes["arm"])]
+        outcome_order = [str(o) for o in pd.unique(self.outcomes["outcome"])]
         f["arm"] = pd.Categorical(f["arm"], categories=arm_order)
         f = f.sort_values(["arm", "outcome", "athlete"], kind="stable").reset_index(drop=True)
         f["arm"] = f["arm"].astype(object)
         cols = ["arm", "athlete", "outcome", "pre", "post", "change", "change_pct"]
         self.outcomes = f[cols + [c for c in f.columns if c not in cols]]
         groups: dict[Any, Any] = self.outcomes.groupby(["arm", "outcome"]).indices
-        self._index = {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}
+        index = {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}
+        # in the order of the table: arms as given, outcomes in their first order
+        self._index = {(a, o): index[(a, o)] for a in arm_order for o in outcome_order if (a, o) in index}
 
     @property
     def arms(self) -> list[str]:
-        return list(dict.fromkeys(self.outcomes["arm"]))
+        return list(dict.fromkeys(a for a, _ in self._index))
 
     @property
     def outcome_names(self) -> list[str]:
-        return list(dict.fromkeys(self.outcomes["outcome"]))
+        return list(dict.fromkeys(o for _, o in self._index))
 
     @property
     def n_athletes(self) -> int:
