@@ -346,6 +346,17 @@ def _passes(c: Mapping[str, Any], value: float) -> bool:
     return bool(lo <= value <= hi)
 
 
+def _band(c: Mapping[str, Any]) -> tuple[float, float]:
+    """The numeric pass band of a check (of its first alternative for ``any_of``)."""
+    if "any_of" in c:
+        return _band(c["any_of"][0])
+    if c["statistic"] in ("order", "concave") and "low" not in c:
+        return 0.0, math.inf
+    if c["statistic"] == "param_within":
+        return 1.0, 1.0
+    return float(c.get("low", -math.inf)), float(c.get("high", math.inf))
+
+
 def _tolerance(c: Mapping[str, Any]) -> str:
     if "any_of" in c:
         return " or ".join(_tolerance(s) for s in c["any_of"])
@@ -406,7 +417,8 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
     """Run the validation rows (all by default; ``n`` athletes per trial instead of each file's;
     ``model``: None for the default model, or banister / busso / saturating ...).
 
-    One row per check: id, check, finding, published, simulated, tolerance, pass, model, note.
+    One row per check: id, check, finding, published, simulated, tolerance, pass, model, note,
+    and the numeric pass band low, high.
     A row that is not applicable or cannot be computed on this engine fails with the reason.
     """
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n <= 0):
@@ -424,6 +436,8 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
                     "simulated": math.nan,
                     "tolerance": "",
                     "pass": False,
+                    "low": math.nan,
+                    "high": math.nan,
                     "note": str(row.data["reason"]).strip(),
                 }
             )
@@ -449,12 +463,26 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
                     "simulated": values[0],
                     "tolerance": _tolerance(c),
                     "pass": ok,
+                    "low": _band(c)[0],
+                    "high": _band(c)[1],
                     "note": "; ".join(
                         [*notes, *([str(c["reason"])] if "reason" in c else []), *([note] if note else [])]
                     ),
                 }
             )
-    cols = ["id", "check", "finding", "published", "simulated", "tolerance", "pass", "model", "note"]
+    cols = [
+        "id",
+        "check",
+        "finding",
+        "published",
+        "simulated",
+        "tolerance",
+        "pass",
+        "model",
+        "note",
+        "low",
+        "high",
+    ]
     return pd.DataFrame(out, columns=cols)
 
 
@@ -465,4 +493,39 @@ def by_row(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-__all__ = ["IDS", "STATS", "VALIDATION_DIR", "Row", "by_row", "load", "rows", "run", "run_trials"]
+def plot(table: pd.DataFrame, row_id: str, title: str | None = None) -> Any:
+    """One figure for one finding: each check's simulated value (dot: green when it passes,
+    red when not, a cross at the axis when not computable) against its tolerance band (shaded),
+    with the published target in the label. Returns the matplotlib Figure."""
+    from matplotlib.figure import Figure
+
+    t = table[table["id"] == row_id].reset_index(drop=True)
+    if t.empty:
+        raise UnknownNameError(f"no check of {row_id!r} in the table")
+    fig = Figure(figsize=(7.5, 0.55 + 0.62 * len(t)), layout="constrained")
+    axes = fig.subplots(len(t), 1, squeeze=False)[:, 0]
+    for ax, r in zip(axes, t.to_dict("records"), strict=True):
+        lo, hi, v = float(r["low"]), float(r["high"]), float(r["simulated"])
+        finite = [x for x in (lo, hi, v) if math.isfinite(x)]
+        span = (max(finite) - min(finite)) if len(finite) > 1 else (abs(finite[0]) if finite else 1.0)
+        pad = 0.25 * span if span > 0 else 1.0
+        left = min(finite) - pad if finite else -1.0
+        right = max(finite) + pad if finite else 1.0
+        ax.axvspan(
+            lo if math.isfinite(lo) else left, hi if math.isfinite(hi) else right, color="#4c9f70", alpha=0.18
+        )
+        if math.isfinite(v):
+            ax.plot([v], [0], "o", color="#2a7a48" if r["pass"] else "#c0392b", ms=8)
+        else:
+            ax.plot([left], [0], "x", color="#c0392b", ms=9, mew=2)
+        ax.set_xlim(left, right)
+        ax.set_yticks([])
+        label = f"{r['check']}  —  published {r['published']}; band {r['tolerance']}"
+        ax.set_title(label if len(label) < 110 else label[:108] + "…", fontsize=7.5, loc="left")
+        ax.tick_params(labelsize=7)
+    model = str(t["model"].iloc[0])
+    fig.suptitle(title or f"{row_id} ({model} model): simulated (dot) vs published band (shaded)", fontsize=9)
+    return fig
+
+
+__all__ = ["IDS", "STATS", "VALIDATION_DIR", "Row", "by_row", "load", "plot", "rows", "run", "run_trials"]
