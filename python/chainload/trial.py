@@ -207,8 +207,7 @@ def trial(
     frames = []
     for k, (arm, program) in enumerate(programs.items()):
         r = run_batch(program, population, tests=tests, model=model, threads=threads, catalogue=cat)
-        if tuple(r.muscles) != muscles:
-            raise ValidationError(f"arm {arm!r}: run_batch returned muscles in another order")
+        order = [list(r.muscles).index(m) for m in muscles] if tuple(r.muscles) != muscles else slice(None)
 
         def chains(s: np.ndarray) -> np.ndarray:
             return np.stack(
@@ -219,7 +218,8 @@ def trial(
                 axis=1,
             )
 
-        pre_size, post_size = np.asarray(r.pre_size, float), np.asarray(r.post_size, float)
+        pre_size = np.asarray(r.pre_size, float)[:, order]
+        post_size = np.asarray(r.post_size, float)[:, order]
         pre = np.hstack([np.asarray(r.pre_one_rm, float) * noise[k, 0], pre_size, chains(pre_size)])
         post = np.hstack([np.asarray(r.post_one_rm, float) * noise[k, 1], post_size, chains(post_size)])
         o = len(names)
