@@ -222,7 +222,13 @@ def test_weeks_cuts_or_cycles_the_arms(pop):
 
 
 # --- bad input --------------------------------------------------------------------------------------
-def test_bad_trials_are_refused_before_any_work(pop):
+def test_bad_trials_are_refused_before_any_work(pop, monkeypatch):
+    import importlib
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a core run started before the input was checked")
+
+    monkeypatch.setattr(importlib.import_module("chainload.trial"), "run_batch", no_work)
     a, b = three_days(4), three_days(6)
     with pytest.raises(cl.ValidationError, match=r"different lengths \('a': 4 weeks, 'b': 6 weeks\).*weeks="):
         cl.trial({"a": a, "b": b}, pop)
