@@ -518,6 +518,9 @@ def plot(table: pd.DataFrame, row_id: str, title: str | None = None) -> Any:
             ax.plot([v], [0], "o", color="#2a7a48" if r["pass"] else "#c0392b", ms=8)
         else:
             ax.plot([left], [0], "x", color="#c0392b", ms=9, mew=2)
+            ax.annotate(
+                "  not computable on this engine", (left, 0), va="center", fontsize=7, color="#c0392b"
+            )
         ax.set_xlim(left, right)
         ax.set_yticks([])
         label = f"{r['check']}  —  published {r['published']}; band {r['tolerance']}"
