@@ -190,6 +190,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     table = validation.run(args.ids or None, n=args.n, model=args.model)
     shown = table[["id", "check", "published", "simulated", "tolerance", "pass"]].set_index("id")
+    if args.format == "table":  # three significant digits, "n/a" for what the engine cannot compute
+        shown = shown.assign(
+            simulated=[f"{v:.3g}" if math.isfinite(v) else "n/a" for v in shown["simulated"]]
+        )
     with pd.option_context("display.max_colwidth", 70):
         _emit(shown, args.format, f"Validation against VALIDATION.md, model {args.model or 'default'}:")
     if args.format == "table":

@@ -367,6 +367,11 @@ def _tolerance(c: Mapping[str, Any]) -> str:
     if c["statistic"] == "unavailable":
         return "not computable on this engine"
     lo, hi = c.get("low"), c.get("high")
+    # a bound of ±1e-9 in a file encodes a strict inequality against 0 ("> 0", "< 0")
+    if lo is not None and abs(lo) == 1e-9 and hi is None:
+        return "> 0" if lo > 0 else ">= 0"
+    if hi is not None and abs(hi) == 1e-9 and lo is None:
+        return "< 0" if hi < 0 else "<= 0"
     if lo is not None and hi is not None:
         return f"[{lo:g}, {hi:g}]"
     return f">= {lo:g}" if lo is not None else f"<= {hi:g}" if hi is not None else "any"
