@@ -57,6 +57,8 @@ BATTERY = (
 CHAINS = ("posterior", "anterior", "lateral")
 STATISTICS = ("mean_difference", "mean_pct_difference", "ratio", "es_a", "es_b", "smd_difference")
 # Model names a trial accepts: today's (simulation.MODELS) and the model branch's default.
+# Resample weights held at once by the bootstrap (n_boot × athletes cells, ~32 MB of float64).
+_BOOT_CELLS = 4_000_000
 KNOWN_MODELS = (*MODELS, *(m for m in ("size_neural",) if m not in MODELS))
 
 
@@ -317,12 +319,25 @@ class Trial:
         rows = self.outcomes.iloc[self._index[(arm, outcome)]]
         return rows.set_index("athlete")[["pre", "post", "change", "change_pct"]]
 
-    def _boot_weights(self, n: int) -> np.ndarray:
-        """n_boot × n resample counts (a resample of athletes with replacement per row), seeded."""
-        if n not in self._weights:
-            rng = np.random.default_rng(np.random.SeedSequence([self.seed, 0xB007, n]))
-            self._weights[n] = rng.multinomial(n, np.full(n, 1.0 / n), size=self.n_boot).astype(float)
-        return self._weights[n]
+    def _boot_means(self, n: int, x: np.ndarray) -> np.ndarray:
+        """Means of the columns of ``x`` (n × k) over ``n_boot`` resamples of its n rows with
+        replacement (n_boot × k). The resamples are seeded by (seed, n) and drawn in fixed
+        chunks, so the same n always gives the same resamples; weights of at most ~32 MB are
+        kept for the next call, larger ones are drawn chunk by chunk (bounded memory)."""
+        x = np.nan_to_num(np.asarray(x, dtype=float))
+        if n in self._weights:
+            return np.asarray(self._weights[n] @ x) / n
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, 0xB007, n]))
+        p = np.full(n, 1.0 / n)
+        step = max(1, min(self.n_boot, _BOOT_CELLS // max(n, 1)))
+        if step >= self.n_boot:
+            self._weights[n] = rng.multinomial(n, p, size=self.n_boot).astype(float)
+            return np.asarray(self._weights[n] @ x) / n
+        out = np.empty((self.n_boot, x.shape[1]))
+        for start in range(0, self.n_boot, step):
+            k = min(step, self.n_boot - start)
+            out[start : start + k] = (rng.multinomial(n, p, size=k).astype(float) @ x) / n
+        return out
 
     def effect(self, a: str, b: str, outcome: str) -> pd.DataFrame:
         """Arm ``a`` against arm ``b`` on ``outcome`` over their common athletes (paired).
@@ -341,8 +356,9 @@ class Trial:
         cols = np.stack(
             [va["change"], vb["change"], va["change_pct"], vb["change_pct"], va["pre"], vb["pre"]], axis=1
         ).astype(float)
-        point = _effect_stats(np.ones((1, n)), cols)[0]
-        boot = _effect_stats(self._boot_weights(n), cols)
+        x = np.hstack([cols, cols[:, 4:] ** 2])
+        point = _effect_stats(x.mean(axis=0, keepdims=True), n)[0]
+        boot = _effect_stats(self._boot_means(n, x), n)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a statistic undefined in every resample
             lo = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.025, axis=0)
@@ -359,11 +375,18 @@ class Trial:
         names = list(outcomes) if outcomes is not None else self.outcome_names
         rows = []
         for arm in self.arms:
+            values = {o: self.values(arm, o) for o in names}
+            by_n: dict[int, list[str]] = {}
+            for o, v in values.items():
+                by_n.setdefault(len(v), []).append(o)
+            ci: dict[str, tuple[float, float]] = {}
+            for n, group in by_n.items():  # one resampling for all outcomes with n athletes
+                pct = np.stack([values[o]["change_pct"].to_numpy(float) for o in group], axis=1)
+                boot = self._boot_means(n, pct)
+                lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
+                ci.update({o: (float(lo[j]), float(hi[j])) for j, o in enumerate(group)})
             for o in names:
-                v = self.values(arm, o)
-                w = self._boot_weights(len(v))
-                pct = v["change_pct"].to_numpy(float)
-                boot = w @ np.nan_to_num(pct) / len(v)
+                v = values[o]
                 sd = float(v["pre"].std(ddof=1)) if len(v) > 1 else math.nan
                 sd = sd if sd > 1e-9 * abs(float(v["pre"].mean())) else math.nan
                 rows.append(
@@ -374,9 +397,9 @@ class Trial:
                         "pre": float(v["pre"].mean()),
                         "post": float(v["post"].mean()),
                         "change": float(v["change"].mean()),
-                        "change_pct": float(pct.mean()),
-                        "change_pct_ci_low": float(np.quantile(boot, 0.025)),
-                        "change_pct_ci_high": float(np.quantile(boot, 0.975)),
+                        "change_pct": float(v["change_pct"].mean()),
+                        "change_pct_ci_low": ci[o][0],
+                        "change_pct_ci_high": ci[o][1],
                         "es": float(v["change"].mean()) / sd,
                     }
                 )
@@ -466,22 +489,21 @@ def compare(
     return table
 
 
-def _effect_stats(w: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The STATISTICS for each row of resample counts ``w`` (B × n) over ``cols`` (n × 6:
-    change a, change b, change_pct a, change_pct b, pre a, pre b)."""
-    n = w.sum(axis=1, keepdims=True)
-    mean = (w @ cols) / n
-    sq = (w @ cols[:, 4:] ** 2) / n
+def _effect_stats(means: np.ndarray, n: int) -> np.ndarray:
+    """The STATISTICS for each row of ``means`` (B × 8: mean change a, change b, change_pct a,
+    change_pct b, pre a, pre b, pre a², pre b², over n athletes)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        var = (sq - mean[:, 4:] ** 2) * n / (n - 1)
+        var = (
+            (means[:, 6:8] - means[:, 4:6] ** 2) * n / (n - 1) if n > 1 else np.full((len(means), 2), np.nan)
+        )
         sd = np.sqrt(np.maximum(var, 0.0))
         # a pre-test without spread (e.g. every size 1 at day 0) has no effect size
-        spread = sd > 1e-9 * np.abs(mean[:, 4:])
-        es_a = mean[:, 0] / np.where(spread[:, 0], sd[:, 0], np.nan)
-        es_b = mean[:, 1] / np.where(spread[:, 1], sd[:, 1], np.nan)
-        ratio = mean[:, 2] / mean[:, 3]
+        spread = sd > 1e-9 * np.abs(means[:, 4:6])
+        es_a = means[:, 0] / np.where(spread[:, 0], sd[:, 0], np.nan)
+        es_b = means[:, 1] / np.where(spread[:, 1], sd[:, 1], np.nan)
+        ratio = means[:, 2] / means[:, 3]
     return np.stack(
-        [mean[:, 0] - mean[:, 1], mean[:, 2] - mean[:, 3], ratio, es_a, es_b, es_a - es_b], axis=1
+        [means[:, 0] - means[:, 1], means[:, 2] - means[:, 3], ratio, es_a, es_b, es_a - es_b], axis=1
     )
 
 
