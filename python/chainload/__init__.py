@@ -6,7 +6,7 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import io
+from . import io, validation
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
@@ -18,7 +18,8 @@ from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
 from .simulation import DEFAULT_PARAMS, Simulation, banister, simulate
-from .sweep import SweepResult, Variant, compare, sweep, vary
+from .sweep import SweepResult, Variant, sweep, vary
+from .trial import Trial, compare, trial
 
 try:
     __version__ = version("chainload")
@@ -45,6 +46,7 @@ __all__ = [
     "Session",
     "Simulation",
     "SweepResult",
+    "Trial",
     "UnknownNameError",
     "ValidationError",
     "Variant",
@@ -63,5 +65,7 @@ __all__ = [
     "simulate",
     "strain",
     "sweep",
+    "trial",
+    "validation",
     "vary",
 ]

@@ -99,7 +99,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         path = write_report(comparison, args.out, progress) if args.out else None
     title = f"Comparison over {args.weeks} weeks, model {args.model}, {comparison.athlete.name}:"
-    _emit(comparison.table.round(3), args.format, title)
+    table = comparison.table
+    if args.format != "table":
+        _emit(table.round(3), args.format, title)
+    else:
+        from .trial import BATTERY
+
+        battery = [f"{x}_pct" for x in BATTERY] + ["size_posterior_pct", "size_anterior_pct"]
+        spread = [c for c in table.columns if str(c).endswith(("_lo", "_hi"))]
+        _emit(table.drop(columns=[*battery, *spread, "battery_pct"]).round(3), "table", title)
+        who = f"{args.population} virtual athletes" if args.population > 0 else comparison.athlete.name
+        cells = pd.DataFrame(
+            {
+                c.removesuffix("_pct"): [
+                    f"{table.loc[p, c]:+.1f} ({table.loc[p, c + '_lo']:+.1f}, {table.loc[p, c + '_hi']:+.1f})"
+                    for p in table.index
+                ]
+                for c in battery
+            },
+            index=table.index,
+        )
+        cells["battery_mean"] = [f"{v:+.1f}" for v in table["battery_pct"]]
+        _emit(
+            cells.T,
+            "table",
+            f"\nCommon test battery, every athlete tested on every lift: mean % change over {who}"
+            " (95 % interval); size_*: size-weighted chain size",
+        )
     if path is not None:
         print(f"report: {path}", file=sys.stderr)
     return 0
@@ -159,6 +185,24 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from . import validation
+
+    table = validation.run(args.ids or None, n=args.n, model=args.model)
+    shown = table[["id", "check", "published", "simulated", "tolerance", "pass"]].set_index("id")
+    if args.format == "table":  # three significant digits, "n/a" for what the engine cannot compute
+        shown = shown.assign(
+            simulated=[f"{v:.3g}" if math.isfinite(v) else "n/a" for v in shown["simulated"]]
+        )
+    with pd.option_context("display.max_colwidth", 70):
+        _emit(shown, args.format, f"Validation against VALIDATION.md, model {args.model or 'default'}:")
+    if args.format == "table":
+        rows = validation.by_row(table)
+        passed, checks = int(table["pass"].sum()), len(table)
+        print(f"\n{int(rows['ok'].sum())} of {len(rows)} findings pass ({passed} of {checks} checks)")
+    return 0 if bool(table["pass"].all()) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
@@ -206,6 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trajectories", help="stream weekly per-muscle trajectories to this folder")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "validate", help="run the validation suite (VALIDATION.md's findings); exit 1 if any fails"
+    )
+    p.add_argument("--ids", nargs="*", help="finding ids (default: all), e.g. VOL-3 DET-3")
+    p.add_argument(
+        "--model", default=None, help="model (default: the default model; banister, busso, saturating)"
+    )
+    p.add_argument("-n", type=int, default=None, help="athletes per trial (default: each file's)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -227,8 +227,8 @@ class Program:
         for w in deloads:
             _check_number(w, f"program {self.name!r}: deload week", 1, math.inf, integer=True)
         object.__setattr__(self, "deload_weeks", tuple(int(w) for w in deloads))
-        if not self.weeks or not any(self.weeks):
-            raise ValidationError(f"program {self.name!r} is empty: it has no sessions")
+        if not self.weeks:
+            raise ValidationError(f"program {self.name!r} is empty: it has no weeks")
         for w in self.deload_weeks:
             if not 1 <= w <= len(self.weeks):
                 raise ValidationError(
@@ -242,6 +242,64 @@ class Program:
                 raise ValidationError(f"program {self.name!r}: two sessions on one weekday in a week")
 
     # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def rest(cls, weeks: int, name: str = "") -> Program:
+        """``weeks`` weeks without sessions: a break (detraining) or a no-training control arm.
+        Named "rest (N weeks)" unless ``name`` is given."""
+        _check_number(weeks, "rest weeks", 1, 520, integer=True)
+        n = int(weeks)
+        return cls(name or f"rest ({n} week{'s' if n != 1 else ''})", tuple(() for _ in range(n)))
+
+    @classmethod
+    def concat(
+        cls, programs: Sequence[Program], name: str | None = None, description: str | None = None
+    ) -> Program:
+        """The programs' weeks one after another (a phased protocol: train, rest, retrain).
+
+        * Weeks: appended in order; ``n_weeks`` is the sum.
+        * Deload weeks: each part's planned deloads, shifted to their new week numbers. Parts
+          with deload weeks must agree on ``deload_sets_factor`` and ``deload_load_factor``
+          (a ValidationError otherwise); they are carried into the result.
+        * Progression state: the core keeps one state per distinct prescription (equal
+          prescriptions share it), so a prescription repeated in a later phase continues from
+          the load it reached (through any rest in between); a different prescription of the same
+          lift starts from its own intensity.
+        * Name: ``name``, else the parts' names joined with " + "; description likewise
+          (non-empty descriptions joined with "; ").
+        """
+        parts = list(programs)
+        if not parts:
+            raise ValidationError("Program.concat() needs at least one program")
+        for i, p in enumerate(parts):
+            if not isinstance(p, Program):
+                raise ValidationError(f"Program.concat(): item #{i + 1} is not a Program, got {p!r:.80}")
+        with_deloads = [p for p in parts if p.deload_weeks]
+        factors = {(p.deload_sets_factor, p.deload_load_factor) for p in with_deloads}
+        if len(factors) > 1:
+            raise ValidationError(
+                "Program.concat(): the parts' deload factors differ "
+                + ", ".join(
+                    f"{p.name!r}: {p.deload_sets_factor}/{p.deload_load_factor}" for p in with_deloads
+                )
+                + "; give them the same deload_sets_factor and deload_load_factor"
+            )
+        sets_factor, load_factor = factors.pop() if factors else (0.5, 0.9)
+        weeks: list[Week] = []
+        deloads: list[int] = []
+        for p in parts:
+            deloads.extend(len(weeks) + w for w in p.deload_weeks)
+            weeks.extend(p.weeks)
+        if description is None:
+            description = "; ".join(p.description for p in parts if p.description)
+        return cls(
+            name if name is not None else " + ".join(p.name for p in parts),
+            tuple(weeks),
+            description=description,
+            deload_weeks=tuple(deloads),
+            deload_sets_factor=sets_factor,
+            deload_load_factor=load_factor,
+        )
+
     @classmethod
     def repeat(cls, name: str, sessions: Sequence[Session], weeks: int, **kwargs: Any) -> Program:
         """The same week of ``sessions`` repeated ``weeks`` times."""
@@ -276,6 +334,10 @@ class Program:
     @property
     def n_days(self) -> int:
         return 7 * len(self.weeks)
+
+    @property
+    def n_sessions(self) -> int:
+        return sum(len(w) for w in self.weeks)
 
     def exercises(self) -> list[str]:
         """Exercise ids used, in order of first use."""
@@ -323,11 +385,11 @@ class Program:
             out["exercise"] = [p.to_dict() for p in s.prescriptions]
             return out
 
-        if all(w == self.weeks[0] for w in self.weeks):
+        if self.weeks[0] and all(w == self.weeks[0] for w in self.weeks):
             d["weeks"] = self.n_weeks
             d["session"] = [session_dict(s) for s in self.weeks[0]]
-        else:
-            d["week"] = [{"session": [session_dict(s) for s in w]} for w in self.weeks]
+        else:  # a rest week is a [[week]] table without sessions
+            d["week"] = [{"session": [session_dict(s) for s in w]} if w else {} for w in self.weeks]
         return d
 
     def dumps(self) -> str:
@@ -417,8 +479,9 @@ def _from_source(src: TomlSource) -> Program:
 
     name = str(data.get("name", path.stem))
     if "week" in data:
+        # A [[week]] table without sessions (or with session = []) is a rest week.
         weeks = tuple(
-            sessions_of(w.get("session"), f"{path}: [[week]] #{i + 1}")
+            sessions_of(w["session"], f"{path}: [[week]] #{i + 1}") if w.get("session", []) != [] else ()
             for i, w in enumerate(tables(data, "week", str(path)))
         )
     else:

@@ -19,6 +19,8 @@ from .population import Population
 from .program import Program
 from .simulation import ModelName, Simulation, simulate
 from .sweep import SweepResult, compare
+from .trial import BATTERY
+from .trial import compare as compare_battery
 
 
 @dataclass
@@ -77,6 +79,20 @@ def compare_programs(
         )
         med = swept.outcomes.groupby("variant")["strength_gain"].median()
         table["pop_median_gain_pct"] = med.to_numpy()
+    # The common test battery: every athlete tested on every lift whatever the program, with
+    # 95 % intervals over the population (a 1-athlete population of ``ath``'s body mass,
+    # without test noise, when population == 0).
+    step("testing the common battery")
+    pop = (
+        Population.sample(population, seed=seed)
+        if population > 0
+        else Population.from_frame(pd.DataFrame({"bodyweight": [ath.bodyweight]}))
+    )
+    noise = 0.042 if population > 0 else 0.0
+    battery = compare_battery(
+        list(programs), pop, weeks, tests=BATTERY, model=model, noise_cv=noise, seed=seed
+    )
+    table = table.join(battery.drop(columns=["own_lifts_pct"]))
     return Comparison(table, sims, swept, weeks, model, ath)
 
 
@@ -106,7 +122,9 @@ def write_report(
     add(
         "comparison",
         "Programs compared on balance and adaptation outcomes.",
-        plots.compare(c.table, band=DEFAULT_BAND),
+        plots.compare(
+            c.table, [k for k in c.table.columns if not str(k).endswith(("_lo", "_hi"))], band=DEFAULT_BAND
+        ),
     )
     if c.population is not None:
         add(

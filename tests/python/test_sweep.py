@@ -100,7 +100,7 @@ def test_pareto_mask_by_hand():
 
 def test_summary_pareto_and_paired(pop, tmp_path):
     prog = small_program()
-    res = cl.compare([prog, cl.vary(prog, weekly_sets={"posterior": [18]})[0].program], pop, weeks=6)
+    res = cl.sweep([prog, cl.vary(prog, weekly_sets={"posterior": [18]})[0].program], pop, weeks=6)
     summ = res.summary()
     assert {"strength_gain_p50", "failures_p90"} <= set(summ.columns)
     paired = res.paired()

@@ -1,0 +1,519 @@
+"""Virtual randomised trials: several programs (arms) on the same athletes, tested before and after.
+
+:func:`trial` runs every arm on the same population (paired athletes: athlete ``i`` is the same
+virtual person in every arm), one batched core call per arm, and measures each athlete's 1RM on
+the test lifts before and after with test–retest noise (default CV 4.2 %, VALIDATION.md MEAS-1:
+Grgic et al. 2020, median CV of the 1RM test), drawn independently at the pre and the post test
+(and in every arm) from a generator seeded by ``seed``. Muscle size is read without noise.
+
+Statistics (VALIDATION.md's definitions):
+    * change = post − pre; change_pct = 100 · (post / pre − 1), per athlete;
+    * an arm's pre–post effect size (ES) = mean change / between-athlete SD of the pre-test
+      (SD with ddof = 1);
+    * "SMD difference" of arms a and b = ES_a − ES_b; "ratio" = mean change_pct of a / of b;
+    * 95 % intervals: percentile bootstrap over athletes, resampled in pairs (the same
+      athletes in both arms), ``n_boot`` resamples from a generator seeded by ``seed``.
+Outcome names: ``1rm:<lift>`` (kg), ``size:<muscle>`` (relative size) and ``chain:<chain>``
+(size-weighted mean relative size of the chain's muscles; posterior, anterior, lateral).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .catalogue import Catalogue
+from .errors import UnknownNameError, ValidationError
+from .population import Population
+from .program import Program
+from .simulation import MODELS, compile_program
+
+try:  # the model branch's batched run; until it is merged, a stand-in on today's core
+    from .simulation import run_batch  # type: ignore[attr-defined, unused-ignore]
+except ImportError:  # pragma: no cover - exercised until the merge
+    from ._run_batch_fallback import run_batch
+
+# VALIDATION.md MEAS-1: median test–retest CV of the 1RM test, 4.2 % (Grgic et al. 2020).
+DEFAULT_NOISE_CV = 0.042
+# Training status of a population (issue 10; Population.sample(status=...) on the model branch).
+STATUSES = ("untrained", "trained", "advanced")
+# The common test battery of `compare` (issue 10 item 7): every athlete is tested on all of them.
+BATTERY = (
+    "deadlift",
+    "back_squat",
+    "bench_press",
+    "overhead_press",
+    "pull_up",
+    "bent_over_row",
+    "hip_thrust",
+)
+CHAINS = ("posterior", "anterior", "lateral")
+STATISTICS = ("mean_difference", "mean_pct_difference", "ratio", "es_a", "es_b", "smd_difference")
+# Model names a trial accepts: today's (simulation.MODELS) and the model branch's default.
+# Resample weights held at once by the bootstrap (n_boot × athletes cells, ~32 MB of float64).
+_BOOT_CELLS = 4_000_000
+KNOWN_MODELS = (*MODELS, *(m for m in ("size_neural",) if m not in MODELS))
+
+
+def check_status(status: str, where: str = "status") -> str:
+    """``status`` if it is one of STATUSES, else a ValidationError naming it."""
+    if status not in STATUSES:
+        near = _core.nearest_names(str(status), list(STATUSES), 1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ValidationError(f"{where}: {status!r} is not a training status ({', '.join(STATUSES)}){hint}")
+    return status
+
+
+def _whole(value: Any, name: str, lo: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo:
+        raise ValidationError(f"{name} must be a whole number >= {lo}, got {value!r}")
+    return int(value)
+
+
+def _same_catalogue(a: Catalogue, b: Catalogue) -> bool:
+    if a is b:
+        return True
+    return (
+        a.ids == b.ids
+        and a.graph.ids == b.graph.ids
+        and bool(np.array_equal(a.activation_matrix(), b.activation_matrix()))
+    )
+
+
+def _arms(
+    arms: Mapping[str, Program | tuple[Program, Catalogue]] | Sequence[Program], catalogue: Catalogue | None
+) -> tuple[dict[str, Program], Catalogue]:
+    if isinstance(arms, Program):
+        raise ValidationError("trial(): arms must be a mapping name -> Program (or a list of Programs)")
+    items: list[tuple[str, Any]]
+    if isinstance(arms, Mapping):
+        items = [(str(k), v) for k, v in arms.items()]
+    else:
+        items = [(getattr(p, "name", f"#{i + 1}"), p) for i, p in enumerate(arms)]
+        names = [n for n, _ in items]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValidationError(f"trial(): two arms are named {dupes[0]!r}: pass a mapping name -> Program")
+    if not items:
+        raise ValidationError("trial() needs at least one arm")
+    programs: dict[str, Program] = {}
+    cat: Catalogue | None = catalogue
+    cat_arm = "catalogue="
+    for name, value in items:
+        arm_cat = None
+        if isinstance(value, tuple):
+            if len(value) != 2 or not isinstance(value[1], Catalogue):
+                raise ValidationError(f"trial(): arm {name!r} must be a Program or (Program, Catalogue)")
+            value, arm_cat = value
+        if not isinstance(value, Program):
+            raise ValidationError(f"trial(): arm {name!r} is not a Program, got {value!r:.80}")
+        if arm_cat is not None:
+            if cat is None:
+                cat, cat_arm = arm_cat, f"arm {name!r}"
+            elif not _same_catalogue(cat, arm_cat):
+                raise ValidationError(
+                    f"trial(): arm {name!r} is on a different catalogue from {cat_arm} "
+                    f"({len(arm_cat)} vs {len(cat)} exercises or other activation weights): "
+                    "all arms must use one catalogue"
+                )
+        programs[name] = value
+    return programs, cat if cat is not None else Catalogue.default()
+
+
+def trial(
+    arms: Mapping[str, Program | tuple[Program, Catalogue]] | Sequence[Program],
+    population: Population,
+    weeks: int | None = None,
+    tests: Sequence[str] = BATTERY,
+    noise_cv: float = DEFAULT_NOISE_CV,
+    seed: int = 0,
+    model: str | None = None,
+    threads: int | None = None,
+    n_boot: int = 2000,
+    catalogue: Catalogue | None = None,
+) -> Trial:
+    """Run every arm on every athlete of ``population`` and test them before and after.
+
+    arms: ``{"name": Program}`` (or ``(Program, Catalogue)`` pairs: all on one catalogue) or a list
+        of Programs (named by their names).
+    weeks: None: every arm must have the same number of weeks (a ValidationError otherwise);
+        a number: every arm is cut, or cycled from its first week, to that many weeks
+        (``Program.with_weeks``), so a 4-week block can run 12 weeks.
+    tests: the test lifts (catalogue ids); default :data:`BATTERY`.
+    noise_cv: CV of the 1RM test noise (0 for true values); model: None for the default model.
+    threads: core threads (None or 0: all cores); results do not depend on it.
+    """
+    programs, cat = _arms(arms, catalogue)
+    if not isinstance(population, Population):
+        raise ValidationError(f"trial(): population must be a Population, got {population!r:.80}")
+    if len(population) == 0:
+        raise ValidationError("trial(): the population has 0 athletes")
+    if weeks is not None:
+        weeks = _whole(weeks, "trial(): weeks", 1)
+        programs = {k: p.with_weeks(weeks) for k, p in programs.items()}
+    lengths = {k: p.n_weeks for k, p in programs.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValidationError(
+            "trial(): the arms have different lengths ("
+            + ", ".join(f"{k!r}: {v} weeks" for k, v in lengths.items())
+            + "); pass weeks= to cut or cycle them to one length"
+        )
+    if isinstance(tests, str):
+        tests = [tests]
+    tests = tuple(tests)
+    if not tests:
+        raise ValidationError("trial(): tests is empty: name at least one test lift")
+    for lift in tests:
+        try:
+            ex = cat[lift]
+        except UnknownNameError as e:
+            raise UnknownNameError(f"trial(): test lift: {e}") from None
+        if ex.standard_1rm_bw is None:
+            raise ValidationError(f"trial(): test lift '{lift}' has no standard_1rm_bw: its 1RM is unknown")
+    dupes = sorted({t for t in tests if tests.count(t) > 1})
+    if dupes:
+        raise ValidationError(f"trial(): test lift {dupes[0]!r} is listed twice")
+    if not (isinstance(noise_cv, int | float) and not isinstance(noise_cv, bool)) or not (
+        math.isfinite(noise_cv) and 0 <= noise_cv <= 0.5
+    ):
+        raise ValidationError(f"trial(): noise_cv must be a number in [0, 0.5], got {noise_cv!r}")
+    seed = _whole(seed, "trial(): seed", 0)
+    n_boot = _whole(n_boot, "trial(): n_boot", 1)
+    if threads is not None:
+        threads = _whole(threads, "trial(): threads", 0)
+    if model is not None and model not in KNOWN_MODELS:
+        near = _core.nearest_names(str(model), list(KNOWN_MODELS), 1)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise ValidationError(f"trial(): unknown model {model!r}; known: {', '.join(KNOWN_MODELS)}{hint}")
+    for name, p in programs.items():  # fail before any work on an arm that cannot run
+        try:
+            compile_program(p, cat)
+        except (UnknownNameError, ValidationError) as e:
+            raise type(e)(f"trial(): arm {name!r}: {e}") from None
+
+    n, n_tests = len(population), len(tests)
+    rng = np.random.default_rng(seed)
+    noise = 1.0 + noise_cv * rng.standard_normal((len(programs), 2, n, n_tests))
+    graph = cat.graph
+    muscles = tuple(graph.ids)
+    size = np.array([m.size for m in graph.muscles()])
+    chain_idx = [np.array([graph.index(m) for m in graph.chain(c)], dtype=int) for c in CHAINS]
+    names = [f"1rm:{t}" for t in tests] + [f"size:{m}" for m in muscles] + [f"chain:{c}" for c in CHAINS]
+    frames = []
+    for k, (arm, program) in enumerate(programs.items()):
+        r = run_batch(program, population, tests=tests, model=model, threads=threads, catalogue=cat)
+        order = [list(r.muscles).index(m) for m in muscles] if tuple(r.muscles) != muscles else slice(None)
+
+        def chains(s: np.ndarray) -> np.ndarray:
+            return np.stack(
+                [
+                    (s[:, i] * size[i]).sum(axis=1) / size[i].sum() if i.size else np.ones(n)
+                    for i in chain_idx
+                ],
+                axis=1,
+            )
+
+        pre_size = np.asarray(r.pre_size, float)[:, order]
+        post_size = np.asarray(r.post_size, float)[:, order]
+        pre = np.hstack([np.asarray(r.pre_one_rm, float) * noise[k, 0], pre_size, chains(pre_size)])
+        post = np.hstack([np.asarray(r.post_one_rm, float) * noise[k, 1], post_size, chains(post_size)])
+        o = len(names)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "arm": np.full(n * o, arm, dtype=object),
+                    "athlete": np.tile(np.arange(n), o),
+                    "outcome": np.repeat(np.array(names, dtype=object), n),
+                    "pre": pre.T.ravel(),
+                    "post": post.T.ravel(),
+                }
+            )
+        )
+    outcomes = pd.concat(frames, ignore_index=True)
+    return Trial(
+        outcomes,
+        n_boot=n_boot,
+        seed=seed,
+        programs=programs,
+        tests=tests,
+        model=model,
+        noise_cv=float(noise_cv),
+    )
+
+
+@dataclass
+class Trial:
+    """Result of :func:`trial`: the tidy ``outcomes`` table and its statistics.
+
+    ``Trial(outcomes)`` also works on a hand-made table with columns arm, athlete, outcome, pre,
+    post (change and change_pct are added).
+    """
+
+    outcomes: pd.DataFrame
+    n_boot: int = 2000
+    seed: int = 0
+    programs: dict[str, Program] = field(default_factory=dict)
+    tests: tuple[str, ...] = ()
+    model: str | None = None
+    noise_cv: float = DEFAULT_NOISE_CV
+    _weights: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _index: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        f = self.outcomes
+        missing = [c for c in ("arm", "athlete", "outcome", "pre", "post") if c not in f.columns]
+        if missing:
+            raise ValidationError(f"Trial outcomes: missing column(s) {missing}")
+        if len(f) == 0:
+            raise ValidationError("Trial outcomes: the table is empty (a trial of 0 athletes)")
+        f = f.copy()
+        if "change" not in f.columns:
+            f["change"] = f["post"] - f["pre"]
+        if "change_pct" not in f.columns:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f["change_pct"] = 100.0 * (f["post"] / f["pre"] - 1.0)
+        arm_order = [str(a) for a in pd.unique(self.outcomes["arm"])]
+        outcome_order = [str(o) for o in pd.unique(self.outcomes["outcome"])]
+        f["arm"] = pd.Categorical(f["arm"], categories=arm_order)
+        f = f.sort_values(["arm", "outcome", "athlete"], kind="stable").reset_index(drop=True)
+        f["arm"] = f["arm"].astype(object)
+        cols = ["arm", "athlete", "outcome", "pre", "post", "change", "change_pct"]
+        self.outcomes = f[cols + [c for c in f.columns if c not in cols]]
+        groups: dict[Any, Any] = self.outcomes.groupby(["arm", "outcome"]).indices
+        index = {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}
+        # in the order of the table: arms as given, outcomes in their first order
+        self._index = {(a, o): index[(a, o)] for a in arm_order for o in outcome_order if (a, o) in index}
+
+    @property
+    def arms(self) -> list[str]:
+        return list(dict.fromkeys(a for a, _ in self._index))
+
+    @property
+    def outcome_names(self) -> list[str]:
+        return list(dict.fromkeys(o for _, o in self._index))
+
+    @property
+    def n_athletes(self) -> int:
+        return int(self.outcomes["athlete"].nunique())
+
+    def _check(self, arm: str, outcome: str) -> None:
+        if arm not in self.arms:
+            near = _core.nearest_names(str(arm), self.arms, 3)
+            hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
+            raise UnknownNameError(f"unknown arm {arm!r}; arms: {', '.join(map(repr, self.arms))}{hint}")
+        if outcome not in self.outcome_names:
+            near = _core.nearest_names(str(outcome), self.outcome_names, 3)
+            hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
+            raise UnknownNameError(f"unknown outcome {outcome!r}{hint}")
+
+    def values(self, arm: str, outcome: str) -> pd.DataFrame:
+        """athlete-indexed pre, post, change, change_pct of one arm and outcome."""
+        self._check(arm, outcome)
+        rows = self.outcomes.iloc[self._index[(arm, outcome)]]
+        return rows.set_index("athlete")[["pre", "post", "change", "change_pct"]]
+
+    def _boot_means(self, n: int, x: np.ndarray) -> np.ndarray:
+        """Means of the columns of ``x`` (n × k) over ``n_boot`` resamples of its n rows with
+        replacement (n_boot × k). The resamples are seeded by (seed, n) and drawn in fixed
+        chunks, so the same n always gives the same resamples; weights of at most ~32 MB are
+        kept for the next call, larger ones are drawn chunk by chunk (bounded memory)."""
+        x = np.nan_to_num(np.asarray(x, dtype=float))
+        if n in self._weights:
+            return np.asarray(self._weights[n] @ x) / n
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, 0xB007, n]))
+        p = np.full(n, 1.0 / n)
+        step = max(1, min(self.n_boot, _BOOT_CELLS // max(n, 1)))
+        if step >= self.n_boot:
+            self._weights[n] = rng.multinomial(n, p, size=self.n_boot).astype(float)
+            return np.asarray(self._weights[n] @ x) / n
+        out = np.empty((self.n_boot, x.shape[1]))
+        for start in range(0, self.n_boot, step):
+            k = min(step, self.n_boot - start)
+            out[start : start + k] = (rng.multinomial(n, p, size=k).astype(float) @ x) / n
+        return out
+
+    def effect(self, a: str, b: str, outcome: str) -> pd.DataFrame:
+        """Arm ``a`` against arm ``b`` on ``outcome`` over their common athletes (paired).
+
+        Rows: mean_difference (mean change a − mean change b, in the outcome's unit),
+        mean_pct_difference (percentage points), ratio (mean change_pct a / b), es_a, es_b
+        (pre–post effect sizes) and smd_difference (es_a − es_b). Columns: estimate, ci_low,
+        ci_high (95 % percentile bootstrap over athletes, resampled in pairs).
+        """
+        va, vb = self.values(a, outcome), self.values(b, outcome)
+        common = va.index.intersection(vb.index)
+        if len(common) == 0:
+            raise ValidationError(f"arms {a!r} and {b!r} have no athlete in common on {outcome!r}")
+        va, vb = va.loc[common], vb.loc[common]
+        n = len(common)
+        cols = np.stack(
+            [va["change"], vb["change"], va["change_pct"], vb["change_pct"], va["pre"], vb["pre"]], axis=1
+        ).astype(float)
+        x = np.hstack([cols, cols[:, 4:] ** 2])
+        point = _effect_stats(x.mean(axis=0, keepdims=True), n)[0]
+        boot = _effect_stats(self._boot_means(n, x), n)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a statistic undefined in every resample
+            lo = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.025, axis=0)
+            hi = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.975, axis=0)
+        out = pd.DataFrame(
+            {"estimate": point, "ci_low": lo, "ci_high": hi}, index=pd.Index(STATISTICS, name="statistic")
+        )
+        out.attrs.update({"a": a, "b": b, "outcome": outcome, "n": n})
+        return out
+
+    def summary(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per arm and outcome: n, mean pre, post, change, change_pct with its 95 % bootstrap
+        interval over athletes, and the pre–post effect size."""
+        names = list(outcomes) if outcomes is not None else self.outcome_names
+        rows = []
+        for arm in self.arms:
+            values = {o: self.values(arm, o) for o in names}
+            by_n: dict[int, list[str]] = {}
+            for o, v in values.items():
+                by_n.setdefault(len(v), []).append(o)
+            ci: dict[str, tuple[float, float]] = {}
+            for n, group in by_n.items():  # one resampling for all outcomes with n athletes
+                pct = np.stack([values[o]["change_pct"].to_numpy(float) for o in group], axis=1)
+                boot = self._boot_means(n, pct)
+                lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
+                ci.update({o: (float(lo[j]), float(hi[j])) for j, o in enumerate(group)})
+            for o in names:
+                v = values[o]
+                sd = float(v["pre"].std(ddof=1)) if len(v) > 1 else math.nan
+                sd = sd if sd > 1e-9 * abs(float(v["pre"].mean())) else math.nan
+                rows.append(
+                    {
+                        "arm": arm,
+                        "outcome": o,
+                        "n": len(v),
+                        "pre": float(v["pre"].mean()),
+                        "post": float(v["post"].mean()),
+                        "change": float(v["change"].mean()),
+                        "change_pct": float(v["change_pct"].mean()),
+                        "change_pct_ci_low": ci[o][0],
+                        "change_pct_ci_high": ci[o][1],
+                        "es": float(v["change"].mean()) / sd,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        model = self.model or "default"
+        head = f"<b>Trial</b>: {len(self.arms)} arms × {self.n_athletes} athletes, model {model}"
+        s = self.summary([o for o in self.outcome_names if o.startswith(("1rm:", "chain:"))])
+        return head + s.round(3).to_html(index=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Trial({len(self.arms)} arms × {self.n_athletes} athletes, {len(self.outcome_names)} outcomes)"
+        )
+
+
+def compare(
+    programs: Sequence[Program] | Mapping[str, Program],
+    population: Population,
+    weeks: int = 12,
+    tests: Sequence[str] = BATTERY,
+    model: str | None = None,
+    noise_cv: float = DEFAULT_NOISE_CV,
+    seed: int = 0,
+    threads: int | None = None,
+    n_boot: int = 2000,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Programs compared on one common test battery (issue 10 item 7), on the same athletes.
+
+    Every athlete is tested on every lift of ``tests`` (default :data:`BATTERY`) whatever the
+    program trains, through :func:`trial` (1RM test noise ``noise_cv`` included). One row per
+    program: ``<lift>_pct`` (mean % 1RM change over the population) with ``<lift>_pct_lo`` and
+    ``_hi`` (its 95 % bootstrap interval over athletes), ``size_<chain>_pct`` (+ interval) for the
+    posterior and anterior chains (size-weighted mean relative size), ``battery_pct`` (mean over
+    the battery) and, as an extra column only, ``own_lifts_pct``: the mean % change over the
+    program's own lifts (those with a catalogue 1RM standard).
+    """
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    arms = dict(programs) if isinstance(programs, Mapping) else {p.name: p for p in programs}
+    if not isinstance(programs, Mapping) and len(arms) != len(programs):
+        raise ValidationError("compare(): two programs have the same name; pass a mapping name -> Program")
+    tests = tuple([tests] if isinstance(tests, str) else tests)
+    own = {
+        k: [e for e in p.exercises() if e in cat and cat[e].standard_1rm_bw is not None]
+        for k, p in arms.items()
+    }
+    extra = [e for k in arms for e in own[k] if e not in tests]
+    everything = tuple(dict.fromkeys([*tests, *extra]))
+    t = trial(
+        arms,
+        population,
+        weeks=weeks,
+        tests=everything,
+        noise_cv=noise_cv,
+        seed=seed,
+        model=model,
+        threads=threads,
+        n_boot=n_boot,
+        catalogue=cat,
+    )
+    summary = t.summary([*(f"1rm:{x}" for x in everything), "chain:posterior", "chain:anterior"])
+    by = {(str(r["arm"]), str(r["outcome"])): r for r in summary.to_dict("records")}
+    rows = {}
+    for arm in t.arms:
+        row: dict[str, float] = {}
+        for x in tests:
+            r = by[(arm, f"1rm:{x}")]
+            row[f"{x}_pct"] = float(r["change_pct"])
+            row[f"{x}_pct_lo"] = float(r["change_pct_ci_low"])
+            row[f"{x}_pct_hi"] = float(r["change_pct_ci_high"])
+        for c in ("posterior", "anterior"):
+            r = by[(arm, f"chain:{c}")]
+            row[f"size_{c}_pct"] = float(r["change_pct"])
+            row[f"size_{c}_pct_lo"] = float(r["change_pct_ci_low"])
+            row[f"size_{c}_pct_hi"] = float(r["change_pct_ci_high"])
+        row["battery_pct"] = float(np.mean([row[f"{x}_pct"] for x in tests]))
+        lifts = own[arm]
+        row["own_lifts_pct"] = (
+            float(np.mean([by[(arm, f"1rm:{x}")]["change_pct"] for x in lifts])) if lifts else math.nan
+        )
+        rows[arm] = row
+    table = pd.DataFrame(rows).T
+    table.index.name = "program"
+    table.attrs.update({"weeks": weeks, "model": model or "default", "athletes": len(population)})
+    return table
+
+
+def _effect_stats(means: np.ndarray, n: int) -> np.ndarray:
+    """The STATISTICS for each row of ``means`` (B × 8: mean change a, change b, change_pct a,
+    change_pct b, pre a, pre b, pre a², pre b², over n athletes)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = (
+            (means[:, 6:8] - means[:, 4:6] ** 2) * n / (n - 1) if n > 1 else np.full((len(means), 2), np.nan)
+        )
+        sd = np.sqrt(np.maximum(var, 0.0))
+        # a pre-test without spread (e.g. every size 1 at day 0) has no effect size
+        spread = sd > 1e-9 * np.abs(means[:, 4:6])
+        es_a = means[:, 0] / np.where(spread[:, 0], sd[:, 0], np.nan)
+        es_b = means[:, 1] / np.where(spread[:, 1], sd[:, 1], np.nan)
+        ratio = means[:, 2] / means[:, 3]
+    return np.stack(
+        [means[:, 0] - means[:, 1], means[:, 2] - means[:, 3], ratio, es_a, es_b, es_a - es_b], axis=1
+    )
+
+
+__all__ = [
+    "BATTERY",
+    "DEFAULT_NOISE_CV",
+    "STATISTICS",
+    "STATUSES",
+    "Trial",
+    "check_status",
+    "compare",
+    "trial",
+]

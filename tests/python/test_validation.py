@@ -1,0 +1,160 @@
+"""The validation suite: every row of VALIDATION.md has a data file, the files are well formed,
+and each finding is reproduced within its published tolerance (one test per row).
+
+Rows the current default model misses are xfail(strict=True) with the simulated values in the
+reason: on this branch the default model is today's Banister closed loop through the temporary
+run_batch fallback (size = capacity, no training status, no hour-resolved fatigue). The model
+branch (size_neural, Population.sample(status=...), cl.recovery) is tuned against these rows;
+after the merge the lead flips the marks of the rows it meets. Tolerances are never loosened.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import chainload as cl
+from chainload import validation
+from chainload.cli import main
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "VALIDATION.md"
+
+# The default model's misses on this branch, with the simulated values (chainload validate).
+XFAIL = {
+    "VOL-1": "1RM gain monotone and concave in weekly sets = -0.146 (needs > 0); size gain monotone and concave in weekly sets = -1.11e-16 (needs > 0); marginal gain ~20 vs ~10 sets: 1RM's relative drop minus size's = 2.17 (needs <= 0)",
+    "VOL-3": "squat 1RM, 5 vs 1 set: |SMD difference| < 0.15 or |difference| < 4 % of 1RM = 0.213 (needs <= 0.15 or <= 4); bench 1RM, 5 vs 1 set: |SMD difference| < 0.15 or |difference| < 4 % of 1RM = 0.293 (needs <= 0.15 or <= 4)",
+    "VOL-4": "squat 1RM pre-post SMD, low volume = 0.00868 (needs [0.47, 1.17]); squat 1RM pre-post SMD, high volume = 0.147 (needs [0.7, 1.32])",
+    "VOL-5": "squat 1RM SMD difference 3 vs 1 set = 0.0544 (needs [0.14, 0.37])",
+    "VOL-6": "quadriceps size SMD, 1 set = nan (needs [0.14, 0.34]); quadriceps size SMD, 3 sets = nan (needs [0.24, 0.44]); quadriceps size SMD, 5 sets = nan (needs [0.34, 0.54])",
+    "LOAD-2": "squat 1RM SMD difference high vs low = -0.0143 (needs [0.45, 0.78]); squat 1RM SMD difference moderate vs low = -0.0254 (needs [0.2, 0.5]); quadriceps size |SMD difference| high vs low = nan (needs <= 0.15)",
+    "LOAD-3": "squat 1RM ratio of % gains moderate / light = 0.927 (needs [1.5, 3])",
+    "PROX-1": "quadriceps size gain falls as RIR rises 0 → 5 = -0.00724 (needs > 0)",
+    "SPEC-1": "quadriceps MT change TEST / HYPER = 1.25 (needs [-0.25, 0.25])",
+    "FREQ-4": "squat kg gain 6x / 3x = 1.8 (needs [0.85, 1.2]); bench kg gain 6x / 3x = 0.728 (needs [0.85, 1.2]); deadlift kg gain 6x / 3x = 0.308 (needs [0.85, 1.2])",
+    "FAT-4": "elbow flexors 10 min after curl (%) = nan (needs [-33, -20]); elbow flexors 10 min after row (%) = nan (needs [-20, -10]); elbow flexors 24 h after curl (%) = -1.21 (needs [-12, -4])",
+    "FAT-2": "bench 1RM 6 h after the half-effort session (%) = nan (needs [-2, 2]); squat 1RM 6 h after the half-effort session (%) = nan (needs [-2, 2])",
+    "DET-1": "squat 1RM SMD after 6 weeks off = -0.0446 (needs [-0.54, -0.37])",
+    "IND-1": "CV of the biceps size change = 0.672 (needs [0.4, 0.6]); CV of the 1RM change = 1.8 (needs [0.45, 0.7]); largest 1RM change (%) = 22.6 (needs [200, 250]); women's relative 1RM gain larger than men's = nan (needs not computable on this engine)",
+    "STAT-2": "squat 1RM gain untrained > trained > advanced = -0.748 (needs > 0); quadriceps size gain untrained > trained > advanced = 0 (needs > 0)",
+    "FFM-5": "not applicable to the adaptation model: it concerns how chainload.fit reports fits; kept in the table, failing",
+}
+SLOW = {"VOL-1", "VOL-3", "VOL-5", "DET-1"}  # over ~1.5 s idle, ~3 s on a loaded machine
+
+
+def _shared_ids() -> list[str]:
+    for path in (SHARED, Path("/work/shared/VALIDATION.md")):
+        if path.exists():
+            return re.findall(r"^\| ([A-Z]+-\d+) \|", path.read_text(encoding="utf-8"), flags=re.M)
+    pytest.skip(
+        "../shared/VALIDATION.md is not on this machine: the id list is checked against validation.IDS only"
+    )
+
+
+def test_every_validation_row_has_a_data_file():
+    ids = _shared_ids()
+    assert len(ids) == 24 and ids == list(validation.IDS)  # the same rows, in VALIDATION.md's order
+
+
+def test_the_repository_keeps_the_ids_and_one_file_per_id():
+    files = sorted(validation.VALIDATION_DIR.glob("*.toml"))
+    loaded = [validation.load(f) for f in files]
+    assert sorted(r.id for r in loaded) == sorted(validation.IDS)
+    for r in loaded:
+        assert r.path.stem == r.id.lower()
+        assert r.source and r.target and r.finding
+        if r.kind != "not_applicable":
+            assert r.checks
+        if r.doi:
+            assert r.doi.startswith("10.")
+    # every meta-analytic row says how it is encoded as a representative trial
+    for i in ("VOL-1", "VOL-4", "VOL-5", "VOL-6", "LOAD-2", "FREQ-3", "DET-1", "STAT-2"):
+        assert "representative" in str(next(r for r in loaded if r.id == i).data.get("encoding", ""))
+
+
+@pytest.mark.parametrize(
+    "row_id",
+    [
+        pytest.param(
+            i,
+            marks=[
+                *([pytest.mark.xfail(strict=True, reason=XFAIL[i])] if i in XFAIL else []),
+                *([pytest.mark.slow] if i in SLOW else []),
+            ],
+        )
+        for i in validation.IDS
+    ],
+)
+def test_finding(row_id):
+    table = validation.run([row_id])
+    failed = table[~table["pass"]]
+    assert failed.empty, "; ".join(
+        f"{r.check} = {r.simulated:.4g} (needs {r.tolerance})" for r in failed.itertuples()
+    )
+
+
+def test_not_applicable_rows_stay_in_the_table_failing_with_their_reason():
+    t = validation.run(["FFM-5"])
+    assert len(t) == 1 and not t["pass"].iloc[0]
+    assert t["check"].iloc[0] == "not applicable to the adaptation model"
+    assert "chainload.fit" in t["note"].iloc[0]
+
+
+def test_the_table_runs_for_the_reference_models():
+    """RATIO-2 (no training: catalogue standards leg curl 0.6 / leg extension 0.8 x body mass
+    = 0.75) and MEAS-1 (an arm without training) do not depend on the model."""
+    for model in ("banister", "busso", "saturating"):
+        t = validation.run(["RATIO-2", "MEAS-1"], n=200, model=model)
+        assert (t["model"] == model).all() and t["pass"].all()
+        assert t.loc[t["id"] == "RATIO-2", "simulated"].iloc[0] == pytest.approx(0.6 / 0.8)
+
+
+def test_the_table_columns():
+    t = validation.run(["RATIO-4"])
+    assert list(t.columns) == [
+        "id", "check", "finding", "published", "simulated", "tolerance", "pass", "model", "note", "low", "high",
+    ]  # fmt: skip
+    assert (t["low"].iloc[0], t["high"].iloc[0]) == (0.8, 1.15)
+    # default athlete: bench 1.0 / pull-up 1.02 x body mass (exercises.toml standards)
+    assert t["simulated"].iloc[0] == pytest.approx(1.0 / 1.02)
+    assert t["tolerance"].iloc[0] == "[0.8, 1.15]"
+
+
+def test_bad_validation_files_name_the_file_and_the_field(tmp_path):
+    good = (validation.VALIDATION_DIR / "meas-1.toml").read_text(encoding="utf-8")
+    cases = {
+        'status = "elite"': (
+            "[population]\n",
+            '[population]\nstatus = "elite"\n',
+            r"population\.status: 'elite' is not a training status",
+        ),
+        "unknown statistic": (
+            'statistic = "retest_cv"',
+            'statistic = "retest_sd"',
+            r"statistic 'retest_sd' is not one of",
+        ),
+        "unknown arm": ('arm = "no training"', 'arm = "no trainin"', r"arm = 'no trainin' is not an arm"),
+        "kind": ('kind = "trial"', 'kind = "meta"', r"kind 'meta' is not one of"),
+        "missing id": ('id = "MEAS-1"', "", r"missing or empty field 'id'"),
+    }
+    for name, (old, new, match) in cases.items():
+        path = tmp_path / "bad.toml"
+        path.write_text(good.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(cl.ValidationError, match=match) as e:
+            validation.load(path)
+        assert "bad.toml" in str(e.value), name
+    with pytest.raises(cl.UnknownNameError, match="unknown validation id 'VOL-7'"):
+        validation.run(["VOL-7"])
+    with pytest.raises(cl.ValidationError, match="a trial of 0 athletes"):
+        validation.run(["MEAS-1"], n=0)
+
+
+def test_chainload_validate_exit_status(capsys):
+    assert main(["validate", "--ids", "RATIO-2", "RATIO-4"]) == 0
+    out = capsys.readouterr().out
+    assert "RATIO-2" in out and "2 of 2 findings pass (3 of 3 checks)" in out
+    assert main(["validate", "--ids", "FFM-5", "RATIO-2"]) == 1
+    assert "1 of 2 findings pass" in capsys.readouterr().out
+    assert main(["validate", "--ids", "VOL-7"]) == 1
+    assert "unknown validation id 'VOL-7'" in capsys.readouterr().err
