@@ -6,14 +6,14 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import io
+from . import logs
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .fit import Fit, fit, fit_series
 from .graph import Muscle, MuscleGraph
-from .io import e1rm, read_log
+from .logs import e1rm, read_log
 from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
@@ -57,7 +57,7 @@ __all__ = [
     "e1rm",
     "fit",
     "fit_series",
-    "io",
+    "logs",
     "monotony",
     "read_log",
     "simulate",

@@ -106,7 +106,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from .io import read_log
+    from .logs import read_log
 
     log = read_log(args.export, units=args.units)
     report = analyze(log.to_program())

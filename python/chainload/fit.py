@@ -41,7 +41,7 @@ import pandas as pd
 
 from . import _core
 from .errors import UnknownNameError, ValidationError
-from .io import Formula, Log, e1rm
+from .logs import Formula, Log, e1rm
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
