@@ -22,6 +22,11 @@ def prepare(cells: Cells) -> Cells:
     return cells
 
 
+def always(cells: Cells) -> bool:
+    """FitNotes numbers no sets: two identical rows are two sets of the same weight and reps."""
+    return True
+
+
 FITNOTES = LogFormat(
     name="fitnotes",
     description="FitNotes export (Date, Exercise, Category, Weight (kgs) or Weight (lbs) or Weight + "
@@ -29,4 +34,5 @@ FITNOTES = LogFormat(
     columns=COLUMNS,
     required=("date", "exercise", "weight", "reps"),
     prepare=prepare,
+    repeatable=always,
 )

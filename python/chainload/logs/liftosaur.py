@@ -29,6 +29,11 @@ def prepare(cells: Cells) -> Cells:
     return cells
 
 
+def always(cells: Cells) -> bool:
+    """Liftosaur numbers no sets: two identical rows are two sets of the same weight and reps."""
+    return True
+
+
 LIFTOSAUR = LogFormat(
     name="liftosaur",
     description="Liftosaur export (Workout DateTime, Program, Day Name, Exercise, Is Warmup Set?, ..., "
@@ -36,4 +41,5 @@ LIFTOSAUR = LogFormat(
     columns=COLUMNS,
     required=("date", "exercise", "reps", "weight", "weight_unit"),
     prepare=prepare,
+    repeatable=always,
 )
