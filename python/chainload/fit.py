@@ -41,7 +41,7 @@ import pandas as pd
 
 from . import _core
 from .errors import UnknownNameError, ValidationError
-from .logs import Formula, Log, e1rm
+from .logs import FORMULAS, TEST_MAX_REPS, Formula, Log, strength_tests
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -832,6 +832,47 @@ def _map_fit(
     return params, unc, perf, r, note
 
 
+def _test_options(formula: str, tests: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Options of :func:`chainload.logs.strength_tests` for a fit: ``formula`` "epley" or
+    "brzycki", or "rpe" (Brzycki at reps + reps in reserve, only sets with an RPE); ``tests``
+    overrides ``max_reps``, ``use_rpe``, ``min_rpe``, ``include_warmups``."""
+    if formula not in FORMULAS:
+        raise ValidationError(f"unknown 1RM formula {formula!r}; known: {', '.join(FORMULAS)}")
+    opts: dict[str, Any] = {"formula": "brzycki" if formula == "rpe" else formula}
+    if formula == "rpe":
+        opts["require_rpe"] = True
+    allowed = {"max_reps", "use_rpe", "min_rpe", "include_warmups", "require_rpe"}
+    for k, v in (tests or {}).items():
+        if k not in allowed:
+            raise ValidationError(f"tests: unknown option {k!r}; known: {', '.join(sorted(allowed))}")
+        opts[k] = v
+    return opts
+
+
+def _why_no_tests(log: Log, rows: Any, opts: Mapping[str, Any], bodyweight: float | None) -> str:
+    """Why the sets of ``rows`` (a mask of log.sets, None = all) give no strength test, in counts."""
+    s = log.sets if rows is None else log.sets[rows]
+    parts = [f"{len(s)} sets"]
+    warm = s["set_type"] == "warmup"
+    if warm.any() and not opts.get("include_warmups", False):
+        parts.append(f"{int(warm.sum())} warm-ups")
+    w = s[~warm]
+    for kind, n in w["not_load"].value_counts().items():
+        parts.append(f"{n} {kind}")
+    loaded = w[w["not_load"].isna()]
+    max_reps = opts.get("max_reps", TEST_MAX_REPS)
+    if max_reps is not None:
+        n_over = int((loaded["reps"] > max_reps).sum())
+        if n_over:
+            parts.append(f"{n_over} with more than {max_reps} reps")
+    no_w = int((loaded["weight_kg"].fillna(0) <= 0).sum())
+    if no_w:
+        parts.append(f"{no_w} without load" + ("" if bodyweight else " (bodyweight lifts need bodyweight=)"))
+    if opts.get("require_rpe"):
+        parts.append(f"{int(loaded['rpe'].isna().sum())} without RPE")
+    return ", ".join(parts)
+
+
 def _volume_load_kg(log: Log, exercise: str, bodyweight: float | None) -> pd.Series:
     """kg × reps of the exercise's work sets per day, with the load of :func:`chainload.e1rm`:
     the logged kg, and for a bodyweight exercise its body share (with ``bodyweight``) plus the
@@ -874,14 +915,20 @@ def fit(
     *,
     muscle: str | None = None,
     bodyweight: float | None = None,
+    tests: Mapping[str, Any] | None = None,
     **kw: Any,
 ) -> Fit:
     """Fit ``model`` to one lift of a workout log: its e1RM history against its own training load.
 
-    ``exercise`` is a name as logged or a catalogue id (default: the lift with the most e1RM
+    ``exercise`` is a name as logged or a catalogue id (default: the lift with the most test
     sessions; for an id logged under several names, the name with the most sessions).
-    Performance = the lift's best e1RM of each session day (:func:`chainload.e1rm` with
-    ``formula`` and ``bodyweight``), in kg. Daily load = the lift's volume load that day, Σ kg ×
+    Performance = the lift's strength test of each session day, in kg e1RM
+    (:func:`chainload.logs.strength_tests`: the top set by e1RM among work sets of at most 10
+    reps to failure, SCIENCE.md 5.1, RPE-adjusted where logged, SCIENCE.md 5.2; ``formula``
+    "epley" or "brzycki", or "rpe" for Brzycki at reps + reps in reserve from RPE-logged sets
+    only; ``tests`` overrides ``max_reps``, ``use_rpe``, ``min_rpe``, ``include_warmups``;
+    ``bodyweight`` for bodyweight lifts). Calendar dates are kept: the series' index is the date.
+    Daily load = the lift's volume load that day, Σ kg ×
     reps over its work sets (warm-ups left out), **in tonnes** (kg × reps / 1000) so that k1 and
     k2 read as kg of 1RM per tonne; 0 on days without the lift. Day 0 is the lift's first
     session, the series ends on its last. An e1RM comes from the session's own sets, so it is
@@ -895,17 +942,35 @@ def fit(
     """
     if not isinstance(log, Log):
         raise ValidationError(f"fit needs a Log (chainload.read_log), got {type(log).__name__}")
-    est = e1rm(log, formula, bodyweight=bodyweight)
+    if len(log) == 0:
+        raise ValidationError(f"{log.report.path}: the log is empty (no sets to fit)")
+    opts = _test_options(formula, tests)
+    est = strength_tests(log, bodyweight=bodyweight, **opts)
     if est.empty:
         raise ValidationError(
-            f"{log.report.path}: no e1RM could be estimated (no work set with load and reps)"
+            f"{log.report.path}: no set counts as a strength test "
+            f"({_why_no_tests(log, None, opts, bodyweight)})"
         )
     counts = est.groupby("exercise").size().sort_values(ascending=False, kind="stable")
+    if exercise is not None and exercise not in counts.index and not (est["exercise_id"] == exercise).any():
+        logged = (log.sets["exercise"] == exercise) | (log.sets["exercise_id"] == exercise)
+        if logged.any():
+            raise ValidationError(
+                f"{log.report.path}: {exercise!r} has no usable strength observation "
+                f"({_why_no_tests(log, logged, opts, bodyweight)})"
+            )
     if muscle is not None:
         log.catalogue.graph.index(muscle)  # UnknownNameError with suggestions
         if exercise is None:
             ids = est.groupby("exercise")["exercise_id"].first()
-            prime = [n for n in counts.index if log.catalogue[str(ids[n])].activation.get(muscle, 0.0) >= 1.0]
+            known = set(log.catalogue.ids)
+            prime = [
+                n
+                for n in counts.index
+                if isinstance(ids[n], str)
+                and ids[n] in known
+                and log.catalogue[str(ids[n])].activation.get(muscle, 0.0) >= 1.0
+            ]
             if not prime:
                 raise ValidationError(
                     f"no logged lift has '{muscle}' as a prime mover (weight 1): give exercise="
@@ -920,7 +985,7 @@ def fit(
         if by_id.empty:
             near = _core.nearest_names(exercise, [str(i) for i in counts.index], 3)
             hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-            raise UnknownNameError(f"no e1RM of exercise {exercise!r} in the log{hint}")
+            raise UnknownNameError(f"no e1RM of exercise {exercise!r} in the log (no such lift logged){hint}")
         name = str(counts.loc[by_id.unique()].sort_values(ascending=False, kind="stable").index[0])
     perf = est.loc[est["exercise"] == name].set_index("date")["e1rm_kg"]
     if muscle is not None:

@@ -324,7 +324,11 @@ def test_fit_of_the_real_strong_export() -> None:
     f = cl.fit(log, bootstrap=50)
     counts = cl.e1rm(log).groupby("exercise").size()
     assert f.exercise == counts.idxmax() == "Bench Press (Barbell)"
-    assert f.metrics["n_obs"] == counts.max()
+    # the default strength tests leave out sets of more than 10 reps: 2 bench days have none
+    tests = cl.logs.strength_tests(log).groupby("exercise").size()
+    assert f.metrics["n_obs"] == tests["Bench Press (Barbell)"] == 66
+    every = cl.fit(log, bootstrap=0, tests={"max_reps": None, "use_rpe": False})
+    assert every.metrics["n_obs"] == counts.max() == 68  # every rep count, as cl.e1rm
     assert -1 < f.metrics["r2"] <= 1
     assert f.metrics["rmse"] > 0
     assert all(lo <= f.params[p] <= hi for p, (lo, hi) in f.bounds.items())
@@ -436,3 +440,48 @@ def test_out_of_sample_the_model_beats_the_last_value() -> None:
         assert v.skill > 0
     with pytest.raises(ValidationError, match="at least 21"):
         f.validate(min_train=20)
+
+
+# ------------------------------------------------------------------------------------ bad logs
+def test_fit_of_a_log_with_unmatched_names_per_muscle(tmp_path: Path) -> None:
+    """Issue 12: cl.fit(log, muscle=...) crashed with "unknown exercise 'None'" on any log holding
+    an unmatched name. Here an unmatched lift has the most sessions; the quadriceps fit takes the
+    squat (quadriceps weight 1 in exercises.toml), the only matched lift."""
+    rows = [f'2024-01-{d:02d} 07:00:00,"A",1h,"Zercher Thing",1,60,5,0,0,,,\n' for d in range(1, 20)]
+    rows += [
+        f'2024-01-{d:02d} 07:00:00,"A",1h,"Squat (Barbell)",1,{100 + d},5,0,0,,,\n' for d in range(1, 20, 2)
+    ]
+    path = tmp_path / "unmatched.csv"
+    path.write_text(STRONG_HEADER + "".join(rows), encoding="utf-8")
+    log = cl.read_log(path)
+    assert log.report.unmatched["exercise"].tolist() == ["Zercher Thing"]
+    f = cl.fit(log, muscle="quadriceps", bounds={"tau1": 42, "tau2": 7}, bootstrap=0)
+    assert f.exercise == "Squat (Barbell) (quadriceps)"
+    assert f.observed.iloc[0] == pytest.approx(101 * (1 + 5 / 30))
+    assert cl.fit(log, bounds={"tau1": 42, "tau2": 7}, bootstrap=0).exercise == "Zercher Thing"
+
+
+def test_fit_bad_logs_say_which_lift_and_why(tmp_path: Path) -> None:
+    rows = [f'2024-01-{d:02d} 07:00:00,"A",1h,"Plank",1,0,0,0,60,,,\n' for d in range(1, 6)]
+    rows += [f'2024-01-{d:02d} 07:00:00,"A",1h,"Leg Press",1,100,20,0,0,,,\n' for d in range(1, 6)]
+    rows += [
+        f'2024-01-{d:02d} 07:00:00,"A",1h,"Squat (Barbell)",1,{100 + d},5,0,0,,,\n' for d in range(1, 20, 2)
+    ]
+    path = tmp_path / "bad.csv"
+    path.write_text(STRONG_HEADER + "".join(rows), encoding="utf-8")
+    log = cl.read_log(path)
+    with pytest.raises(
+        ValidationError, match=r"'Plank' has no usable strength observation \(5 sets, 5 timed\)"
+    ):
+        cl.fit(log, "Plank")
+    with pytest.raises(ValidationError, match=r"'Leg Press' has no usable .*5 with more than 10 reps"):
+        cl.fit(log, "Leg Press")
+    with pytest.raises(
+        UnknownNameError, match="no e1RM of exercise 'Deadlift' in the log .no such lift logged"
+    ):
+        cl.fit(log, "Deadlift")
+    with pytest.raises(ValidationError, match="tests: unknown option 'reps'"):
+        cl.fit(log, tests={"reps": 5})
+    empty = cl.read_log(Path(__file__).parent / "fixtures" / "logs" / "header_only_hevy.csv")
+    with pytest.raises(ValidationError, match="the log is empty"):
+        cl.fit(empty)

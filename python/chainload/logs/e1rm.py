@@ -137,6 +137,7 @@ def strength_tests(
     select: Selection = "top",
     use_rpe: bool = True,
     min_rpe: float = MIN_TEST_RPE,
+    require_rpe: bool = False,
     bodyweight: float | None = None,
     catalogue: Catalogue | None = None,
     include_warmups: bool = False,
@@ -147,7 +148,8 @@ def strength_tests(
     reps (the load rules of :func:`e1rm`: body share of bodyweight lifts with ``bodyweight``,
     assisted sets left out), its reps to failure are at most ``max_reps`` (default 10, where the
     rep–load formulas hold: SCIENCE.md 5.1; None for no limit), and, where an RPE is logged and
-    ``use_rpe``, its RPE is at least ``min_rpe`` (6.5, :data:`MIN_TEST_RPE`).
+    ``use_rpe``, its RPE is at least ``min_rpe`` (6.5, :data:`MIN_TEST_RPE`); with
+    ``require_rpe`` only sets with an RPE count.
 
     Reps to failure = reps + (10 − RPE) where an RPE is logged and ``use_rpe`` (RPE 10 = 0 reps in
     reserve; Zourdos et al. 2016, SCIENCE.md 5.2), else the reps (the set is taken as taken to
@@ -178,6 +180,8 @@ def strength_tests(
     rtf = np.where(has_rpe, r + (10 - np.where(has_rpe, rpe, 10.0)), r)
     ok &= r >= 1
     ok &= ~has_rpe | (rpe >= min_rpe)
+    if require_rpe:
+        ok &= has_rpe
     if max_reps is not None:
         ok &= rtf <= max_reps
     est = _estimate(formula, w, rtf)
