@@ -485,3 +485,26 @@ def test_fit_bad_logs_say_which_lift_and_why(tmp_path: Path) -> None:
     empty = cl.read_log(Path(__file__).parent / "fixtures" / "logs" / "header_only_hevy.csv")
     with pytest.raises(ValidationError, match="the log is empty"):
         cl.fit(empty)
+
+
+def test_cli_fit_prints_labels_and_out_of_sample_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chainload.cli import main
+
+    path = write_log(tmp_path)
+    assert main(["fit", str(path), "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "banister fit of Bench Press (Barbell): n_obs = 8" in out
+    assert "identified: " in out and "not or weakly identified: " in out
+    # 8 tests, min_train = 5 free parameters + 2 = 7: one forecast
+    assert "out-of-sample of Bench Press (Barbell): 1 forecasts" in out
+    assert "last_value" in out and "trend" in out
+    assert main(["fit", str(path), "--exercise", "Deadlift"]) == 1
+    assert "no e1RM of exercise 'Deadlift'" in capsys.readouterr().err
+    assert main(["fit", str(path), "--format", "json", "--no-validate", "--bootstrap", "0"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["exercise"] == "Bench Press (Barbell)" and data["validation"] is None
+    assert [p["param"] for p in data["params"]] == NAMES
