@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import logs
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
+from .athlete_fit import AthleteFit, fit_athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .fit import Fit, fit, fit_series
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_PARAMS",
     "METRICS",
     "Athlete",
+    "AthleteFit",
     "Catalogue",
     "Error",
     "Exercise",
@@ -56,6 +58,7 @@ __all__ = [
     "dose",
     "e1rm",
     "fit",
+    "fit_athlete",
     "fit_series",
     "logs",
     "monotony",

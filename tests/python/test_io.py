@@ -240,6 +240,7 @@ def test_real_matching(strong_real: cio.Log, hevy_real: cio.Log) -> None:
 
 
 @needs_shared
+@pytest.mark.slow
 def test_real_strong_program_and_e1rm(strong_real: cio.Log) -> None:
     prog = strong_real.to_program()
     assert prog.n_weeks == 46  # Mon 2021-02-08 .. week of 2021-12-22
