@@ -288,3 +288,37 @@ def test_strength_tests_leave_out_sets_over_10_reps(tmp_path: Path) -> None:
         strength_tests(log, max_reps=0)
     with pytest.raises(TypeError, match="needs a Log"):
         strength_tests(log.sets)  # type: ignore[arg-type]
+
+
+def test_a_title_line_above_the_header_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "titled.csv"
+    path.write_text(
+        "My workouts, exported\n\n" + HEVY_HEADER.format(u="kg") + _hevy_rows(3), encoding="utf-8"
+    )
+    log = cl.read_log(path)
+    assert len(log.sets) == 3 and log.sets["line"].tolist() == [4, 5, 6]
+    assert accounted(log) == {"physical": 6, "header": 1, "blank": 1, "used": 3, "reported": 1}
+    assert log.report.skipped[["line", "reason"]].values.tolist() == [[1, "a line above the header"]]
+    bad = tmp_path / "six.csv"
+    bad.write_text("a\nb\nc\nd\ne\n" + HEVY_HEADER.format(u="kg") + _hevy_rows(1), encoding="utf-8")
+    with pytest.raises(FileFormatError, match="line 1: unknown log format"):
+        cl.read_log(bad)  # the header is looked for on the first 5 non-blank lines only
+
+
+def test_fitnotes_lbs_and_unit_column_variants(tmp_path: Path) -> None:
+    old = tmp_path / "fitnotes_lbs.csv"
+    old.write_text(
+        "Date,Exercise,Category,Weight (lbs),Reps,Distance,Distance Unit,Time\n2024-01-15,Deadlift,Back,225,5,,,\n"
+    )
+    new = tmp_path / "fitnotes_new.csv"
+    new.write_text(
+        "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
+        "2024-01-15,Deadlift,Back,100,kg,5,,,,\n2024-01-16,Deadlift,Back,225,lbs,5,,,,\n"
+        "2024-01-17,Treadmill,Cardio,,,,3,mi,0:30:00,\n"
+    )
+    a, b = cl.read_log(old), cl.read_log(new)
+    assert a.format == b.format == "fitnotes"
+    assert a.sets["weight_kg"].tolist() == pytest.approx([225 * LB])
+    assert b.sets["weight_kg"].tolist()[:2] == pytest.approx([100.0, 225 * LB])
+    assert b.sets["distance_m"].iloc[2] == pytest.approx(3 * MILE) and b.sets["seconds"].iloc[2] == 1800.0
+    assert accounted(b)["used"] == 3

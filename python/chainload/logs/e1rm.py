@@ -63,24 +63,15 @@ def e1rm(
     """
     if formula not in FORMULAS:
         raise ValidationError(f"unknown 1RM formula {formula!r}; known: {', '.join(FORMULAS)}")
-    if bodyweight is not None and not (isinstance(bodyweight, int | float) and 20 <= bodyweight <= 300):
-        raise ValidationError(f"bodyweight must be in [20, 300] kg, got {bodyweight!r}")
     if isinstance(log, Log):
         s = log.work_sets(include_warmups)
         cat = catalogue if catalogue is not None else log.catalogue
     else:
         s = log if include_warmups else log[log["set_type"] != "warmup"]
         cat = catalogue if catalogue is not None else Catalogue.default()
-    fraction = {e.id: e.bodyweight_fraction for e in cat if e.load == "bodyweight"}
-    body = s["exercise_id"].map(lambda i: fraction.get(i, 0.0) if isinstance(i, str) else 0.0)
-    body_share = body.to_numpy(dtype=float) * (bodyweight or 0.0)
-    is_body = body.to_numpy(dtype=float) > 0
-    assisted = s["assisted"].to_numpy(dtype=bool)
-    logged = np.nan_to_num(s["weight_kg"].to_numpy(dtype=float))
-    w = np.where(is_body, body_share + np.where(assisted, -logged, logged), logged)
+    w, ok = _loads(s, cat, bodyweight)
     r = s["reps"].to_numpy(dtype=float)
-    ok = (w > 0) & (r >= 1) & s["not_load"].isna().to_numpy()
-    ok &= (~is_body | (bodyweight is not None)) & (is_body | ~assisted)
+    ok &= r >= 1
     if max_reps is not None:
         ok &= r <= max_reps
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -32,6 +32,8 @@ from .matching import ExerciseMatcher, Match, normalise_name
 from .report import ImportReport
 from .units import Kind, Units, canonical, parse_units
 
+HEADER_SEARCH = 5
+"""The header is looked for on the first this many non-blank lines; lines above it are reported."""
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _DATE_FORMATS = (
     "%d %b %Y, %H:%M", "%d %b %Y, %H:%M:%S", "%d %B %Y, %H:%M", "%d %B %Y, %H:%M:%S", "%d %b %Y %H:%M",
@@ -151,18 +153,20 @@ class _Reader:
     def _header(self) -> tuple[LogFormat, str, list[str], int]:
         """(format, delimiter, header fields, line of the header)."""
         lines = _NEWLINE.split(self.text)
-        first = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if first is None:
+        nonblank = [i for i, line in enumerate(lines[:10_000]) if line.strip()]
+        if not nonblank:
             raise FileFormatError(f"{self.path}: the file is empty")
-        line = lines[first]
+        first = nonblank[0]
         tried: list[list[str]] = []
         candidates = (self.fmt_wanted,) if self.fmt_wanted else tuple(FORMATS.values())
-        for delim in (",", ";", "\t"):
-            fields = next(csv.reader([line], delimiter=delim))
-            tried.append(fields)
-            for fmt in candidates:
-                if fmt.missing(fields) == []:
-                    return fmt, delim, fields, first + 1
+        for k in nonblank[:HEADER_SEARCH]:  # a title line or two above the header is reported
+            for delim in (",", ";", "\t"):
+                fields = next(csv.reader([lines[k]], delimiter=delim))
+                if k == first:
+                    tried.append(fields)
+                for fmt in candidates:
+                    if fmt.missing(fields) == []:
+                        return fmt, delim, fields, k + 1
         best = max(tried, key=len)
         if self.fmt_wanted:
             missing = self.fmt_wanted.missing(best)
@@ -234,7 +238,6 @@ class _Reader:
     def read(self) -> Log:
         fmt, self.delim, header, header_line = self._header()
         self.fmt = fmt
-        self.lines["blank"] = header_line - 1
         self.lines["header"] = 1
         self._use_header(header, header_line)
         generation = 0
@@ -252,13 +255,19 @@ class _Reader:
                 break
             except csv.Error as e:  # pragma: no cover - the non-strict reader rarely raises
                 start, prev = prev + 1, reader.line_num
-                if start > header_line:
-                    skipped.append((start, "garbled", f"unreadable CSV: {e}"))
-                    self.lines["reported"] += prev - start + 1
+                skipped.append((start, "garbled", f"unreadable CSV: {e}"))
+                self.lines["reported"] += prev - start + 1
                 continue
             start, prev = prev + 1, reader.line_num
             span = prev - start + 1
-            if start <= header_line:
+            if start == header_line:
+                continue
+            if start < header_line:
+                if rec and any(f.strip() for f in rec):
+                    skipped.append((start, "not a set", "a line above the header"))
+                    self.lines["reported"] += span
+                else:
+                    self.lines["blank"] += span
                 continue
             if rec and self.fmt.missing(rec) == [] and self._is_header(rec):
                 generation += 1
