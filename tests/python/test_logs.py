@@ -322,3 +322,47 @@ def test_fitnotes_lbs_and_unit_column_variants(tmp_path: Path) -> None:
     assert b.sets["weight_kg"].tolist()[:2] == pytest.approx([100.0, 225 * LB])
     assert b.sets["distance_m"].iloc[2] == pytest.approx(3 * MILE) and b.sets["seconds"].iloc[2] == 1800.0
     assert accounted(b)["used"] == 3
+
+
+# ============================================================================ fuzz: lines always add up
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_PIECES = hs.sampled_from(
+    [",", ";", '"', "\n", "\r\n", "\r", "\x0c", "\x0b", "\x85", "\u2028", " ", "5", "60", "2,5", "kg", "lbs",
+     "mi.", "W", "Rest Timer", "Bench Press (Barbell)", "2024-01-01 07:00:00", "x"]
+)  # fmt: skip
+_STRONG = "Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;Distance Unit;Seconds;Notes;Workout Notes\n"
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=hs.lists(_PIECES, max_size=60).map("".join), prefix=hs.lists(_PIECES, max_size=6).map("".join))
+def test_fuzzed_files_account_for_every_line(tmp_path: Path, body: str, prefix: str) -> None:
+    """Any text around a Strong header: either a clear chainload error, or a log whose physical
+    lines add up and whose sets and report rows cover every data row. (It found the quote that
+    opens above the header and swallows it: now a FileFormatError naming both lines.)"""
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes((prefix + "\n" + _STRONG + body).encode("utf-8"))
+    try:
+        log = cl.read_log(path)
+    except cl.Error:
+        return
+    lines = accounted(log)
+    assert lines["physical"] == physical_lines_text(prefix + "\n" + _STRONG + body)
+
+
+def physical_lines_text(text: str) -> int:
+    t = text.replace("\r\n", "\n").replace("\r", "\n")
+    return t.count("\n") + (0 if t.endswith("\n") else 1)
+
+
+def test_a_quote_opened_above_the_header_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text(
+        '"\n' + _STRONG + '2024-01-01 07:00:00;"A";"Squat";1;100;kg;5;;;;0;"";""\n', encoding="utf-8"
+    )
+    with pytest.raises(
+        FileFormatError, match=r"quote\.csv: line 1: a quoted field opened above the header runs into it"
+    ):
+        cl.read_log(path)

@@ -261,7 +261,13 @@ class _Reader:
             start, prev = prev + 1, reader.line_num
             span = prev - start + 1
             if start == header_line:
+                self.lines["header"] = span
                 continue
+            if start < header_line <= prev:
+                raise FileFormatError(
+                    f"{self.path}: line {start}: a quoted field opened above the header runs into it "
+                    f"(line {header_line}): an unbalanced quote"
+                )
             if start < header_line:
                 if rec and any(f.strip() for f in rec):
                     skipped.append((start, "not a set", "a line above the header"))
