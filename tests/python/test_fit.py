@@ -539,3 +539,21 @@ def test_fit_athlete_by_hand(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="needs a Log"):
         cl.fit_athlete(pd.DataFrame())  # type: ignore[arg-type]
     assert "1 lifts fitted jointly" in af.summary()
+
+
+@pytest.mark.slow
+def test_identified_parameters_are_covered_in_90_to_98_percent_of_draws() -> None:
+    """Issue 12's check: over 200 noise draws of the synthetic athlete (20 tests, SD 0.5), the 95 %
+    intervals of the parameters labelled identified hold the truth in 90-98 % of cases (measured:
+    90.4 % of 314 parameter-draws; weakly identified 92.0 % of 514, not identified 82.6 % of 172)."""
+    inside: dict[str, list[bool]] = {}
+    for seed in range(200):
+        u = cl.fit_series(LOAD, observed_on(DAYS_20, noise=0.5, seed=seed), seed=0).uncertainty.set_index(
+            "param"
+        )
+        for p, v in TRUTH.items():
+            inside.setdefault(str(u.loc[p, "label"]), []).append(
+                bool(u.loc[p, "ci_low"] <= v <= u.loc[p, "ci_high"])
+            )
+    assert len(inside["identified"]) >= 200
+    assert 0.90 <= np.mean(inside["identified"]) <= 0.98, {k: (len(v), np.mean(v)) for k, v in inside.items()}
