@@ -6,14 +6,15 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import io, validation
+from . import logs, validation
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
+from .athlete_fit import AthleteFit, fit_athlete
 from .catalogue import Catalogue, Exercise
 from .errors import Error, FileFormatError, UnknownNameError, ValidationError
 from .fit import Fit, fit, fit_series
 from .graph import Muscle, MuscleGraph
-from .io import e1rm, read_log
+from .logs import e1rm, read_log
 from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_PARAMS",
     "METRICS",
     "Athlete",
+    "AthleteFit",
     "Catalogue",
     "Error",
     "Exercise",
@@ -58,8 +60,9 @@ __all__ = [
     "dose",
     "e1rm",
     "fit",
+    "fit_athlete",
     "fit_series",
-    "io",
+    "logs",
     "monotony",
     "read_log",
     "simulate",

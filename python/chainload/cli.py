@@ -132,7 +132,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from .io import read_log
+    from .logs import read_log
 
     log = read_log(args.export, units=args.units)
     report = analyze(log.to_program())
@@ -145,6 +145,38 @@ def cmd_log(args: argparse.Namespace) -> int:
     unmatched = log.report.unmatched
     if len(unmatched):
         _emit(unmatched, "table", "\nUnmatched exercises (their sets take no part in the balance):")
+    return 0
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from .fit import fit
+    from .logs import read_log
+
+    log = read_log(args.export, units=args.units)
+    tests = {"max_reps": args.max_reps or None}
+    result = fit(log, args.exercise, bootstrap=args.bootstrap, seed=args.seed, tests=tests)
+    validation = result.validate() if args.validate else None
+    if args.format == "json":
+        out = {
+            "exercise": result.exercise,
+            "model": result.model,
+            "metrics": result.metrics,
+            "params": json.loads(result.uncertainty.to_json(orient="records")),
+            "validation": None
+            if validation is None
+            else json.loads(validation.errors.to_json(orient="index")),
+        }
+        print(json.dumps(out, indent=1))
+        return 0
+    print(log.report.summary().splitlines()[0])
+    print(result.summary())
+    ident = result.identified()
+    others = [str(p) for p, v in result.labels.items() if v not in ("identified", "fixed")]
+    print(
+        f"identified: {', '.join(ident) or 'none'}; not or weakly identified: {', '.join(others) or 'none'}"
+    )
+    if validation is not None:
+        print(validation.summary())
     return 0
 
 
@@ -243,6 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("fit", help="fit the adaptation model to a lift of a workout-log export")
+    p.add_argument("export", help="the exported CSV file (Strong, Hevy, FitNotes, Liftosaur)")
+    p.add_argument("--exercise", help="the lift, as logged or a catalogue id (default: the most tested)")
+    p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
+    p.add_argument("--max-reps", type=int, default=10, help="most reps to failure of a test set (0: any)")
+    p.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the intervals")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--no-validate", dest="validate", action="store_false", help="skip out-of-sample validation"
+    )
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_fit)
 
     p = sub.add_parser("sweep", help="program variants x a virtual-athlete population, from a TOML spec")
     p.add_argument("spec", help="sweep spec TOML: program, weeks, model, [population], [vary], objectives")

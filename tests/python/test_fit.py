@@ -25,7 +25,10 @@ from chainload.fit import Fit, default_bounds, metrics
 
 matplotlib.use("Agg")
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = next(
+    (p / "shared" / "data" for p in Path(__file__).resolve().parents if (p / "shared" / "data").is_dir()),
+    Path("/work/shared/data"),
+)
 STRONG_REAL = SHARED / "strong_export_breinsp.csv"
 TRUTH = {"p0": 100.0, "k1": 0.1, "k2": 0.2, "tau1": 40.0, "tau2": 8.0}
 NAMES = list(TRUTH)
@@ -112,7 +115,9 @@ def test_fit_result_tables() -> None:
     assert isinstance(f, Fit)
     assert list(f.params) == NAMES
     assert list(f.metrics) == ["r2", "rmse", "mae", "sse", "n_obs"]
-    assert list(f.uncertainty.columns) == ["param", "estimate", "se", "ci_low", "ci_high"]
+    assert list(f.uncertainty.columns) == [
+        "param", "estimate", "se", "ci_low", "ci_high", "label", "reason", "method", "free_estimate",
+    ]  # fmt: skip
     assert list(f.uncertainty["param"]) == NAMES
     assert (f.uncertainty["ci_low"] <= f.uncertainty["ci_high"]).all()
     assert (f.uncertainty["se"] > 0).all()
@@ -319,7 +324,11 @@ def test_fit_of_the_real_strong_export() -> None:
     f = cl.fit(log, bootstrap=50)
     counts = cl.e1rm(log).groupby("exercise").size()
     assert f.exercise == counts.idxmax() == "Bench Press (Barbell)"
-    assert f.metrics["n_obs"] == counts.max()
+    # the default strength tests leave out sets of more than 10 reps: 2 bench days have none
+    tests = cl.logs.strength_tests(log).groupby("exercise").size()
+    assert f.metrics["n_obs"] == tests["Bench Press (Barbell)"] == 66
+    every = cl.fit(log, bootstrap=0, tests={"max_reps": None, "use_rpe": False})
+    assert every.metrics["n_obs"] == counts.max() == 68  # every rep count, as cl.e1rm
     assert -1 < f.metrics["r2"] <= 1
     assert f.metrics["rmse"] > 0
     assert all(lo <= f.params[p] <= hi for p, (lo, hi) in f.bounds.items())
@@ -328,6 +337,7 @@ def test_fit_of_the_real_strong_export() -> None:
 
 
 @pytest.mark.skipif(not STRONG_REAL.exists(), reason="the shared real Strong export is not on this machine")
+@pytest.mark.slow
 def test_fit_per_muscle_group_on_the_real_log():
     log = cl.read_log(STRONG_REAL)
     f = cl.fit(log, muscle="glutes", bounds={"tau1": 42, "tau2": 7}, bootstrap=20)
@@ -346,3 +356,204 @@ def test_fit_per_muscle_group_on_the_real_log():
     np.testing.assert_allclose(by_week.to_numpy(), weekly_report.loc[by_week.index].to_numpy(), rtol=1e-9)
     with pytest.raises(UnknownNameError, match="glutes"):
         cl.fit(log, muscle="glute")
+
+
+# ------------------------------------------------------------------------------------ identifiability
+CLARKE_SKIBA = pd.read_csv(Path(__file__).parent / "fixtures" / "clarke_skiba_2013.csv", comment="#")
+
+
+def test_clarke_skiba_degenerate_fit_is_labelled_not_identified() -> None:
+    """Clarke & Skiba 2013 (Adv Physiol Educ 37:134): 165 days of cycling load, 9 power tests. The
+    free fit runs into the degenerate limit tau1 = tau2 with k1 ≈ k2 ≈ 1e4-1e6 depending on the
+    seed (issue 12: 1.8e4 or 9.4e5); those four are labelled not identified and estimated by MAP
+    under the population prior instead, which no longer depends on the seed."""
+    load, perf = CLARKE_SKIBA["BikeScore"].to_numpy(), CLARKE_SKIBA["Test_5min_Power"].to_numpy()
+    fits = [cl.fit_series(load, perf, seed=s) for s in (0, 2)]
+    for f in fits:
+        lab = f.labels
+        assert [lab[p] for p in ("k1", "k2", "tau1", "tau2")] == ["not identified"] * 4
+        reasons = f.uncertainty.set_index("param")["reason"]
+        assert reasons["k1"].startswith("degenerate Banister limit")
+        assert f.free_params["k1"] > 1e3 and f.free_params["tau1"] == pytest.approx(
+            f.free_params["tau2"], rel=1e-3
+        )
+        u = f.uncertainty.set_index("param")
+        assert list(u.loc[["tau1", "tau2"], "method"]) == ["MAP", "MAP"]
+        # the MAP estimates: finite gains, tau1 > tau2, inside their box
+        assert 0 < f.params["k1"] < 1 and 0 < f.params["k2"] < 1
+        assert f.params["tau1"] > f.params["tau2"]
+        # the paper's Excel fit (p0 262 W, tau1 36 d, tau2 21 d) lies inside the 95 % intervals
+        for p, v in {"p0": 262.0, "tau1": 36.0, "tau2": 21.0}.items():
+            assert u.loc[p, "ci_low"] <= v <= u.loc[p, "ci_high"], (p, u.loc[p])
+        assert f.metrics["r2"] > 0.95  # the paper: R² 0.979 (its SSE 20.25 W²; the free optimum 18.3)
+    assert fits[0].free_params["k1"] != pytest.approx(fits[1].free_params["k1"], rel=0.1)  # seed-dependent
+    for p in NAMES:
+        assert fits[0].params[p] == pytest.approx(fits[1].params[p], rel=1e-9), p  # MAP: not
+    assert "not identified" in fits[0].summary() and "MAP" in fits[0].summary()
+    free = cl.fit_series(load, perf, seed=0, prior=None)
+    assert free.params == free.free_params and free.params["k1"] > 1e3
+
+
+def test_at_a_bound_uses_a_relative_tolerance() -> None:
+    from chainload.fit import _at_bound
+
+    assert _at_bound(99.99999998, 1.0, 100.0) == "upper"  # issue 12: exact equality missed this
+    assert _at_bound(1.0000000001, 1.0, 100.0) == "lower"
+    assert _at_bound(99.99, 1.0, 100.0) is None
+    assert _at_bound(5.0, -math.inf, math.inf) is None
+    # the truth tau1 = 40 d is outside (10, 30): the fit ends at the bound, labelled so
+    f = cl.fit_series(LOAD, observed_on(DAYS_20), bounds={"tau1": (10, 30)}, bootstrap=20, prior=None)
+    assert f.params["tau1"] == pytest.approx(30.0, rel=1e-6)
+    u = f.uncertainty.set_index("param")
+    assert u.loc["tau1", "label"] == "not identified" and "upper bound 30" in u.loc["tau1", "reason"]
+
+
+def test_labels_of_well_determined_and_fixed_parameters() -> None:
+    """20 noise-free tests of the synthetic athlete: every parameter identified (the bootstrap of
+    zero residuals has zero width); fixed ones say so."""
+    f = cl.fit_series(LOAD, observed_on(DAYS_20), bootstrap=20)
+    assert set(f.labels) == {"identified"}
+    assert f.params == f.free_params
+    g = cl.fit_series(LOAD, observed_on(DAYS_20, noise=0.5), bounds={"tau1": 40, "tau2": 8}, bootstrap=50)
+    assert g.labels["tau1"] == g.labels["tau2"] == "fixed"
+    assert g.labels["p0"] == "identified"
+    with pytest.raises(ValidationError, match="prior"):
+        cl.fit_series(LOAD, observed_on(DAYS_20), prior={"k1": (1.0, 0.5)})  # type: ignore[dict-item]
+
+
+def test_out_of_sample_the_model_beats_the_last_value() -> None:
+    """VALIDATION.md FFM-5: forecasts of the next test from the tests before it. On the synthetic
+    athlete (20 tests, noise SD 0.5) the refitted model's MAE is below the last-value baseline's
+    in each of 3 noise draws (measured: 0.46 vs 0.77, 0.32 vs 1.01, 0.52 vs 1.31)."""
+    for seed in range(3):
+        f = cl.fit_series(LOAD, observed_on(DAYS_20, noise=0.5, seed=seed), bootstrap=0)
+        v = f.validate()
+        assert v.n == len(DAYS_20) - 7  # min_train = 5 free parameters + 2
+        fc = v.forecasts
+        assert list(fc["train"]) == list(range(7, len(DAYS_20)))
+        assert (fc["target"].to_numpy() == DAYS_20[7:]).all()
+        # baselines by hand for the first forecast: the 7th test, and the line through tests 1-7
+        y = observed_on(DAYS_20, noise=0.5, seed=seed)
+        assert fc["last_value"].iloc[0] == y[DAYS_20[6]]
+        slope, icpt = np.polyfit(DAYS_20[:7], y[DAYS_20[:7]], 1)
+        assert fc["trend"].iloc[0] == pytest.approx(icpt + slope * DAYS_20[7])
+        assert v.errors.loc["model", "mae"] < v.errors.loc["last_value", "mae"]
+        assert v.skill > 0
+    with pytest.raises(ValidationError, match="at least 21"):
+        f.validate(min_train=20)
+
+
+# ------------------------------------------------------------------------------------ bad logs
+def test_fit_of_a_log_with_unmatched_names_per_muscle(tmp_path: Path) -> None:
+    """Issue 12: cl.fit(log, muscle=...) crashed with "unknown exercise 'None'" on any log holding
+    an unmatched name. Here an unmatched lift has the most sessions; the quadriceps fit takes the
+    squat (quadriceps weight 1 in exercises.toml), the only matched lift."""
+    rows = [f'2024-01-{d:02d} 07:00:00,"A",1h,"Zercher Thing",1,60,5,0,0,,,\n' for d in range(1, 20)]
+    rows += [
+        f'2024-01-{d:02d} 07:00:00,"A",1h,"Squat (Barbell)",1,{100 + d},5,0,0,,,\n' for d in range(1, 20, 2)
+    ]
+    path = tmp_path / "unmatched.csv"
+    path.write_text(STRONG_HEADER + "".join(rows), encoding="utf-8")
+    log = cl.read_log(path)
+    assert log.report.unmatched["exercise"].tolist() == ["Zercher Thing"]
+    f = cl.fit(log, muscle="quadriceps", bounds={"tau1": 42, "tau2": 7}, bootstrap=0)
+    assert f.exercise == "Squat (Barbell) (quadriceps)"
+    assert f.observed.iloc[0] == pytest.approx(101 * (1 + 5 / 30))
+    assert cl.fit(log, bounds={"tau1": 42, "tau2": 7}, bootstrap=0).exercise == "Zercher Thing"
+
+
+def test_fit_bad_logs_say_which_lift_and_why(tmp_path: Path) -> None:
+    rows = [f'2024-01-{d:02d} 07:00:00,"A",1h,"Plank",1,0,0,0,60,,,\n' for d in range(1, 6)]
+    rows += [f'2024-01-{d:02d} 07:00:00,"A",1h,"Leg Press",1,100,20,0,0,,,\n' for d in range(1, 6)]
+    rows += [
+        f'2024-01-{d:02d} 07:00:00,"A",1h,"Squat (Barbell)",1,{100 + d},5,0,0,,,\n' for d in range(1, 20, 2)
+    ]
+    path = tmp_path / "bad.csv"
+    path.write_text(STRONG_HEADER + "".join(rows), encoding="utf-8")
+    log = cl.read_log(path)
+    with pytest.raises(
+        ValidationError, match=r"'Plank' has no usable strength observation \(5 sets, 5 timed\)"
+    ):
+        cl.fit(log, "Plank")
+    with pytest.raises(ValidationError, match=r"'Leg Press' has no usable .*5 with more than 10 reps"):
+        cl.fit(log, "Leg Press")
+    with pytest.raises(
+        UnknownNameError, match="no e1RM of exercise 'Deadlift' in the log .no such lift logged"
+    ):
+        cl.fit(log, "Deadlift")
+    with pytest.raises(ValidationError, match="tests: unknown option 'reps'"):
+        cl.fit(log, tests={"reps": 5})
+    empty = cl.read_log(Path(__file__).parent / "fixtures" / "logs" / "header_only_hevy.csv")
+    with pytest.raises(ValidationError, match="the log is empty"):
+        cl.fit(empty)
+
+
+def test_cli_fit_prints_labels_and_out_of_sample_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chainload.cli import main
+
+    path = write_log(tmp_path)
+    assert main(["fit", str(path), "--bootstrap", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "banister fit of Bench Press (Barbell): n_obs = 8" in out
+    assert "identified: " in out and "not or weakly identified: " in out
+    # 8 tests, min_train = 5 free parameters + 2 = 7: one forecast
+    assert "out-of-sample of Bench Press (Barbell): 1 forecasts" in out
+    assert "last_value" in out and "trend" in out
+    assert main(["fit", str(path), "--exercise", "Deadlift"]) == 1
+    assert "no e1RM of exercise 'Deadlift'" in capsys.readouterr().err
+    assert main(["fit", str(path), "--format", "json", "--no-validate", "--bootstrap", "0"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["exercise"] == "Bench Press (Barbell)" and data["validation"] is None
+    assert [p["param"] for p in data["params"]] == NAMES
+
+
+# ------------------------------------------------------------------------------------ fitted athletes
+def test_fit_athlete_by_hand(tmp_path: Path) -> None:
+    log = cl.read_log(write_log(tmp_path))
+    af = cl.fit_athlete(log, bootstrap=20)
+    assert list(af.lifts) == ["bench_press"]  # 8 test days; the squat's 2 are too few
+    assert af.skipped == {"back_squat": "2 test days (fewer than min_tests = 8)"}
+    f = af.lifts["bench_press"]
+    assert f.labels["tau1"] == f.labels["tau2"] == "fixed"  # shared, from the joint MAP
+    assert f.params["tau1"] == af.tau.loc["tau1", "estimate"]
+    assert af.tau.loc["tau1", "ci_low"] <= af.tau.loc["tau1", "estimate"] <= af.tau.loc["tau1", "ci_high"]
+    # the observations are the strength tests: 80 x 5 on the first day -> 93.33 kg
+    assert f.observed.loc["2024-01-01"] == pytest.approx(80 * (1 + 5 / 30))
+    # the calendar: the whole log, 2024-01-01 to 2024-01-24
+    assert af.dates[0] == pd.Timestamp("2024-01-01") and af.dates[-1] == pd.Timestamp("2024-01-24")
+    st = af.state("2024-01-10")
+    assert st["bench_press"] == pytest.approx(f.predicted.loc["2024-01-10"])
+    athlete = af.athlete(bodyweight=90)
+    assert isinstance(athlete, cl.Athlete) and athlete.bodyweight == 90
+    assert athlete.one_rm["bench_press"] == pytest.approx(f.predicted.iloc[-1])
+    with pytest.raises(ValidationError, match=r"2023-12-31 is outside the log \(2024-01-01 to 2024-01-24\)"):
+        af.state("2023-12-31")
+    with pytest.raises(ValidationError, match="not a date"):
+        af.state("someday")
+    with pytest.raises(ValidationError, match="no lift has 9 test days or more"):
+        cl.fit_athlete(log, min_tests=9)
+    with pytest.raises(TypeError, match="needs a Log"):
+        cl.fit_athlete(pd.DataFrame())  # type: ignore[arg-type]
+    assert "1 lifts fitted jointly" in af.summary()
+
+
+@pytest.mark.slow
+def test_identified_parameters_are_covered_in_90_to_98_percent_of_draws() -> None:
+    """Issue 12's check: over 200 noise draws of the synthetic athlete (20 tests, SD 0.5), the 95 %
+    intervals of the parameters labelled identified hold the truth in 90-98 % of cases (measured:
+    90.4 % of 314 parameter-draws; weakly identified 92.0 % of 514, not identified 82.6 % of 172)."""
+    inside: dict[str, list[bool]] = {}
+    for seed in range(200):
+        u = cl.fit_series(LOAD, observed_on(DAYS_20, noise=0.5, seed=seed), seed=0).uncertainty.set_index(
+            "param"
+        )
+        for p, v in TRUTH.items():
+            inside.setdefault(str(u.loc[p, "label"]), []).append(
+                bool(u.loc[p, "ci_low"] <= v <= u.loc[p, "ci_high"])
+            )
+    assert len(inside["identified"]) >= 200
+    assert 0.90 <= np.mean(inside["identified"]) <= 0.98, {k: (len(v), np.mean(v)) for k, v in inside.items()}
