@@ -144,8 +144,8 @@ def test_bad_validation_files_name_the_file_and_the_field(tmp_path):
         with pytest.raises(cl.ValidationError, match=match) as e:
             validation.load(path)
         assert "bad.toml" in str(e.value), name
-    with pytest.raises(cl.UnknownNameError, match="unknown validation id 'VOL-7'"):
-        validation.run(["VOL-7"])
+    with pytest.raises(cl.UnknownNameError, match="unknown validation id 'NOPE-7'"):
+        validation.run(["NOPE-7"])
     with pytest.raises(cl.ValidationError, match="a trial of 0 athletes"):
         validation.run(["MEAS-1"], n=0)
 
@@ -156,5 +156,5 @@ def test_chainload_validate_exit_status(capsys):
     assert "RATIO-2" in out and "2 of 2 findings pass (3 of 3 checks)" in out
     assert main(["validate", "--ids", "FFM-5", "RATIO-2"]) == 1
     assert "1 of 2 findings pass" in capsys.readouterr().out
-    assert main(["validate", "--ids", "VOL-7"]) == 1
-    assert "unknown validation id 'VOL-7'" in capsys.readouterr().err
+    assert main(["validate", "--ids", "NOPE-7"]) == 1
+    assert "unknown validation id 'NOPE-7'" in capsys.readouterr().err
