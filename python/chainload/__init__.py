@@ -6,7 +6,7 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import io
+from . import chains, io
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
@@ -52,6 +52,7 @@ __all__ = [
     "acwr",
     "analyze",
     "banister",
+    "chains",
     "compare",
     "dose",
     "e1rm",
