@@ -3,6 +3,7 @@
 #include "chainload/detail/parallel.hpp"
 #include "chainload/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -33,14 +34,6 @@ void compress(const RowMatrix& w, std::vector<std::size_t>& offset, std::vector<
   }
 }
 
-double dot(const std::vector<std::size_t>& offset, const std::vector<Eigen::Index>& index,
-           const std::vector<double>& weight, Eigen::Index c, const Eigen::Ref<const RowMatrix>& dose,
-           Eigen::Index r) {
-  double s = 0.0;
-  const auto col = static_cast<std::size_t>(c);
-  for (std::size_t k = offset[col]; k < offset[col + 1]; ++k) s += weight[k] * dose(r, index[k]);
-  return s;
-}
 
 }  // namespace
 
@@ -71,10 +64,37 @@ BalanceSpec BalanceSpec::from_graph(const MuscleGraph& graph, const std::vector<
     const double post = posterior_share[m] * muscle.size, ant = (1.0 - posterior_share[m]) * muscle.size;
     spec.num(0, j) = post;
     spec.den(0, j) = ant;
+    spec.post_weight.push_back(post);
+    spec.ant_weight.push_back(ant);
     for (Eigen::Index r = 0; r < 3; ++r) {
       if (muscle.region != regions[r]) continue;
       spec.num(1 + r, j) = post;
       spec.den(1 + r, j) = ant;
+      spec.region.push_back(static_cast<int>(r));
+    }
+  }
+  {
+    double post_max[3] = {0, 0, 0}, ant_max[3] = {0, 0, 0};
+    for (std::size_t m = 0; m < n; ++m) {
+      const auto k = static_cast<std::size_t>(spec.region[m]);
+      post_max[k] = std::max(post_max[k], spec.post_weight[m]);
+      ant_max[k] = std::max(ant_max[k], spec.ant_weight[m]);
+    }
+    const double post_total = spec.num.row(0).sum(), ant_total = spec.den.row(0).sum();
+    const bool body = post_total > 0.0 && ant_total > 0.0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto c = static_cast<Eigen::Index>(1 + k);
+      const double p = spec.num.row(c).sum(), a = spec.den.row(c).sum();
+      const bool both = p > 0.0 && a > 0.0;
+      spec.post_region_norm[k] = both ? post_max[k] / p : 0.0;
+      spec.ant_region_norm[k] = both ? ant_max[k] / a : 0.0;
+      spec.post_body_norm[k] = body ? post_max[k] / post_total : 0.0;
+      spec.ant_body_norm[k] = body ? ant_max[k] / ant_total : 0.0;
+    }
+    for (std::size_t m = 0; m < n; ++m) {
+      const auto k = static_cast<std::size_t>(spec.region[m]);
+      spec.post_weight[m] = post_max[k] > 0.0 ? spec.post_weight[m] / post_max[k] : 0.0;
+      spec.ant_weight[m] = ant_max[k] > 0.0 ? spec.ant_weight[m] / ant_max[k] : 0.0;
     }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -120,12 +140,53 @@ void balance(const BalanceSpec& spec, const ConstRowMatrixRef& dose, RowMatrixRe
   if (spec.num_offset.size() != static_cast<std::size_t>(spec.num.rows()) + 1 ||
       spec.den_offset.size() != static_cast<std::size_t>(spec.den.rows()) + 1)
     throw InvalidInput("balance spec was not built by BalanceSpec::from_graph");
-  const Eigen::Index cols = spec.num.rows();
+  if (spec.region.size() != static_cast<std::size_t>(dose.cols()))
+    throw InvalidInput("balance spec was not built by BalanceSpec::from_graph");
+  const auto cols = static_cast<std::size_t>(spec.num.rows());
+  const auto n_muscles = static_cast<std::size_t>(dose.cols());
+  // Local copies of every pointer the loop reads, so that the stores to `out` cannot alias them
+  // and nothing is reloaded per muscle.
+  const int* region = spec.region.data();
+  const double* post_w = spec.post_weight.data();
+  const double* ant_w = spec.ant_weight.data();
+  const std::size_t* num_off = spec.num_offset.data();
+  const std::size_t* den_off = spec.den_offset.data();
+  const Eigen::Index* num_idx = spec.num_index.data();
+  const Eigen::Index* den_idx = spec.den_index.data();
+  const double* num_w = spec.num_weight.data();
+  const double* den_w = spec.den_weight.data();
+  double post_region[3], ant_region[3], post_body[3], ant_body[3];
+  for (std::size_t k = 0; k < 3; ++k) {
+    post_region[k] = spec.post_region_norm[k];
+    ant_region[k] = spec.ant_region_norm[k];
+    post_body[k] = spec.post_body_norm[k];
+    ant_body[k] = spec.ant_body_norm[k];
+  }
+  const double* dose_data = dose.data();
+  const Eigen::Index dose_stride = dose.outerStride();
+  double* out_data = out.data();
+  const Eigen::Index out_stride = out.outerStride();
   parallel_for(static_cast<std::size_t>(dose.rows()), threads, [&](std::size_t first, std::size_t last) {
-    for (auto r = static_cast<Eigen::Index>(first); r < static_cast<Eigen::Index>(last); ++r)
-      for (Eigen::Index c = 0; c < cols; ++c)
-        out(r, c) = ratio(dot(spec.num_offset, spec.num_index, spec.num_weight, c, dose, r),
-                          dot(spec.den_offset, spec.den_index, spec.den_weight, c, dose, r));
+    for (std::size_t r = first; r < last; ++r) {
+      const double* d = dose_data + static_cast<Eigen::Index>(r) * dose_stride;
+      double* o = out_data + static_cast<Eigen::Index>(r) * out_stride;
+      // chain columns: one pass, each side's weighted sum per region
+      double post[3] = {0.0, 0.0, 0.0}, ant[3] = {0.0, 0.0, 0.0};
+      for (std::size_t m = 0; m < n_muscles; ++m) {
+        const auto k = static_cast<std::size_t>(region[m]);
+        post[k] += post_w[m] * d[m];
+        ant[k] += ant_w[m] * d[m];
+      }
+      o[0] = ratio(post[0] * post_body[0] + post[1] * post_body[1] + post[2] * post_body[2],
+                   ant[0] * ant_body[0] + ant[1] * ant_body[1] + ant[2] * ant_body[2]);
+      for (std::size_t k = 0; k < 3; ++k) o[1 + k] = ratio(post[k] * post_region[k], ant[k] * ant_region[k]);
+      for (std::size_t c = 4; c < cols; ++c) {
+        double n = 0.0, a = 0.0;
+        for (std::size_t j = num_off[c]; j < num_off[c + 1]; ++j) n += num_w[j] * d[num_idx[j]];
+        for (std::size_t j = den_off[c]; j < den_off[c + 1]; ++j) a += den_w[j] * d[den_idx[j]];
+        o[c] = ratio(n, a);
+      }
+    }
   });
 }
 

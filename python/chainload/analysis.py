@@ -178,7 +178,13 @@ class Report:
 
         if kind == "body_map":
             weekly = self.per_muscle("fractional_sets", by="week").mean()
-            return plots.body_map(weekly, self.graph, title=self.program.name, label="fractional sets / week")
+            s = self.summary()
+            title = (
+                f"{self.program.name}: posterior:anterior {s['posterior_anterior']:.2f}"
+                f" (upper {s['posterior_anterior_upper']:.2f}, lower {s['posterior_anterior_lower']:.2f},"
+                f" trunk {s['posterior_anterior_trunk']:.2f})"
+            )
+            return plots.body_map(weekly, self.graph, title=title, label="fractional sets / week")
         if kind == "balance":
             return plots.balance_over_time(self)
         raise ValidationError(f"kind must be 'balance' or 'body_map', got {kind!r}")

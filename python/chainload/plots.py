@@ -705,7 +705,7 @@ def balance_over_time(
     if dated:
         handles.append(Patch(color=PALETTE.missing, alpha=0.5, lw=0, label="no training that week"))
     ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2 if dated else -0.14), ncols=3,
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3 if dated else -0.14), ncols=3,
         frameon=False, fontsize=8,
     )  # fmt: skip
     ax.set_title(title or f"{name}: posterior:anterior balance per week")

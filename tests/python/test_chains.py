@@ -485,3 +485,27 @@ def test_log_strength_balance_from_e1rm(tmp_path):
     assert sb.loc["2024-05-06", "pull:push"] == pytest.approx(50 / 60)
     assert sb.loc["2024-05-13", "pull:push"] == pytest.approx(63.333333 / 81.666667, rel=1e-6)
     assert math.isnan(sb.loc["2024-05-06", "bench:pull-up"])  # no pull-up logged
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+REAL_LOGS = [SHARED / "strong_export_breinsp.csv", SHARED / "hevy_export_strong-statistics.csv"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", REAL_LOGS, ids=lambda p: p.name)
+def test_suggest_on_real_logs_is_never_empty_while_outside(path, catalogue):
+    # issue 11: suggest() returned no change for real lifters' logs (the whole-history mean sat in
+    # the band). Over the last 4 weeks, every problem gets edits, and they bring the window inside.
+    if not path.exists():
+        pytest.skip(f"real export not in {SHARED}")
+    log = cl.read_log(path)
+    prog = log.to_program()
+    report = analyze(prog, catalogue=catalogue)
+    sug = report.suggest(window=4)
+    if sug.problems:
+        assert not sug.empty
+        again = analyze(sug.apply(prog), catalogue=catalogue).per_muscle(by="week")
+        left, _ = chains.problems_of(again.iloc[-4:].mean(), catalogue.graph, report.band, chains.PAIR_BAND)
+        assert left == [] or "no edit of the candidates reaches every band" in sug.verdict
+    else:
+        assert sug.verdict == "within band"

@@ -27,6 +27,16 @@ struct BalanceSpec {
   std::vector<std::size_t> num_offset, den_offset;
   std::vector<Eigen::Index> num_index, den_index;
   std::vector<double> num_weight, den_weight;
+  // The chain columns in one pass over the muscles: each muscle's region (0 upper, 1 lower,
+  // 2 trunk) and its posterior and anterior weight (share x size) divided by the largest such
+  // weight of its region and side (so no sum under- or overflows); per region and side,
+  // region_norm = that largest weight / the side's total weight in the region, and
+  // body_norm = that largest weight / the side's total weight over the body (0 where a side has
+  // no muscle, which makes the column 0 / 0 = NaN).
+  std::vector<int> region;
+  std::vector<double> post_weight, ant_weight;
+  double post_region_norm[3] = {0, 0, 0}, ant_region_norm[3] = {0, 0, 0};
+  double post_body_norm[3] = {0, 0, 0}, ant_body_norm[3] = {0, 0, 0};
 
   // Columns: posterior_anterior, posterior_anterior_upper, posterior_anterior_lower,
   // posterior_anterior_trunk, then one per antagonist group. posterior_share has one entry per
