@@ -96,6 +96,15 @@ BalanceSpec BalanceSpec::from_graph(const MuscleGraph& graph, const std::vector<
       spec.post_weight[m] = post_max[k] > 0.0 ? spec.post_weight[m] / post_max[k] : 0.0;
       spec.ant_weight[m] = ant_max[k] > 0.0 ? spec.ant_weight[m] / ant_max[k] : 0.0;
     }
+    for (std::size_t k = 0; k < 3; ++k) {
+      for (std::size_t m = 0; m < n; ++m) {
+        if (static_cast<std::size_t>(spec.region[m]) != k) continue;
+        spec.order.push_back(static_cast<Eigen::Index>(m));
+        spec.post_sorted.push_back(spec.post_weight[m]);
+        spec.ant_sorted.push_back(spec.ant_weight[m]);
+      }
+      spec.region_offset[k + 1] = spec.order.size();
+    }
   }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto c = static_cast<Eigen::Index>(4 + g);
@@ -131,6 +140,12 @@ double ratio(double num, double den) {
   return num > 0.0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
 }
 
+namespace {
+// ratio() without a branch for the row loop: doses are >= 0, so IEEE division already gives
+// x / 0 = +inf for x > 0 and 0 / 0 = NaN, the conventions of ratio().
+inline double quotient(double num, double den) { return num / den; }
+}  // namespace
+
 void balance(const BalanceSpec& spec, const ConstRowMatrixRef& dose, RowMatrixRef out, unsigned threads) {
   if (dose.cols() != spec.n_muscles())
     throw InvalidInput("dose has " + std::to_string(dose.cols()) + " muscle columns, the graph " +
@@ -140,15 +155,16 @@ void balance(const BalanceSpec& spec, const ConstRowMatrixRef& dose, RowMatrixRe
   if (spec.num_offset.size() != static_cast<std::size_t>(spec.num.rows()) + 1 ||
       spec.den_offset.size() != static_cast<std::size_t>(spec.den.rows()) + 1)
     throw InvalidInput("balance spec was not built by BalanceSpec::from_graph");
-  if (spec.region.size() != static_cast<std::size_t>(dose.cols()))
+  if (spec.order.size() != static_cast<std::size_t>(dose.cols()))
     throw InvalidInput("balance spec was not built by BalanceSpec::from_graph");
   const auto cols = static_cast<std::size_t>(spec.num.rows());
-  const auto n_muscles = static_cast<std::size_t>(dose.cols());
   // Local copies of every pointer the loop reads, so that the stores to `out` cannot alias them
   // and nothing is reloaded per muscle.
-  const int* region = spec.region.data();
-  const double* post_w = spec.post_weight.data();
-  const double* ant_w = spec.ant_weight.data();
+  const Eigen::Index* order = spec.order.data();
+  const double* post_w = spec.post_sorted.data();
+  const double* ant_w = spec.ant_sorted.data();
+  const std::size_t region_offset[4] = {spec.region_offset[0], spec.region_offset[1], spec.region_offset[2],
+                                        spec.region_offset[3]};
   const std::size_t* num_off = spec.num_offset.data();
   const std::size_t* den_off = spec.den_offset.data();
   const Eigen::Index* num_idx = spec.num_index.data();
@@ -171,20 +187,26 @@ void balance(const BalanceSpec& spec, const ConstRowMatrixRef& dose, RowMatrixRe
       const double* d = dose_data + static_cast<Eigen::Index>(r) * dose_stride;
       double* o = out_data + static_cast<Eigen::Index>(r) * out_stride;
       // chain columns: one pass, each side's weighted sum per region
-      double post[3] = {0.0, 0.0, 0.0}, ant[3] = {0.0, 0.0, 0.0};
-      for (std::size_t m = 0; m < n_muscles; ++m) {
-        const auto k = static_cast<std::size_t>(region[m]);
-        post[k] += post_w[m] * d[m];
-        ant[k] += ant_w[m] * d[m];
+      // (scalar accumulators per region: they stay in registers)
+      double post[3], ant[3];
+      for (std::size_t k = 0; k < 3; ++k) {
+        double p = 0.0, a = 0.0;
+        for (std::size_t j = region_offset[k]; j < region_offset[k + 1]; ++j) {
+          const double x = d[order[j]];
+          p += post_w[j] * x;
+          a += ant_w[j] * x;
+        }
+        post[k] = p;
+        ant[k] = a;
       }
-      o[0] = ratio(post[0] * post_body[0] + post[1] * post_body[1] + post[2] * post_body[2],
+      o[0] = quotient(post[0] * post_body[0] + post[1] * post_body[1] + post[2] * post_body[2],
                    ant[0] * ant_body[0] + ant[1] * ant_body[1] + ant[2] * ant_body[2]);
-      for (std::size_t k = 0; k < 3; ++k) o[1 + k] = ratio(post[k] * post_region[k], ant[k] * ant_region[k]);
+      for (std::size_t k = 0; k < 3; ++k) o[1 + k] = quotient(post[k] * post_region[k], ant[k] * ant_region[k]);
       for (std::size_t c = 4; c < cols; ++c) {
         double n = 0.0, a = 0.0;
         for (std::size_t j = num_off[c]; j < num_off[c + 1]; ++j) n += num_w[j] * d[num_idx[j]];
         for (std::size_t j = den_off[c]; j < den_off[c + 1]; ++j) a += den_w[j] * d[den_idx[j]];
-        o[c] = ratio(n, a);
+        o[c] = quotient(n, a);
       }
     }
   });

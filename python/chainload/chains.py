@@ -120,6 +120,9 @@ class ChainSpec:
         d = np.ascontiguousarray(np.asarray(dose, dtype=float))
         if d.ndim != 2 or d.shape[1] != len(self.ids):
             raise ValidationError(f"dose must be rows × {len(self.ids)} muscles, got shape {d.shape}")
+        if (d < 0).any() or np.isnan(d).any():
+            r, c = np.argwhere((d < 0) | np.isnan(d))[0]
+            raise ValidationError(f"dose must be >= 0; row {r}, muscle {self.ids[c]!r} is {d[r, c]}")
         return np.asarray(_core.balance(self.core, d))
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:

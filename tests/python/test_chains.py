@@ -509,3 +509,13 @@ def test_suggest_on_real_logs_is_never_empty_while_outside(path, catalogue):
         assert left == [] or "no edit of the candidates reaches every band" in sug.verdict
     else:
         assert sug.verdict == "within band"
+
+
+def test_ratios_refuse_negative_or_missing_dose(graph):
+    s = chains.spec(graph)
+    d = np.ones((2, 22))
+    d[1, 3] = -1.0
+    with pytest.raises(cl.ValidationError, match="dose must be >= 0; row 1, muscle 'rear_delts' is -1.0"):
+        s.ratios(d)
+    with pytest.raises(cl.ValidationError, match="dose must be rows × 22 muscles, got shape \\(2, 5\\)"):
+        s.ratios(np.ones((2, 5)))

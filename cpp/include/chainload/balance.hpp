@@ -33,8 +33,13 @@ struct BalanceSpec {
   // region_norm = that largest weight / the side's total weight in the region, and
   // body_norm = that largest weight / the side's total weight over the body (0 where a side has
   // no muscle, which makes the column 0 / 0 = NaN).
-  std::vector<int> region;
-  std::vector<double> post_weight, ant_weight;
+  std::vector<int> region;                    // per muscle, graph order
+  std::vector<double> post_weight, ant_weight;  // per muscle, graph order (scaled as above)
+  // The same weights with the muscles sorted by region (what the row loop reads): muscles
+  // order[region_offset[k] .. region_offset[k + 1]) are region k's.
+  std::vector<Eigen::Index> order;
+  std::size_t region_offset[4] = {0, 0, 0, 0};
+  std::vector<double> post_sorted, ant_sorted;
   double post_region_norm[3] = {0, 0, 0}, ant_region_norm[3] = {0, 0, 0};
   double post_body_norm[3] = {0, 0, 0}, ant_body_norm[3] = {0, 0, 0};
 
@@ -54,7 +59,8 @@ double ratio(double num, double den);
 
 // out: rows x columns. out(r, c) = ratio(num.row(c) . dose.row(r), den.row(c) . dose.row(r)).
 // A column whose numerator or denominator side has no muscle (zero total weight) is NaN. Rows are
-// split over `threads` threads (0: all cores); no allocation inside the loop.
+// split over `threads` threads (0: all cores); no allocation inside the loop. Doses must be >= 0
+// (the loop divides without a branch; a negative dose over 0 would give -inf, not NaN).
 void balance(const BalanceSpec& spec, const ConstRowMatrixRef& dose, RowMatrixRef out, unsigned threads = 1);
 
 }  // namespace chainload
