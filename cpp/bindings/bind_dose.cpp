@@ -82,21 +82,25 @@ void bind_dose(py::module_& m) {
       "Dose of a batch of programs: (fractional_sets, volume_load), each (programs*buckets) x muscles.");
 
   py::class_<BalanceSpec>(m, "BalanceSpec")
-      .def(py::init(&BalanceSpec::from_graph), py::arg("graph"))
+      .def(py::init([](const MuscleGraph& graph, const std::vector<double>& posterior_share) {
+             return BalanceSpec::from_graph(graph, posterior_share);
+           }),
+           py::arg("graph"), py::arg("posterior_share"),
+           "Volume-weighted chain, region and antagonist-group ratios; one posterior share in [0, 1] per muscle.")
       .def_property_readonly("columns", &BalanceSpec::columns);
 
   m.def(
       "balance",
-      [](const BalanceSpec& spec, const ConstRowMatrixRef& dose) {
-        RowMatrix out(dose.rows(), static_cast<Eigen::Index>(2 + spec.groups.size()));
+      [](const BalanceSpec& spec, const ConstRowMatrixRef& dose, unsigned threads) {
+        RowMatrix out(dose.rows(), spec.num.rows());
         {
           py::gil_scoped_release release;
-          balance(spec, dose, out);
+          balance(spec, dose, out, threads);
         }
         return out;
       },
-      py::arg("spec"), py::arg("dose").noconvert(),
-      "Balance ratios of each dose row: posterior_anterior, posterior_anterior_per_size, one per antagonist group.");
+      py::arg("spec"), py::arg("dose").noconvert(), py::arg("threads") = 1,
+      "Balance ratios of each dose row: posterior_anterior overall, upper, lower, trunk, then one per antagonist group.");
 }
 
 }  // namespace chainload

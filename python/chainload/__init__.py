@@ -6,7 +6,7 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import logs, validation
+from . import chains, logs, validation
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .athlete_fit import AthleteFit, fit_athlete
@@ -56,6 +56,7 @@ __all__ = [
     "acwr",
     "analyze",
     "banister",
+    "chains",
     "compare",
     "dose",
     "e1rm",

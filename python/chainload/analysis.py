@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, chains
 from .athlete import Athlete
 from .catalogue import Catalogue
 from .errors import ValidationError
@@ -21,10 +21,8 @@ METRICS = {
     "volume_load": "kg × reps × activation weight",
 }
 Metric = Literal["fractional_sets", "volume_load"]
-# Posterior:anterior band of a "balanced" program: at least as much posterior as anterior work,
-# at most twice as much. An engine choice (no published norm for a load ratio of the chains);
-# the strength norms of SCIENCE.md 4 (H:Q ≈ 0.6, bench ≈ pull-up) concern strength, not load.
-DEFAULT_BAND = (1.0, 2.0)
+# Posterior:anterior band of a "balanced" program (engine choice, see chains.DEFAULT_BAND).
+DEFAULT_BAND = chains.DEFAULT_BAND
 
 
 @dataclass(frozen=True)
@@ -103,9 +101,7 @@ class Report:
     def __init__(
         self, program: Program, athlete: Athlete, catalogue: Catalogue, band: tuple[float, float]
     ) -> None:
-        lo, hi = band
-        if not (0 < lo < hi):
-            raise ValidationError(f"balance band must satisfy 0 < low < high, got {band}")
+        chains.check_band(band)
         self.program, self.athlete, self.catalogue, self.band = program, athlete, catalogue, band
         self.graph = catalogue.graph
         self.daily = {k: v[0] for k, v in dose(program, athlete, catalogue, by="day").items()}
@@ -129,83 +125,51 @@ class Report:
         raise ValidationError(f"by must be 'day', 'week' or 'total', got {by!r}")
 
     def balance_of(self, metric: Metric = "fractional_sets") -> pd.DataFrame:
-        """Per week: posterior:anterior (raw and per unit muscle size), each antagonist-group ratio
-        (a-side over b-side), and a verdict against the band. Lateral muscles take no part."""
-        weekly = self.per_muscle(metric, by="week")
-        spec = _core.BalanceSpec(self.graph._core)
-        ratios = _core.balance(spec, np.ascontiguousarray(weekly.to_numpy()))
-        out = pd.DataFrame(ratios, index=weekly.index, columns=spec.columns)
-        lo, hi = self.band
-        pa = out["posterior_anterior"]
-        out["verdict"] = np.where(
-            pa < lo, "anterior-dominant", np.where(pa > hi, "posterior-dominant", "balanced")
-        )
-        out.loc[pa.isna(), "verdict"] = "no chain load"
-        return out
+        """Per week: posterior:anterior (volume-weighted mean stimulus of each chain, whole body
+        and per region: upper, lower, trunk), each antagonist-group ratio (a-side over b-side,
+        size-weighted) and a verdict against the band. See :mod:`chainload.chains`."""
+        return chains.balance_table(self.per_muscle(metric, by="week"), self.graph, self.band)
 
     @property
     def balance(self) -> pd.DataFrame:
         """:meth:`balance_of` on fractional sets."""
         return self.balance_of("fractional_sets")
 
+    @property
+    def volume(self) -> pd.DataFrame:
+        """Per muscle and week: fractional sets against the muscle's volume landmarks (MV, MEV,
+        MAV range, MRV; SCIENCE.md 3.1) and a flag (below maintenance, maintenance, productive,
+        above maximum, or no landmark)."""
+        return chains.volume_table(self.per_muscle("fractional_sets", by="week"))
+
     def summary(self) -> pd.Series:
         """Whole-program totals: the balance over all weeks together, and the weekly mean dose."""
-        total = self.per_muscle("fractional_sets", by="week").sum().to_numpy()[None, :]
-        spec = _core.BalanceSpec(self.graph._core)
-        ratios = pd.Series(_core.balance(spec, np.ascontiguousarray(total))[0], index=spec.columns)
-        ratios["weekly_sets"] = float(total.sum()) / self.program.n_weeks
-        return ratios
+        weekly = self.per_muscle("fractional_sets", by="week")
+        total = weekly.sum().to_frame().T
+        ratios = chains.balance_table(total, self.graph, self.band).iloc[0].drop("verdict")
+        out = pd.Series(ratios.to_numpy(dtype=float), index=ratios.index)
+        out["weekly_sets"] = float(total.to_numpy().sum()) / self.program.n_weeks
+        return out
 
-    def suggest(self, candidates: Sequence[str] | None = None, top: int = 5) -> pd.DataFrame:
-        """The smallest changes of weekly sets that bring the program's posterior:anterior ratio
-        (fractional sets over the whole program, per average week) into the band.
-
-        For each candidate exercise (default: the whole catalogue) with posterior and anterior
-        activation sums p and a per set, adding k weekly sets moves the ratio to
-        (P + k p) / (A + k a); removing k sets of an exercise the program has (at most as many as
-        it has) to (P − k p) / (A − k a). The least k that lands inside the band is solved in
-        closed form. Rows: exercise, action ("add"/"remove"), sets_per_week, new ratio; smallest
-        first. Empty when the program is already inside the band.
-        """
-        lo, hi = self.band
-        weekly = self.per_muscle("fractional_sets", by="week").mean()
-        chain = {m.id: m.chain for m in self.graph.muscles()}
-        post = float(sum(v for m, v in weekly.items() if chain[str(m)] == "posterior"))
-        ant = float(sum(v for m, v in weekly.items() if chain[str(m)] == "anterior"))
-        ratio = post / ant if ant > 0 else math.inf
-        if lo <= ratio <= hi:
-            return pd.DataFrame(columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
-        target = lo if ratio < lo else hi
-        in_program: dict[str, float] = {}
-        for _w, _d, _s, pr in self.program.occurrences():
-            in_program[pr.exercise] = in_program.get(pr.exercise, 0.0) + pr.sets / self.program.n_weeks
-        rows = []
-        for ex_id in candidates if candidates is not None else self.catalogue.ids:
-            act = self.catalogue[ex_id].activation
-            p = sum(w for m, w in act.items() if chain[m] == "posterior")
-            a = sum(w for m, w in act.items() if chain[m] == "anterior")
-            for action, sign in (("add", 1.0), ("remove", -1.0)):
-                # sign k (p - target a) must reach target A - P
-                slope = sign * (p - target * a)
-                need = target * ant - post
-                if slope == 0 or need / slope <= 0:
-                    continue
-                k = math.ceil(need / slope - 1e-9)
-                if action == "remove" and k > in_program.get(ex_id, 0.0) + 1e-9:
-                    continue
-                new_post, new_ant = post + sign * k * p, ant + sign * k * a
-                new = new_post / new_ant if new_ant > 0 else math.inf
-                if lo - 1e-9 <= new <= hi + 1e-9:
-                    rows.append(
-                        {"exercise": ex_id, "action": action, "sets_per_week": k, "posterior_anterior": new}
-                    )
-        out = pd.DataFrame(rows, columns=["exercise", "action", "sets_per_week", "posterior_anterior"])
-        return out.sort_values(["sets_per_week", "exercise"], kind="stable").head(top).reset_index(drop=True)
+    def suggest(
+        self,
+        window: int = 4,
+        candidates: Sequence[str] | None = None,
+        pair_band: tuple[float, float] = chains.PAIR_BAND,
+    ) -> chains.Suggestion:
+        """The smallest edit (add / remove / swap weekly sets of named catalogue exercises) that
+        brings the mean week of the last ``window`` weeks inside every band: posterior:anterior
+        in the report's band, every antagonist-group ratio in ``pair_band``, every muscle between
+        its maintenance and maximum recoverable volume (SCIENCE.md 3.1). Solved as a small
+        integer program (:func:`chainload.chains.suggest`); ``.apply(program)`` makes the edits.
+        Its verdict says "within band" when nothing is outside."""
+        weekly = self.per_muscle("fractional_sets", by="week")
+        return chains.suggest(weekly, self.program, self.catalogue, window, self.band, pair_band, candidates)
 
     @property
-    def excluded_muscles(self) -> list[str]:
-        """The lateral muscles, left out of the posterior:anterior ratio."""
-        return self.graph.chain("lateral")
+    def memberships(self) -> pd.DataFrame:
+        """Each muscle's chain, posterior share and weight in the chain ratio (none is left out)."""
+        return chains.membership(self.graph)
 
     def plot(self, kind: Literal["balance", "body_map"] = "balance") -> Any:
         """``balance``: the weekly posterior:anterior ratio with the band; ``body_map``: the mean
@@ -214,16 +178,25 @@ class Report:
 
         if kind == "body_map":
             weekly = self.per_muscle("fractional_sets", by="week").mean()
-            return plots.body_map(weekly, self.graph, title=self.program.name, label="fractional sets / week")
+            s = self.summary()
+            title = (
+                f"{self.program.name}: posterior:anterior {s['posterior_anterior']:.2f}"
+                f" (upper {s['posterior_anterior_upper']:.2f}, lower {s['posterior_anterior_lower']:.2f},"
+                f" trunk {s['posterior_anterior_trunk']:.2f})"
+            )
+            return plots.body_map(weekly, self.graph, title=title, label="fractional sets / week")
         if kind == "balance":
             return plots.balance_over_time(self)
         raise ValidationError(f"kind must be 'balance' or 'body_map', got {kind!r}")
 
     def _repr_html_(self) -> str:
         s = self.summary().to_frame(self.program.name).T.round(3)
-        note = f"lateral muscles excluded from the chain ratio: {', '.join(self.excluded_muscles)}"
+        note = (
+            "each chain's stimulus is the volume-weighted mean of its muscles"
+            " (wrapping muscles split by their posterior share)"
+        )
         return (
-            f"<b>Dose and balance</b> (band {self.band[0]:g}–{self.band[1]:g})"
+            f"<b>Dose and balance</b> (band {self.band[0]:.2f}–{self.band[1]:.2f})"
             + s.to_html()
             + f"<p>{note}</p>"
         )
@@ -232,8 +205,8 @@ class Report:
         s = self.summary()
         return (
             f"Report({self.program.name!r}: posterior:anterior {s['posterior_anterior']:.2f} "
-            f"(per size {s['posterior_anterior_per_size']:.2f}), band {self.band}; "
-            f"lateral muscles excluded: {', '.join(self.excluded_muscles)})"
+            f"(upper {s['posterior_anterior_upper']:.2f}, lower {s['posterior_anterior_lower']:.2f}, "
+            f"trunk {s['posterior_anterior_trunk']:.2f}), band {self.band[0]:.2f}-{self.band[1]:.2f})"
         )
 
 

@@ -52,7 +52,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         out = {
             "program": report.program.name,
             "band": list(report.band),
-            "excluded_lateral_muscles": report.excluded_muscles,
+            "posterior_shares": report.memberships["posterior_share"].to_dict(),
             # JSON has no NaN/Infinity: an undefined or unbounded ratio is null, as pandas writes
             # it in "balance" below.
             "summary": {k: (float(v) if math.isfinite(v) else None) for k, v in report.summary().items()},
@@ -66,7 +66,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 0
     print(repr(report))
     _emit(report.per_muscle().round(2), "table", "\nWeekly fractional sets per muscle:")
-    _emit(report.balance, "table", "\nBalance per week (ratios; lateral muscles excluded):")
+    _emit(report.balance, "table", "\nBalance per week (volume-weighted chain means; docs/balance.md):")
     return 0
 
 
@@ -135,13 +135,18 @@ def cmd_log(args: argparse.Namespace) -> int:
     from .logs import read_log
 
     log = read_log(args.export, units=args.units)
-    report = analyze(log.to_program())
-    balance = report.balance[["posterior_anterior", "hamstrings:quadriceps", "pull:push", "verdict"]]
+    full = log.balance  # by calendar week (Monday), weeks without training kept as gaps
+    balance = full[["posterior_anterior", "hamstrings:quadriceps", "pull:push", "verdict"]]
     if args.format != "table":
         _emit(balance, args.format)
         return 0
     print(log.report.summary())
-    _emit(balance.round(2), "table", "\nBalance history per week (planned dose of the logged sets):")
+    _emit(balance.round(2), "table", "\nBalance by calendar week (Monday; the logged sets):")
+    last = full.attrs["last_weeks"]
+    print(
+        f"\nLast 4 weeks ({last['weeks']}): posterior:anterior {last['posterior_anterior']:.2f},"
+        f" {last['verdict']}"
+    )
     unmatched = log.report.unmatched
     if len(unmatched):
         _emit(unmatched, "table", "\nUnmatched exercises (their sets take no part in the balance):")

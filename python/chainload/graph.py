@@ -42,6 +42,7 @@ class MuscleGraph:
 
     def __init__(self) -> None:
         self._core = _core.MuscleGraph()
+        self._shares: dict[str, float] = {}  # explicit posterior shares (wrapping muscles), see chains.py
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
@@ -67,6 +68,11 @@ class MuscleGraph:
                 chain=require(entry, "chain", str, where),
                 region=require(entry, "region", str, where),
                 size=float(require(entry, "size", (int, float), where)),
+                posterior_share=(
+                    float(require(entry, "posterior_share", (int, float), where))
+                    if "posterior_share" in entry
+                    else None
+                ),
                 _where=where,
             )
         for kind in ("synergist", "antagonist"):
@@ -89,6 +95,7 @@ class MuscleGraph:
         new = MuscleGraph()
         for m in self.muscles():
             new.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
+        new._shares = dict(self._shares)
         for a, b, kind, weight, group in self._core.links():
             new._core.add_link(self._id(a), self._id(b), kind, weight, group)
         return new
@@ -101,13 +108,30 @@ class MuscleGraph:
         chain: str,
         region: str,
         size: float,
+        posterior_share: float | None = None,
         _where: str = "",
     ) -> None:
-        """Add a muscle group (``chain`` in posterior/anterior/lateral, ``region`` in upper/lower/core)."""
+        """Add a muscle group (``chain`` in posterior/anterior/lateral, ``region`` in upper/lower/core).
+
+        ``posterior_share`` in [0, 1] splits a group that wraps around the body (a ``lateral`` one)
+        between the chains; posterior muscles default to 1 and anterior ones to 0 (chains.py)."""
+        if posterior_share is not None and not (0.0 <= posterior_share <= 1.0):
+            from .errors import ValidationError
+
+            where = f"{_where}: " if _where else ""
+            raise ValidationError(
+                f"{where}posterior_share of {id!r} must be in [0, 1], got {posterior_share}"
+            )
         try:
             self._core.add_muscle(id, name or id, chain, region, size)
         except Exception as e:
             raise type(e)(f"{_where}: {e}" if _where else str(e)) from None
+        if posterior_share is not None:
+            self._shares[id] = float(posterior_share)
+
+    def posterior_shares(self) -> dict[str, float]:
+        """The explicit posterior shares given to muscles (``posterior_share`` in the TOML)."""
+        return dict(self._shares)
 
     def add_synergist(self, a: str, b: str, weight: float = 1.0, chain: str = "") -> None:
         """Link two muscles of one kinetic chain; ``weight`` in (0, 1] is the coupling strength."""

@@ -176,23 +176,21 @@ class Simulation:
 
     @property
     def balance(self) -> pd.DataFrame:
-        """Per week: posterior:anterior ratio of the achieved dose, and of the capacity gained
-        (size-weighted mean capacity change of each chain; lateral muscles excluded)."""
-        dose = self._frame("dose")
-        weekly = dose.groupby(dose.index // 7 + 1).sum()
-        post, ant = self.chains["posterior"], self.chains["anterior"]
-        out = pd.DataFrame(index=pd.Index(weekly.index, name="week"))
-        out["dose_posterior_anterior"] = weekly[post].sum(axis=1) / weekly[ant].sum(axis=1)
-        cap = self._frame("capacity").groupby(dose.index // 7 + 1).last()
-        size = pd.Series(self.sizes)
+        """Per week: posterior:anterior ratio of the achieved dose, and of the capacity (each
+        chain's volume-weighted mean; wrapping muscles split by their posterior share). See
+        :func:`chainload.chains.simulation_balance`."""
+        from . import chains
 
-        def chain_mean(muscles: list[str]) -> pd.Series:
-            return (cap[muscles] * size[muscles]).sum(axis=1) / size[muscles].sum()
+        return chains.simulation_balance(self)
 
-        out["capacity_posterior"] = chain_mean(post)
-        out["capacity_anterior"] = chain_mean(ant)
-        out["capacity_posterior_anterior"] = out["capacity_posterior"] / out["capacity_anterior"]
-        return out
+    @property
+    def strength_balance(self) -> pd.DataFrame:
+        """Per week: H:Q, bench:pull-up, pull:push and trunk extensors:flexors against their
+        published norms (SCIENCE.md 4), from the capacities and, where the program has both
+        lifts, from the 1RMs. See :func:`chainload.chains.simulation_strength_balance`."""
+        from . import chains
+
+        return chains.simulation_strength_balance(self)
 
     def summary(self) -> pd.Series:
         """Gain per lift (%), failures, auto deloads, peak fatigue, final capacity balance."""

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, chains
 from .analysis import DEFAULT_BAND
 from .catalogue import Catalogue
 from .errors import Error, ValidationError
@@ -41,11 +41,7 @@ class Variant:
 
 
 def _chain_of(ex_id: str, catalogue: Catalogue) -> str:
-    graph = catalogue.graph
-    act = catalogue[ex_id].activation
-    post = sum(w for m, w in act.items() if graph.muscle(m).chain == "posterior")
-    ant = sum(w for m, w in act.items() if graph.muscle(m).chain == "anterior")
-    return "posterior" if post > ant else "anterior" if ant > post else "lateral"
+    return chains.chain_of_exercise(catalogue[ex_id].activation, catalogue.graph)
 
 
 def _set_weekly_sets(program: Program, target: str, n: float, catalogue: Catalogue) -> Program:
@@ -238,15 +234,10 @@ def _run_chunk(
         pop.athletes["bodyweight"].to_numpy()[:, None] * pop.athletes["strength"].to_numpy()[:, None]
     )
     gains = (r["final_one_rm"] / initial - 1) * 100
-    graph = cat.graph
-    size = np.array([m.size for m in graph.muscles()])
-    post = np.array([graph.index(m) for m in graph.chain("posterior")])
-    ant = np.array([graph.index(m) for m in graph.chain("anterior")])
+    spec = chains.spec(cat.graph)
     cap = r["final_capacity"]
-    cap_balance = (cap[:, post] @ size[post] / size[post].sum()) / (cap[:, ant] @ size[ant] / size[ant].sum())
-    dose = r["total_dose"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dose_balance = dose[:, post].sum(axis=1) / dose[:, ant].sum(axis=1)
+    cap_balance = spec.ratios(cap)[:, 0]  # volume-weighted mean capacity, posterior over anterior
+    dose_balance = spec.ratios(r["total_dose"])[:, 0]
     lo, hi = band
     error = np.abs(np.log(dose_balance / np.clip(dose_balance, lo, hi)))
     out = pd.DataFrame(

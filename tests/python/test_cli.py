@@ -40,9 +40,10 @@ def test_analyze_table(capsys, posterior_chain_report):
     out, err = capsys.readouterr()
     assert err == ""
     ratio = posterior_chain_report.summary()["posterior_anterior"]
-    assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 3.59" in out
+    # 1.56: the volume-weighted chain means (docs/balance.md); the raw sum ratio was 3.59
+    assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 1.56" in out
     assert "Weekly fractional sets per muscle" in out and "posterior-dominant" in out
-    assert "lateral muscles excluded: side_delts, triceps" in out
+    assert "band 0.75-1.33" in out and "volume-weighted chain means" in out
 
 
 def test_analyze_csv(capsys, posterior_chain_report):
@@ -61,10 +62,10 @@ def test_analyze_csv(capsys, posterior_chain_report):
 def test_analyze_json(capsys, posterior_chain_report):
     assert main(["analyze", "posterior_chain", "--format", "json"]) == 0
     out = strict_json(capsys.readouterr().out)
-    assert out["program"] == "Posterior chain" and out["band"] == [1.0, 2.0]
-    assert out["excluded_lateral_muscles"] == [
-        "side_delts", "triceps", "forearms", "obliques", "hip_abductors", "adductors",
-    ]  # fmt: skip
+    assert out["program"] == "Posterior chain" and out["band"] == [0.75, pytest.approx(4 / 3)]
+    # no muscle is left out: every one has its posterior share (muscle_graph.toml)
+    assert len(out["posterior_shares"]) == 22 and out["posterior_shares"]["triceps"] == 1.0
+    assert out["posterior_shares"]["adductors"] == 0.602
     summary = posterior_chain_report.summary()
     assert out["summary"]["posterior_anterior"] == pytest.approx(summary["posterior_anterior"])
     assert out["summary"]["posterior_anterior"] > 1
@@ -79,7 +80,7 @@ def test_analyze_json(capsys, posterior_chain_report):
 def test_mirror_muscles_json(capsys):
     assert main(["analyze", "mirror_muscles", "--format", "json"]) == 0
     out = strict_json(capsys.readouterr().out)
-    assert out["summary"]["posterior_anterior"] < 1
+    assert out["summary"]["posterior_anterior"] < 0.75
     assert {row["verdict"] for row in out["balance"]} == {"anterior-dominant"}
 
 
@@ -90,8 +91,9 @@ def test_program_file_and_athlete_file(capsys, tmp_path):
     athlete.write_text("bodyweight = 60\n[one_rm]\ndeadlift = 140\n")
     assert main(["analyze", str(program), "--athlete", str(athlete), "--format", "json"]) == 0
     out = strict_json(capsys.readouterr().out)
-    # deadlift alone: posterior 4.25 / anterior 1.0 per set (hand sum in test_analysis)
-    assert out["program"] == "Deadlift only" and out["summary"]["posterior_anterior"] == pytest.approx(4.25)
+    # deadlift alone: 1.873 by the hand formula (test_chains.hand_ratio; the raw sum ratio was 4.25)
+    assert out["program"] == "Deadlift only"
+    assert out["summary"]["posterior_anterior"] == pytest.approx(1.8732, abs=1e-4)
     assert out["weekly_fractional_sets"][1]["glutes"] == 3.0
     # the same program for an athlete without a deadlift 1RM: exit 1 naming the exercise
     athlete.write_text("bodyweight = 60\n[one_rm]\nback_squat = 100\n")

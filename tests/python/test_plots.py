@@ -175,8 +175,9 @@ def test_balance_over_time_of_a_report(report, tmp_path):
     lo, hi = report.band
     assert band_edges(ax) == pytest.approx((lo, hi))
     data = [ln for ln in ax.lines if len(ln.get_xdata()) == report.program.n_weeks]
-    assert len(data) == 2
+    assert len(data) == 4  # whole body, upper, lower, trunk
     np.testing.assert_allclose(data[0].get_ydata(), report.balance["posterior_anterior"])
+    np.testing.assert_allclose(data[3].get_ydata(), report.balance["posterior_anterior_trunk"])
 
 
 def test_balance_over_time_of_a_simulation(sim, tmp_path):

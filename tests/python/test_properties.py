@@ -353,21 +353,28 @@ def test_random_graphs(spec):
         else:
             assert path[0] == a and path[-1] == b
             assert all(frozenset(pair) in synergist_edges for pair in itertools.pairwise(path))
-    # the balance kernel against a numpy reference on a random dose
-    post, ant = g.chain("posterior"), g.chain("anterior")
-    if post and ant:
-        spec = _core.BalanceSpec(g._core)
-        load = np.random.default_rng(len(added)).uniform(0.1, 5.0, size=(3, len(g)))
-        ratios = _core.balance(spec, load)
-        pi, ai = [g.index(m) for m in post], [g.index(m) for m in ant]
-        size_of = np.array([g.muscle(m).size for m in g.ids])
-        np.testing.assert_allclose(ratios[:, 0], load[:, pi].sum(1) / load[:, ai].sum(1))
-        np.testing.assert_allclose(
-            ratios[:, 1], (load[:, pi].sum(1) / size_of[pi].sum()) / (load[:, ai].sum(1) / size_of[ai].sum())
-        )
-        for j, (_name, (a_side, b_side)) in enumerate(g.antagonist_groups().items()):
-            a_idx, b_idx = [g.index(m) for m in a_side], [g.index(m) for m in b_side]
-            np.testing.assert_allclose(ratios[:, 2 + j], load[:, a_idx].sum(1) / load[:, b_idx].sum(1))
+    # the balance kernel against a numpy reference on a random dose (docs/balance.md: each side's
+    # volume-weighted mean; a lateral muscle without a posterior share is refused)
+    from chainload import chains
+
+    if g.chain("lateral"):
+        with pytest.raises(cl.ValidationError, match="is lateral .* has no posterior_share"):
+            chains.spec(g)
+        return
+    spec = chains.spec(g)
+    load = np.random.default_rng(len(added)).uniform(0.1, 5.0, size=(3, len(g)))
+    ratios = spec.ratios(load)
+    size_of = np.array([g.muscle(m).size for m in g.ids])
+    post = np.array([g.muscle(m).chain == "posterior" for m in g.ids])
+
+    def mean(mask: np.ndarray) -> np.ndarray:
+        return load[:, mask] @ size_of[mask] / size_of[mask].sum() if mask.any() else np.full(3, np.nan)
+
+    want = mean(post) / mean(~post) if post.any() and (~post).any() else np.full(3, np.nan)
+    np.testing.assert_allclose(ratios[:, 0], want, rtol=1e-12)
+    for j, (_name, (a_side, b_side)) in enumerate(g.antagonist_groups().items()):
+        a_mask, b_mask = np.isin(g.ids, a_side), np.isin(g.ids, b_side)
+        np.testing.assert_allclose(ratios[:, 4 + j], mean(a_mask) / mean(b_mask), rtol=1e-12)
 
 
 @st.composite

@@ -56,11 +56,13 @@ def test_vary_makes_every_combination_with_labels():
     vs = cl.vary(small_program(), weekly_sets={"posterior": [3, 18]}, frequency=[1, 2], increment_kg=[1.25])
     assert len(vs) == 2 * 2 * 1
     assert vs[0].label == {"weekly_sets_posterior": 3, "frequency": 1, "increment_kg": 1.25}
-    # Posterior-dominant prescriptions of week 1: deadlift 4 + pull-up 2 + back squat 3 = 9 sets
-    # (the squat's posterior weights outweigh its anterior ones). Target 18 doubles each of them.
-    doubled = cl.vary(small_program(), weekly_sets={"posterior": [18]})[0].program
-    sets = {p.exercise: p.sets for s in doubled.weeks[0] for p in s.prescriptions}
-    assert sets == {"deadlift": 8, "bench_press": 3, "pull_up": 4, "back_squat": 6}
+    # Posterior-dominant prescriptions of week 1 (chains.chain_of_exercise: the exercise's
+    # volume-weighted activation of each chain, docs/balance.md): deadlift 4 + pull-up 2 = 6 sets.
+    # The back squat is anterior-dominant now (0.68 by test_chains.hand_ratio; the raw sum of its
+    # posterior weights 2.0 outweighed its anterior 1.25 before). Target 18 triples each of them.
+    tripled = cl.vary(small_program(), weekly_sets={"posterior": [18]})[0].program
+    sets = {p.exercise: p.sets for s in tripled.weeks[0] for p in s.prescriptions}
+    assert sets == {"deadlift": 12, "bench_press": 3, "pull_up": 6, "back_squat": 3}
     one_day = cl.vary(small_program(), frequency=[1])[0].program
     assert [s.day for s in one_day.weeks[0]] == [0]
     swapped = cl.vary(small_program(), substitute={"back_squat": ["front_squat"]})

@@ -110,6 +110,30 @@ class Log:
         )
         return out
 
+    @property
+    def balance(self) -> pd.DataFrame:
+        """Balance by calendar week (index: the week's Monday): posterior:anterior whole body and
+        per region, antagonist-group ratios and the verdict; weeks without training are rows of
+        NaN with verdict "no training". ``.attrs["last_weeks"]``: the last 4 weeks' verdict.
+        See :func:`chainload.chains.log_balance`."""
+        from .. import chains
+
+        return chains.log_balance(self)
+
+    @property
+    def volume(self) -> pd.DataFrame:
+        """Fractional sets per muscle and calendar week against the volume landmarks (SCIENCE.md 3.1)."""
+        from .. import chains
+
+        return chains.log_volume(self)
+
+    def strength_balance(self, bodyweight: float | None = None) -> pd.DataFrame:
+        """H:Q, bench:pull-up and pull:push from the e1RMs of paired lifts by calendar week,
+        against their norms (SCIENCE.md 4). See :func:`chainload.chains.log_strength_balance`."""
+        from .. import chains
+
+        return chains.log_strength_balance(self, bodyweight)
+
     def to_program(self, catalogue: Catalogue | None = None, name: str | None = None) -> Program:
         """The history as a :class:`Program`, for dose and balance (``cl.analyze(log.to_program())``).
 
