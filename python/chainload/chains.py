@@ -769,7 +769,7 @@ def log_weekly_dose(log: Any, catalogue: Catalogue | None = None) -> pd.DataFram
     ids = cat.graph.ids
     if s.empty:
         raise ValidationError(f"{log.report.path}: no work set of a catalogue exercise to measure balance on")
-    monday = s["date"].dt.normalize() - pd.to_timedelta(s["date"].dt.weekday, unit="D")
+    monday = s["date"].dt.normalize() - pd.to_timedelta(s["date"].dt.day_of_week, unit="D")
     counts = s.groupby([monday.rename("week"), "exercise_id"]).size().unstack(fill_value=0)
     act = np.array([[cat[e].activation.get(m, 0.0) for m in ids] for e in counts.columns])
     weekly = pd.DataFrame(
@@ -819,7 +819,7 @@ def log_strength_balance(log: Any, bodyweight: float | None = None) -> pd.DataFr
     if e.empty:
         return pd.DataFrame(columns=names).set_index("week")
     day = pd.to_datetime(e["date"]).dt.normalize()
-    week = (day - pd.to_timedelta(day.dt.weekday, unit="D")).rename("week")
+    week = (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).rename("week")
     best = e.groupby([week, "exercise_id"])["e1rm_kg"].max().unstack()
     full = pd.date_range(best.index.min(), best.index.max(), freq="7D", name="week")
     return strength_from_lifts(best.reindex(full).ffill())
