@@ -157,7 +157,7 @@ class ChainSpec:
         nw, dw = self.weights()
         d = np.asarray(dose, dtype=float)
         n, a = d @ nw.T, d @ dw.T
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.where(a > 0, n / a, np.where(n > 0, math.inf, math.nan))
 
     def side_means(self, frame: pd.DataFrame) -> pd.DataFrame:
