@@ -184,11 +184,7 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
          const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
         const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
-        SimResult r;
-        {
-          py::gil_scoped_release release;
-          r = simulate(activation, program, athlete, options);
-        }
+        SimResult r = run_interruptible([&] { return simulate(activation, program, athlete, options); });
         return result_dict(std::move(r));
       },
       py::arg("activation"), py::arg("program"), py::arg("athlete"), py::arg("model") = "banister",
@@ -199,11 +195,8 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
          const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads) {
         const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
-        std::vector<SimResult> results;
-        {
-          py::gil_scoped_release release;
-          results = simulate_batch(activation, program, athletes, options, threads);
-        }
+        std::vector<SimResult> results =
+            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); });
         return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
@@ -236,11 +229,8 @@ void bind_adaptation(py::module_& m) {
                                     Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
                                     ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)}};
         }
-        std::vector<SimResult> results;
-        {
-          py::gil_scoped_release release;
-          results = simulate_batch(activation, program, athletes, options, threads);
-        }
+        std::vector<SimResult> results =
+            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); });
         return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),

@@ -316,7 +316,10 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
   }
   std::vector<SimResult> results(athletes.size());
   parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) results[i] = run(activation, program, athletes[i], options, *models[i]);
+    for (std::size_t i = first; i < last; ++i) {
+      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
+      results[i] = run(activation, program, athletes[i], options, *models[i]);
+    }
   });
   return results;
 }

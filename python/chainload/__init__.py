@@ -6,11 +6,11 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import io
+from . import config, io
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .catalogue import Catalogue, Exercise
-from .errors import Error, FileFormatError, UnknownNameError, ValidationError
+from .errors import Error, FileFormatError, ResourceError, UnknownNameError, ValidationError
 from .fit import Fit, fit, fit_series
 from .graph import Muscle, MuscleGraph
 from .io import e1rm, read_log
@@ -42,6 +42,7 @@ __all__ = [
     "Program",
     "Progression",
     "Report",
+    "ResourceError",
     "Session",
     "Simulation",
     "SweepResult",
@@ -53,6 +54,7 @@ __all__ = [
     "analyze",
     "banister",
     "compare",
+    "config",
     "dose",
     "e1rm",
     "fit",

@@ -59,6 +59,10 @@ class Population:
             raise ValidationError(f"n must be a whole number > 0, got {n!r}")
         g = graph if graph is not None else MuscleGraph.default()
         m = len(g)
+        from .config import check_memory
+
+        # 9 parameter arrays of n x muscles doubles, and about as much again in temporaries.
+        check_memory(2 * len(DEFAULT_PARAMS) * n * m * 8 + 64 * n, f"Population.sample({n}) on {m} muscles")
         rng = np.random.default_rng(seed)
 
         def lognormal(median: float, sd: float, size: tuple[int, ...]) -> np.ndarray:
