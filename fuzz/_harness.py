@@ -72,11 +72,39 @@ def _mutate(data: bytes, rng: random.Random, corpus: list[bytes]) -> bytes:
     return bytes(b)
 
 
-def main(target: Callable[[bytes], None], corpus_dir: Path, argv: list[str] | None = None) -> int:
+def _plain_import(name: str) -> bool:
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    return spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+
+
+def main(
+    make_target: Callable[[], Callable[[bytes], None]], corpus_dir: Path, argv: list[str] | None = None
+) -> int:
+    """Fuzz the function ``make_target()`` returns (it imports chainload: under atheris the import
+    is instrumented, chainload's modules only, for coverage guidance)."""
     argv = sys.argv[1:] if argv is None else argv
     corpus = [
         p.read_bytes() for p in sorted(corpus_dir.iterdir()) if p.is_file() and not p.name.endswith(".md")
     ]
+
+    try:
+        import atheris  # type: ignore[import-not-found]
+    except ImportError:
+        atheris = None
+    use_atheris = atheris is not None and "--no-atheris" not in argv
+    if use_atheris and not _plain_import("chainload"):
+        # An editable install imports chainload through a custom loader, which atheris cannot
+        # instrument: without coverage libFuzzer would mutate blind, worse than our mutator.
+        print("fuzz: chainload is imported by a custom loader (editable install): using the built-in mutator")
+        use_atheris = False
+    if use_atheris:
+        with atheris.instrument_imports(include=["chainload"], enable_loader_override=False):
+            target = make_target()
+    else:
+        target = make_target()
 
     def one(data: bytes) -> None:
         try:
@@ -84,12 +112,13 @@ def main(target: Callable[[bytes], None], corpus_dir: Path, argv: list[str] | No
         except ACCEPTED:
             pass
 
-    try:
-        import atheris  # type: ignore[import-not-found]
-    except ImportError:
-        atheris = None
-    if atheris is not None and "--no-atheris" not in argv:
-        args = [sys.argv[0], *[a for a in argv if a != "--no-atheris"], str(corpus_dir)]
+    if use_atheris:
+        import tempfile
+
+        # New inputs go to a scratch folder (libFuzzer writes into the first corpus folder), the
+        # seed corpus is only read.
+        scratch = tempfile.mkdtemp(prefix="chainload-fuzz-")
+        args = [sys.argv[0], *[a for a in argv if a != "--no-atheris"], scratch, str(corpus_dir)]
         atheris.Setup(args, one)
         atheris.Fuzz()
         return 0
