@@ -44,6 +44,16 @@ class Population:
         n = len(self.athletes)
         if n == 0:
             raise ValidationError("a population needs at least one athlete")
+        for col, lo, hi in (("bodyweight", 20.0, 300.0), ("strength", 0.0, 10.0)):
+            if col not in self.athletes:
+                raise ValidationError(f"a population needs a {col!r} column")
+            v = self.athletes[col].to_numpy(dtype=float)
+            bad = np.flatnonzero(~((v > lo) & (v <= hi)))
+            if bad.size:
+                raise ValidationError(
+                    f"athlete {int(bad[0])}: {col} {float(v[bad[0]])!r} outside ({lo:g}, {hi:g}]"
+                    f" ({bad.size} athlete{'s' if bad.size > 1 else ''} in all)"
+                )
         for name, a in self.params.items():
             if name not in DEFAULT_PARAMS:
                 raise ValidationError(f"unknown model parameter {name!r}; known: {', '.join(DEFAULT_PARAMS)}")

@@ -351,3 +351,20 @@ def test_known_escapes_now_raise_chainload_errors():
         cl.sweep(small_program(), cl.Population.sample(2), model="banistr")  # type: ignore[arg-type]
     with pytest.raises(cl.UnknownNameError, match="unknown progression rule 'lineal'; did you mean 'linear'"):
         Progression("lineal")
+
+
+def test_messages_name_the_athlete_and_the_real_cause():
+    pop = cl.Population.sample(3, seed=0)
+    athletes = pop.athletes.copy()
+    athletes.loc[1, "bodyweight"] = float("nan")
+    # A NaN body weight used to surface as "no 1RM for exercise 0" deep in the core.
+    with pytest.raises(
+        cl.ValidationError, match=r"athlete 1: bodyweight nan outside \(20, 300\] \(1 athlete in all\)"
+    ):
+        cl.Population(athletes, pop.params, pop.muscle_ids)
+    params = {k: v.copy() for k, v in pop.params.items()}
+    params["tau1"][2, 0] = 0.0
+    bad = cl.Population(pop.athletes, params, pop.muscle_ids)
+    # Parameter errors named "muscle 0" but not the athlete.
+    with pytest.raises(cl.ValidationError, match=r"athlete 2: model parameter tau1 of muscle 0 must be > 0"):
+        cl.sweep(small_program(), bad, weeks=2, progress=False)
