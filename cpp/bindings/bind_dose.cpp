@@ -54,7 +54,8 @@ void bind_dose(py::module_& m) {
         py::array_t<double> sets_out({rows, cols}), volume_out({rows, cols});
         Eigen::Map<RowMatrix> sets_map(sets_out.mutable_data(), rows, cols);
         Eigen::Map<RowMatrix> volume_map(volume_out.mutable_data(), rows, cols);
-        run_interruptible([&] { dose_batch(activation, blocks, n_days, bucket_days, sets_map, volume_map, threads); });
+        run_interruptible([&] { dose_batch(activation, blocks, n_days, bucket_days, sets_map, volume_map, threads); },
+                          static_cast<double>(n) + static_cast<double>(rows) * static_cast<double>(cols));
         return py::make_tuple(sets_out, volume_out);
       },
       py::arg("activation"), py::arg("day"), py::arg("exercise"), py::arg("sets"), py::arg("reps"), py::arg("kg"),

@@ -47,12 +47,18 @@ unsigned long& python_main_thread();
 // while this one polls for signals every 20 ms (PyErr_CheckSignals): on Ctrl-C the core's
 // cancellation flag is set, the helper stops at its next check_cancelled() and the
 // KeyboardInterrupt propagates. From other threads (or when no helper thread can be started)
-// f runs here directly, uncancellable. Exceptions of f propagate unchanged.
+// f runs here directly, uncancellable; so does work below kInlineWork units. Exceptions of f
+// propagate unchanged.
+// Work below this many units (blocks, athlete-days ...: about a millisecond of core time) runs on
+// the calling thread: a helper thread's start-up would cost more than the work, and Ctrl-C waits
+// at most that long. Engine choice.
+constexpr double kInlineWork = 2e5;
+
 template <typename F>
-auto run_interruptible(F&& f) -> decltype(f()) {
+auto run_interruptible(F&& f, double work = kInlineWork) -> decltype(f()) {
   using R = decltype(f());
   namespace py = pybind11;
-  if (PyThread_get_thread_ident() != python_main_thread()) {
+  if (work < kInlineWork || PyThread_get_thread_ident() != python_main_thread()) {
     py::gil_scoped_release release;
     return f();
   }
