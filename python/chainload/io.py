@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import DATA_DIR, TomlSource
+from ._names import hint
 from .catalogue import Catalogue
 from .errors import FileFormatError, UnknownNameError, ValidationError
 from .program import Prescription, Program, Session
@@ -1032,9 +1033,9 @@ class ExerciseMatcher:
         self.mapping: dict[str, str | None] = {}
         for name, ex_id in (mapping or {}).items():
             if ex_id is not None and ex_id not in known:
-                near = difflib.get_close_matches(ex_id, sorted(known), 3, 0.5)
-                hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-                raise UnknownNameError(f"mapping {name!r}: unknown exercise {ex_id!r}{hint}")
+                raise UnknownNameError(
+                    f"mapping {name!r}: unknown exercise {ex_id!r}{hint(ex_id, sorted(known))}"
+                )
             self.mapping[name] = ex_id
             self.mapping.setdefault(_key(name), ex_id)
         self.exact: dict[str, str] = {}
