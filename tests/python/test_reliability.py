@@ -368,3 +368,29 @@ def test_messages_name_the_athlete_and_the_real_cause():
     # Parameter errors named "muscle 0" but not the athlete.
     with pytest.raises(cl.ValidationError, match=r"athlete 2: model parameter tau1 of muscle 0 must be > 0"):
         cl.sweep(small_program(), bad, weeks=2, progress=False)
+
+
+def test_cli_never_prints_a_traceback_without_debug(monkeypatch, capsys):
+    import chainload.cli as cli
+
+    def broken(args):  # a bug of ours, not the user's input
+        raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+
+    monkeypatch.setattr(cli, "cmd_analyze", broken)
+    parser = cli.build_parser
+
+    def patched() -> object:
+        p = parser()
+        for action in p._subparsers._group_actions:  # type: ignore[union-attr]
+            action.choices["analyze"].set_defaults(func=broken)
+        return p
+
+    monkeypatch.setattr(cli, "build_parser", patched)
+    assert cli.main(["analyze", "posterior_chain"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "chainload: internal error: IndexError: index 0 is out of bounds for axis 0 with size 0 "
+        "(run with --debug for the traceback)\n"
+    )
+    with pytest.raises(IndexError):
+        cli.main(["analyze", "posterior_chain", "--debug"])
