@@ -4,7 +4,7 @@ Strategies draw shapes, dtypes, non-contiguous views and extreme values for ever
 function; the only acceptable outcomes are a result or a clear error: a chainload.Error
 subclass, ValueError, KeyError or TypeError (pybind11's "incompatible function arguments" is a
 TypeError). A crash fails the run (scripts/asan-python runs this file under ASan + UBSan).
-Profiles: ``ci`` (default, 40 examples a test, well under 20 s) and ``heavy`` (slow-marked
+Profiles: ``ci`` (default, 30 examples a test, well under 20 s) and ``heavy`` (slow-marked
 tests use 400; ``HYPOTHESIS_PROFILE=heavy`` raises every test to 400).
 """
 
@@ -23,7 +23,7 @@ import chainload as cl
 from chainload import _core
 
 settings.register_profile(
-    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    "ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 settings.register_profile(
     "heavy", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
