@@ -2,6 +2,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+
 #include "bindings.hpp"
 #include "chainload/adaptation.hpp"
 #include "chainload/errors.hpp"
@@ -112,6 +114,12 @@ py::dict summaries(const std::vector<SimResult>& results) {
   return d;
 }
 
+// Rough units of work of simulating `athletes` athletes (for run_interruptible).
+double sim_work(const ProgramSpec& program, const ActivationTable& activation, std::size_t athletes) {
+  return static_cast<double>(athletes) * static_cast<double>(std::max(program.n_days, 0)) *
+         static_cast<double>(program.prescriptions.size() + activation.n_muscles());
+}
+
 SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
                         std::int32_t sample_days = 0) {
   if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
@@ -184,11 +192,8 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
          const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
         const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
-        SimResult r;
-        {
-          py::gil_scoped_release release;
-          r = simulate(activation, program, athlete, options);
-        }
+        SimResult r = run_interruptible([&] { return simulate(activation, program, athlete, options); },
+                                        sim_work(program, activation, 1));
         return result_dict(std::move(r));
       },
       py::arg("activation"), py::arg("program"), py::arg("athlete"), py::arg("model") = "banister",
@@ -199,11 +204,9 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
          const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads) {
         const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
-        std::vector<SimResult> results;
-        {
-          py::gil_scoped_release release;
-          results = simulate_batch(activation, program, athletes, options, threads);
-        }
+        std::vector<SimResult> results =
+            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
+                              sim_work(program, activation, athletes.size()));
         return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
@@ -236,11 +239,9 @@ void bind_adaptation(py::module_& m) {
                                     Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
                                     ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)}};
         }
-        std::vector<SimResult> results;
-        {
-          py::gil_scoped_release release;
-          results = simulate_batch(activation, program, athletes, options, threads);
-        }
+        std::vector<SimResult> results =
+            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
+                              sim_work(program, activation, athletes.size()));
         return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),

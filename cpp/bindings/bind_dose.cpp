@@ -16,21 +16,6 @@ namespace {
 template <typename T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
-// An index array as int32 without a silent wrap: int32 input passes through untouched (no copy);
-// any other integer or float input is range-checked first, so 2**40 is an error, not day 0.
-CArray<std::int32_t> int32_indices(const py::object& input, const char* name) {
-  const py::array a = py::module_::import("numpy").attr("asarray")(input);
-  if (py::isinstance<CArray<std::int32_t>>(a) && (a.flags() & py::array::c_style)) return a.cast<CArray<std::int32_t>>();
-  if (a.size() > 0) {
-    const double lo = py::float_(a.attr("min")()), hi = py::float_(a.attr("max")());
-    const bool whole = py::module_::import("numpy").attr("array_equal")(a, py::module_::import("numpy").attr("floor")(a)).cast<bool>();
-    if (!whole || !(lo >= -2147483648.0 && hi <= 2147483647.0))
-      throw InvalidInput(std::string(name) + " values must be whole numbers within 32-bit range, got " +
-                         std::to_string(lo) + " .. " + std::to_string(hi));
-  }
-  return CArray<std::int32_t>::ensure(a);
-}
-
 template <typename T>
 const T* checked(const CArray<T>& a, std::size_t n, const char* name) {
   if (a.ndim() != 1 || static_cast<std::size_t>(a.shape(0)) != n)
@@ -62,19 +47,15 @@ void bind_dose(py::module_& m) {
         SetBlocks blocks{checked(day, n, "day"),   checked(exercise, n, "exercise"), checked(sets, n, "sets"),
                          checked(reps, n, "reps"), checked(kg, n, "kg"),             n,
                          offsets.data(),           n_programs};
-        if (n_days <= 0) throw InvalidInput("n_days must be > 0");
-        if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
-        const auto rows = static_cast<Eigen::Index>(n_programs * static_cast<std::size_t>(bucket_count(n_days, bucket_days)));
+        const auto rows = static_cast<Eigen::Index>(dose_rows(n_programs, activation.n_muscles(), n_days, bucket_days));
         const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
         // Results are numpy arrays from the start (numpy's allocator asks for huge pages, which
         // saves the page faults of a large fresh buffer); the core writes into them through maps.
         py::array_t<double> sets_out({rows, cols}), volume_out({rows, cols});
         Eigen::Map<RowMatrix> sets_map(sets_out.mutable_data(), rows, cols);
         Eigen::Map<RowMatrix> volume_map(volume_out.mutable_data(), rows, cols);
-        {
-          py::gil_scoped_release release;
-          dose_batch(activation, blocks, n_days, bucket_days, sets_map, volume_map, threads);
-        }
+        run_interruptible([&] { dose_batch(activation, blocks, n_days, bucket_days, sets_map, volume_map, threads); },
+                          static_cast<double>(n) + static_cast<double>(rows) * static_cast<double>(cols));
         return py::make_tuple(sets_out, volume_out);
       },
       py::arg("activation"), py::arg("day"), py::arg("exercise"), py::arg("sets"), py::arg("reps"), py::arg("kg"),

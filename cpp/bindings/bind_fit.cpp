@@ -38,10 +38,11 @@ void bind_fit(py::module_& m) {
 
   m.def(
       "fit_model",
-      [](const std::string& model, const CArray<double>& load, const CArray<std::int32_t>& obs_day,
+      [](const std::string& model, const CArray<double>& load, const py::object& obs_day_in,
          const CArray<double>& obs_value, const Vec& lower, const Vec& upper, int starts, int bootstrap,
          std::uint64_t seed, int lag, unsigned threads, int max_iterations) {
         const FitModel kind = parse_fit_model(model);
+        const CArray<std::int32_t> obs_day = int32_indices(obs_day_in, "obs_day");
         require_1d(load, "load");
         require_1d(obs_day, "obs_day");
         require_1d(obs_value, "obs_value");
@@ -56,12 +57,10 @@ void bind_fit(py::module_& m) {
         options.threads = threads;
         options.max_iterations = max_iterations;
         const FitBounds bounds{lower, upper};
-        FitResult r;
-        {
-          py::gil_scoped_release release;
-          r = fit_model(kind, load.data(), static_cast<std::size_t>(load.shape(0)), obs_day.data(), obs_value.data(),
-                        static_cast<std::size_t>(obs_day.shape(0)), bounds, options);
-        }
+        FitResult r = run_interruptible([&] {
+          return fit_model(kind, load.data(), static_cast<std::size_t>(load.shape(0)), obs_day.data(), obs_value.data(),
+                           static_cast<std::size_t>(obs_day.shape(0)), bounds, options);
+        });
         const auto S = static_cast<Eigen::Index>(r.starts.size());
         const Eigen::Index P = r.params.size();
         RowMat initial(S, P), params(S, P);

@@ -2,7 +2,9 @@
 
 #include "chainload/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace chainload {
@@ -28,6 +30,21 @@ void validate_offsets(const SetBlocks& b, std::int32_t n_days) {
     throw InvalidInput("offsets must start at 0 and end at the number of blocks");
   for (std::size_t p = 0; p < b.n_programs; ++p)
     if (b.offsets[p + 1] < b.offsets[p]) throw InvalidInput("offsets must not decrease (program " + std::to_string(p) + ")");
+}
+
+std::size_t dose_rows(std::size_t n_programs, std::size_t n_muscles, std::int32_t n_days, std::int32_t bucket_days) {
+  if (n_days <= 0) throw InvalidInput("n_days must be > 0, got " + std::to_string(n_days));
+  if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0, got " + std::to_string(bucket_days));
+  const auto n_buckets = static_cast<std::uint64_t>(bucket_count(n_days, bucket_days));
+  const std::uint64_t rows = checked_mul(n_programs, n_buckets, "programs x buckets");
+  const std::uint64_t cells = checked_mul(rows, std::max<std::uint64_t>(n_muscles, 1), "dose rows x muscles");
+  // Two output matrices of doubles, the day -> bucket table, per-thread scratch of one bucket row.
+  const std::uint64_t bytes = checked_mul(cells, 16, "dose output bytes") +
+                              checked_mul(static_cast<std::uint64_t>(n_days), 8, "day table bytes");
+  require_memory(bytes, "dose of " + std::to_string(n_programs) + " programs x " + std::to_string(n_buckets) +
+                            " buckets x " + std::to_string(n_muscles) + " muscles");
+  if (rows > static_cast<std::uint64_t>(PTRDIFF_MAX / 16)) throw InvalidInput("dose output too large to index");
+  return static_cast<std::size_t>(rows);
 }
 
 namespace {
@@ -58,10 +75,9 @@ void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_
 
 void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
                 std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads) {
-  if (bucket_days <= 0) throw InvalidInput("bucket_days must be > 0");
+  const auto rows = static_cast<Eigen::Index>(dose_rows(blocks.n_programs, activation.n_muscles(), n_days, bucket_days));
   validate_offsets(blocks, n_days);  // blocks are checked inside the threads, as they are read
   const auto n_buckets = static_cast<std::size_t>(bucket_count(n_days, bucket_days));
-  const auto rows = static_cast<Eigen::Index>(blocks.n_programs * n_buckets);
   const auto n_muscles = static_cast<Eigen::Index>(activation.n_muscles());
   if (out_sets.rows() != rows || out_sets.cols() != n_muscles || out_volume.rows() != rows ||
       out_volume.cols() != n_muscles)
@@ -80,6 +96,7 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
     std::vector<double> sets_total, volume_total;
     exercise_of.reserve(n_exercises);
     for (std::size_t p = first; p < last; ++p) {
+      check_cancelled();
       const auto begin = static_cast<std::size_t>(blocks.offsets[p]);
       const auto end = static_cast<std::size_t>(blocks.offsets[p + 1]);
       for (std::size_t i = begin; i < end; ++i) {

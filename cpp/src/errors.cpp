@@ -60,4 +60,35 @@ void require_non_negative(double value, const char* field) {
   }
 }
 
+CancelFlags& cancel_flags() {
+  thread_local CancelFlags flags;
+  return flags;
+}
+
+namespace {
+std::atomic<unsigned> g_thread_limit{0};
+std::atomic<std::uint64_t> g_memory_budget{0};
+}  // namespace
+
+void set_thread_limit(unsigned limit) { g_thread_limit.store(limit); }
+unsigned thread_limit() { return g_thread_limit.load(); }
+void set_memory_budget(std::uint64_t bytes) { g_memory_budget.store(bytes); }
+std::uint64_t memory_budget() { return g_memory_budget.load(); }
+
+void require_memory(std::uint64_t bytes, const std::string& what) {
+  const std::uint64_t budget = memory_budget();
+  if (budget && bytes > budget) {
+    std::ostringstream msg;
+    msg.precision(3);
+    msg << what << " needs about " << static_cast<double>(bytes) / 1073741824.0 << " GiB, over the memory budget of "
+        << static_cast<double>(budget) / 1073741824.0 << " GiB (chainload.config.memory_budget)";
+    throw ResourceError(msg.str());
+  }
+}
+
+std::uint64_t checked_mul(std::uint64_t a, std::uint64_t b, const char* what) {
+  if (a != 0 && b > UINT64_MAX / a) throw InvalidInput(std::string(what) + " overflows 64 bits");
+  return a * b;
+}
+
 }  // namespace chainload

@@ -546,6 +546,7 @@ FitResult fit_model(FitModel model, const double* load, std::size_t days, const 
   parallel_for(S, options.threads, [&](std::size_t begin, std::size_t end) {
     Work w(n, pb.lin.size(), pb.nl.size()), trial = w;
     for (std::size_t i = begin; i < end; ++i) {
+      check_cancelled();  // between starts: Ctrl-C stops a fit within one start
       const LmResult r = levenberg_marquardt(pb, y, z0[i], options.max_iterations, w, trial);
       FitStart& st = res.starts[i];
       st.initial = pb.full(Vec::Constant(n_lin, kNaN), pb.theta(z0[i]));
@@ -588,6 +589,7 @@ FitResult fit_model(FitModel model, const double* load, std::size_t days, const 
       Work w(n, pb.lin.size(), pb.nl.size()), trial = w;
       Vec ystar(static_cast<Eigen::Index>(n));
       for (std::size_t b = begin; b < end; ++b) {
+        check_cancelled();  // between bootstrap replicates
         SplitMix r{options.seed ^ (0xD1B54A32D192ED03ull * (b + 1))};
         r.next();
         for (std::size_t i = 0; i < n; ++i) {

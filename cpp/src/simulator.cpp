@@ -74,9 +74,13 @@ void check_athlete(const AthleteSpec& a, const ProgramSpec& program, std::size_t
   for (const auto& p : program.prescriptions) {
     const double orm = a.one_rm[p.exercise];
     if (!(orm > 0.0) || !std::isfinite(orm))
-      throw InvalidInput("the athlete has no 1RM for exercise " + std::to_string(p.exercise) +
-                         ", which the program prescribes");
-    if (!(a.body_load[p.exercise] >= 0.0)) throw InvalidInput("body_load must be >= 0");
+      throw InvalidInput("1RM of exercise index " + std::to_string(p.exercise) + " (prescribed by the program) is " +
+                         std::to_string(orm) + ": it must be a finite number > 0 (a missing 1RM, or a bad body "
+                         "weight or strength it was estimated from?)");
+    const double body = a.body_load[p.exercise];
+    if (!(body >= 0.0) || !std::isfinite(body))
+      throw InvalidInput("body load of exercise index " + std::to_string(p.exercise) + " is " + std::to_string(body) +
+                         ": it must be a finite number >= 0 (a bad body weight?)");
   }
 }
 
@@ -310,13 +314,20 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
   program.validate(activation.n_exercises());
   std::vector<std::unique_ptr<Model>> models;
   models.reserve(athletes.size());
-  for (const auto& a : athletes) {
-    check_athlete(a, program, activation.n_exercises(), activation.n_muscles());
-    models.push_back(make_model(options.model, a.params));
+  for (std::size_t i = 0; i < athletes.size(); ++i) {
+    try {  // the message names the athlete (its index in the batch) as well as the muscle or exercise
+      check_athlete(athletes[i], program, activation.n_exercises(), activation.n_muscles());
+      models.push_back(make_model(options.model, athletes[i].params));
+    } catch (const InvalidInput& e) {
+      throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
+    }
   }
   std::vector<SimResult> results(athletes.size());
   parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) results[i] = run(activation, program, athletes[i], options, *models[i]);
+    for (std::size_t i = first; i < last; ++i) {
+      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
+      results[i] = run(activation, program, athletes[i], options, *models[i]);
+    }
   });
   return results;
 }

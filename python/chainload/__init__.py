@@ -6,12 +6,12 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import chains, logs, validation
+from . import chains, config, logs, validation
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .athlete_fit import AthleteFit, fit_athlete
 from .catalogue import Catalogue, Exercise
-from .errors import Error, FileFormatError, UnknownNameError, ValidationError
+from .errors import Error, FileFormatError, ResourceError, UnknownNameError, ValidationError
 from .fit import Fit, fit, fit_series
 from .graph import Muscle, MuscleGraph
 from .logs import e1rm, read_log
@@ -45,6 +45,7 @@ __all__ = [
     "Program",
     "Progression",
     "Report",
+    "ResourceError",
     "Session",
     "Simulation",
     "SweepResult",
@@ -58,6 +59,7 @@ __all__ = [
     "banister",
     "chains",
     "compare",
+    "config",
     "dose",
     "e1rm",
     "fit",

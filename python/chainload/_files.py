@@ -45,6 +45,23 @@ class TomlSource:
                 return number
         return None
 
+    def line_containing(self, text: str) -> int | None:
+        """Line number (1-based) of the first line containing ``text``, if any."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if text in line:
+                return number
+        return None
+
+    def line_of_key(self, key: str) -> int | None:
+        """Line number (1-based) of the first ``key = ...``, ``[key]`` or ``[[key]]`` (or a dotted
+        ``a.key``) in the file, if it can be found."""
+        k = re.escape(key)
+        pattern = re.compile(rf"^\s*(?:([\w.\"'-]*\.)?[\"']?{k}[\"']?\s*=|\[\[?\s*([\w.-]*\.)?{k}\s*\]\]?)")
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if pattern.match(line):
+                return number
+        return None
+
     def where(self, table: str, index: int, entry: Mapping[str, Any]) -> str:
         """'file.toml line 12, [[exercise]] #3 (id 'deadlift')' for error messages."""
         ident = entry.get("id") or entry.get("exercise") or entry.get("name")

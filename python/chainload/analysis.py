@@ -86,8 +86,13 @@ def dose(
         raise ValidationError("dose() needs at least one program")
     cat = catalogue if catalogue is not None else Catalogue.default()
     ath = athlete if athlete is not None else Athlete.default()
+    buckets = {"day": 1, "week": 7}
+    if not isinstance(by, str) or by not in buckets:
+        from ._names import unknown
+
+        raise unknown("dose bucket (by=)", by, buckets)
+    bucket = buckets[by]
     b = set_blocks(progs, cat, ath)
-    bucket = {"day": 1, "week": 7}[by]
     sets, volume = _core.dose_batch(
         cat.core_table(), b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days, bucket, threads
     )

@@ -11,9 +11,12 @@ import numpy as np
 
 from . import _core
 from ._files import TomlSource, finite_number
+from ._names import check_keys
 from .catalogue import Catalogue, Exercise
 from .errors import ValidationError
 from .program import Prescription
+
+_ATHLETE_KEYS = ("bodyweight", "one_rm", "estimate_missing", "name", "params")
 
 
 @dataclass(frozen=True)
@@ -48,21 +51,63 @@ class Athlete:
         return cls(bodyweight=80.0, estimate_missing=True, name="default athlete")
 
     @classmethod
-    def load(cls, path: str | Path) -> Athlete:
-        """Read ``bodyweight = 80`` and a ``[one_rm]`` table (kg) from TOML."""
+    def load(cls, path: str | Path, *, strict: bool = True, catalogue: Catalogue | None = None) -> Athlete:
+        """Read ``bodyweight = 80`` and a ``[one_rm]`` table (kg) from TOML.
+
+        An unknown key, an exercise id of ``[one_rm]`` not in ``catalogue`` (default: the shipped
+        one), or an unknown parameter or muscle in ``[params]`` is an error naming the file, the
+        line and the nearest valid names; ``strict=False`` makes them warnings."""
         src = TomlSource(path)
         d: dict[str, Any] = src.data
+        where = str(src.path)
+        check_keys(d, _ATHLETE_KEYS, where, strict=strict, line_of=src.line_of_key)
         if not isinstance(d.get("one_rm", {}), dict):
             raise ValidationError(
                 f"{src.path}: one_rm must be a table of kg by exercise id, got {d['one_rm']!r:.80}"
             )
+        cat = catalogue if catalogue is not None else Catalogue.default()
+        check_keys(
+            d.get("one_rm", {}),
+            cat.ids,
+            f"{where} [one_rm]",
+            strict=strict,
+            line_of=src.line_of_key,
+            what="exercise",
+        )
+        params = d.get("params", {})
+        if not isinstance(params, dict):
+            raise ValidationError(f"{where}: params must be a table, got {params!r:.80}")
+        from .simulation import DEFAULT_PARAMS
+
+        check_keys(
+            params,
+            DEFAULT_PARAMS,
+            f"{where} [params]",
+            strict=strict,
+            line_of=src.line_of_key,
+            what="model parameter",
+        )
+        for name, value in params.items():
+            if isinstance(value, dict):
+                check_keys(
+                    value,
+                    cat.graph.ids,
+                    f"{where} [params.{name}]",
+                    strict=strict,
+                    line_of=src.line_of_key,
+                    what="muscle",
+                )
         try:
             return cls(
-                one_rm=dict(d.get("one_rm", {})),
+                one_rm={k: v for k, v in d.get("one_rm", {}).items() if k in cat.ids},
                 bodyweight=d.get("bodyweight", 80.0),
                 estimate_missing=bool(d.get("estimate_missing", False)),
                 name=str(d.get("name", src.path.stem)),
-                params=dict(d.get("params", {})),
+                params={
+                    k: ({m: x for m, x in v.items() if m in cat.graph.ids} if isinstance(v, dict) else v)
+                    for k, v in params.items()
+                    if k in DEFAULT_PARAMS
+                },
             )
         except ValidationError as e:
             raise ValidationError(f"{src.path}: {e}") from None

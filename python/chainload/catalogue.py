@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import _core
 from ._files import DATA_DIR, TomlSource, finite_number, require, tables
+from ._names import hint
 from .errors import UnknownNameError, ValidationError
 from .graph import MuscleGraph
 
@@ -143,10 +144,9 @@ class Catalogue:
         ex = exercise if exercise is not None else Exercise.from_dict(fields)
         for muscle in ex.activation:
             if muscle not in self.graph:
-                near = _core.nearest_names(muscle, self.graph.ids, 3)
-                hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
                 raise UnknownNameError(
-                    f"{where or 'exercise ' + repr(ex.id)}: unknown muscle '{muscle}'{hint}"
+                    f"{where or 'exercise ' + repr(ex.id)}: unknown muscle '{muscle}'"
+                    + hint(muscle, self.graph.ids)
                 )
         if ex.id in self._exercises and not override:
             raise ValidationError(
@@ -161,9 +161,9 @@ class Catalogue:
         try:
             return self._exercises[exercise_id]
         except KeyError:
-            near = _core.nearest_names(exercise_id, self.ids, 3)
-            hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-            raise UnknownNameError(f"unknown exercise '{exercise_id}'{hint}") from None
+            raise UnknownNameError(
+                f"unknown exercise '{exercise_id}'{hint(str(exercise_id), self.ids)}"
+            ) from None
 
     def __contains__(self, exercise_id: object) -> bool:
         return exercise_id in self._exercises

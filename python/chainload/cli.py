@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -186,34 +186,29 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ._files import TomlSource
     from .population import Population
-    from .sweep import sweep, vary
+    from .sweep import load_spec, sweep, vary
 
-    spec = TomlSource(args.spec).data
-    if "program" not in spec:
-        raise Error(f"{args.spec}: missing field 'program' (a TOML path or a shipped example name)")
-    program = _program(str(spec["program"]))
-    pop_spec = spec.get("population", {})
-    pop = Population.sample(int(pop_spec.get("n", 1000)), seed=int(pop_spec.get("seed", 0)))
-    axes = dict(spec.get("vary", {}))
-    if "deload_every" in axes:
-        axes["deload_every"] = [k or None for k in axes["deload_every"]]  # 0 = no planned deload
+    spec = load_spec(
+        args.spec, program_loader=lambda name, _folder: _program(name)
+    )  # every key, number and name checked first
+    program = spec.program
     try:
-        variants = vary(program, **axes)
-    except TypeError as e:
+        variants = vary(program, **spec.vary)
+    except (TypeError, Error) as e:
         raise Error(f"{args.spec}: [vary]: {e}") from None
+    pop = Population.sample(spec.population_n, seed=spec.population_seed)
     result = sweep(
         variants,
         pop,
-        weeks=int(spec.get("weeks", 12)),
-        model=cast(ModelName, str(spec.get("model", "banister"))),  # checked by sweep()
+        weeks=spec.weeks,
+        model=cast(ModelName, spec.model),
         trajectories=args.trajectories,
         progress=None,
     )
     medians = result.summary((0.5,))
     _emit(medians.round(3), args.format, f"{len(variants)} variants x {len(pop)} athletes: medians")
-    objectives = spec.get("objectives", ["strength_gain", "-balance_error", "-peak_fatigue"])
+    objectives = list(spec.objectives)
     if args.format == "table":
         _emit(result.pareto(objectives).round(3), "table", f"\nPareto front over {', '.join(objectives)}:")
     if args.out:
@@ -240,6 +235,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if bool(table["pass"].all()) else 1
 
 
+def _whole(lo: int, hi: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in [lo, hi], else a usage error naming the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < lo or (hi is not None and value > hi):
+            bound = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
+            raise argparse.ArgumentTypeError(f"{value} is out of range: expected a whole number {bound}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
@@ -256,7 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="closed-loop simulation of a program on a virtual athlete")
     p.add_argument("program", help="program TOML file, or a shipped example name")
-    p.add_argument("--weeks", type=int, default=None, help="weeks to simulate (default: the program's)")
+    p.add_argument(
+        "--weeks", type=_whole(1, 520), default=None, help="weeks to simulate (default: the program's)"
+    )
     p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm], [params])")
     p.add_argument("--model", choices=["banister", "busso", "saturating"], default="banister")
     p.add_argument("--out", help="write the simulation to this Parquet file")
@@ -266,11 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="compare programs (default: the shipped examples): balance and adaptation"
     )
     p.add_argument("programs", nargs="*", help="program TOML files or example names (default: all examples)")
-    p.add_argument("--weeks", type=int, default=12)
+    p.add_argument("--weeks", type=_whole(1, 520), default=12)
     p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
     p.add_argument("--model", choices=["banister", "busso", "saturating"], default="saturating")
-    p.add_argument("--population", type=int, default=200, help="virtual athletes to sample (0: none)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the population")
+    p.add_argument("--population", type=_whole(0), default=200, help="virtual athletes to sample (0: none)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="seed of the population")
     p.add_argument("--out", default="chainload-report", help="report folder ('' for no report)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_compare)
@@ -316,20 +329,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug anywhere on the line (before or after the subcommand); "--" ends the options.
+    end = argv.index("--") if "--" in argv else len(argv)
+    debug = "--debug" in argv[:end]
+    argv = [a for i, a in enumerate(argv) if not (i < end and a == "--debug")]
     args = parser.parse_args(argv)
+    args.debug = debug
     try:
         return int(args.func(args))
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stdout = open("/dev/null", "w")
         return 0
-    except (Error, OSError) as e:
-        if args.debug:
-            raise
-        print(f"chainload: error: {e}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("chainload: interrupted", file=sys.stderr)
         return 130
+    except (Error, OSError, ValueError, KeyError, TypeError) as e:
+        if debug:
+            raise
+        name = getattr(e, "filename", None)
+        text = str(e) if not (isinstance(e, OSError) and name and str(name) not in str(e)) else f"{name}: {e}"
+        print(f"chainload: error: {text}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug: still no traceback unless asked for
+        if debug:
+            raise
+        print(
+            f"chainload: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,3 +20,18 @@ class UnknownNameError(Error, KeyError):
 
 class FileFormatError(ValidationError):
     """A data file that cannot be read: the message names the file and, where known, the line."""
+
+
+class UnknownInputNameError(UnknownNameError, ValidationError):
+    """An unknown key, exercise, model or other name in an input (a file, an argument): both a
+    KeyError (a name not found) and a ValueError (a bad input), so either catch works. The
+    message names where it was found and the nearest valid names."""
+
+
+class ResourceError(Error, MemoryError):
+    """Work refused or stopped for want of a resource: an estimate past
+    ``chainload.config.memory_budget``, a thread that could not be started, memory exhausted."""
+
+
+class UnknownKeyWarning(UserWarning):
+    """An unknown key in a data file read with ``strict=False`` (ignored, with this warning)."""

@@ -40,6 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _core
+from ._names import hint
 from .errors import UnknownNameError, ValidationError
 from .logs import FORMULAS, TEST_MAX_REPS, Formula, Log, strength_tests
 
@@ -983,9 +984,8 @@ def fit(
     else:
         by_id = est.loc[est["exercise_id"] == exercise, "exercise"]
         if by_id.empty:
-            near = _core.nearest_names(exercise, [str(i) for i in counts.index], 3)
-            hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-            raise UnknownNameError(f"no e1RM of exercise {exercise!r} in the log (no such lift logged){hint}")
+            near = hint(exercise, [str(i) for i in counts.index])
+            raise UnknownNameError(f"no e1RM of exercise {exercise!r} in the log (no such lift logged){near}")
         name = str(counts.loc[by_id.unique()].sort_values(ascending=False, kind="stable").index[0])
     perf = est.loc[est["exercise"] == name].set_index("date")["e1rm_kg"]
     if muscle is not None:

@@ -100,6 +100,22 @@ class MuscleGraph:
             new._core.add_link(self._id(a), self._id(b), kind, weight, group)
         return new
 
+    # Pickled as its muscles and links (the C++ graph itself does not pickle): Dask workers and
+    # child processes get the very graph of the caller.
+    def __getstate__(self) -> dict[str, object]:
+        links = [
+            (self._id(a), self._id(b), kind, weight, group)
+            for a, b, kind, weight, group in self._core.links()
+        ]
+        return {"muscles": self.muscles(), "links": links}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._core = _core.MuscleGraph()
+        for m in state["muscles"]:
+            self.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
+        for a, b, kind, weight, group in state["links"]:
+            self._core.add_link(a, b, kind, weight, group)
+
     def add_muscle(
         self,
         id: str,

@@ -16,7 +16,6 @@ the posterior chain in blue, the anterior chain in vermillion and the lateral mu
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from matplotlib.patches import Ellipse, Patch, Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from ._files import DATA_DIR, TomlSource, require, tables
+from ._names import hint
 from .analysis import DEFAULT_BAND, Report
 from .errors import UnknownNameError, ValidationError
 from .graph import CHAINS, MuscleGraph
@@ -150,9 +150,7 @@ def _shades(color: str, n: int) -> list[str]:
 
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> UnknownNameError:
-    near = difflib.get_close_matches(name, list(known), n=3)
-    hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-    return UnknownNameError(f"unknown {kind} {name!r}{hint}")
+    return UnknownNameError(f"unknown {kind} {name!r}{hint(name, known)}")
 
 
 def _pretty(name: str) -> str:

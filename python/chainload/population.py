@@ -44,6 +44,16 @@ class Population:
         n = len(self.athletes)
         if n == 0:
             raise ValidationError("a population needs at least one athlete")
+        for col, lo, hi in (("bodyweight", 20.0, 300.0), ("strength", 0.0, 10.0)):
+            if col not in self.athletes:
+                raise ValidationError(f"a population needs a {col!r} column")
+            v = self.athletes[col].to_numpy(dtype=float)
+            bad = np.flatnonzero(~((v > lo) & (v <= hi)))
+            if bad.size:
+                raise ValidationError(
+                    f"athlete {int(bad[0])}: {col} {float(v[bad[0]])!r} outside ({lo:g}, {hi:g}]"
+                    f" ({bad.size} athlete{'s' if bad.size > 1 else ''} in all)"
+                )
         for name, a in self.params.items():
             if name not in DEFAULT_PARAMS:
                 raise ValidationError(f"unknown model parameter {name!r}; known: {', '.join(DEFAULT_PARAMS)}")
@@ -59,6 +69,10 @@ class Population:
             raise ValidationError(f"n must be a whole number > 0, got {n!r}")
         g = graph if graph is not None else MuscleGraph.default()
         m = len(g)
+        from .config import check_memory
+
+        # 9 parameter arrays of n x muscles doubles, and about as much again in temporaries.
+        check_memory(2 * len(DEFAULT_PARAMS) * n * m * 8 + 64 * n, f"Population.sample({n}) on {m} muscles")
         rng = np.random.default_rng(seed)
 
         def lognormal(median: float, sd: float, size: tuple[int, ...]) -> np.ndarray:

@@ -21,7 +21,8 @@ import pandas as pd
 import tomli_w
 
 from ._files import DATA_DIR, TomlSource, finite_number, require, tables
-from .errors import UnknownNameError, ValidationError
+from ._names import check_keys, unknown
+from .errors import ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RULES = ("none", "linear", "double", "wave", "rpe")
@@ -62,8 +63,11 @@ class Progression:
     min_kg: float | None = None
 
     def __post_init__(self) -> None:
-        if self.rule not in RULES:
-            raise ValidationError(f"progression rule {self.rule!r} is not one of {', '.join(RULES)}")
+        if not isinstance(self.rule, str) or self.rule not in RULES:
+            raise unknown("progression rule", self.rule, RULES)
+        if isinstance(self.wave, str | bytes) or not isinstance(self.wave, Iterable):
+            raise ValidationError(f"progression wave must be a list of %1RM, got {self.wave!r:.80}")
+        object.__setattr__(self, "wave", tuple(self.wave))  # a list stays hashable as a tuple
         if self.per not in ("session", "week"):
             raise ValidationError(f"progression per={self.per!r}: must be 'session' or 'week'")
         _check_number(self.increment_kg, "progression increment_kg", -100, 100)
@@ -166,10 +170,7 @@ class Prescription:
 
 
 def _progression_fields(p: Mapping[str, Any]) -> dict[str, Any]:
-    known = Progression.__dataclass_fields__
-    unknown = sorted(set(p) - set(known))
-    if unknown:
-        raise ValidationError(f"unknown progression field(s) {unknown}; known: {sorted(known)}")
+    check_keys(p, sorted(Progression.__dataclass_fields__), "progression", what="progression field")
     out = dict(p)
     if "wave" in out:
         out["wave"] = tuple(out["wave"])
@@ -192,7 +193,14 @@ class Session:
             day = WEEKDAYS.index(day.lower()[:3])
         _check_number(day, "session day", 0, 6, integer=True)
         object.__setattr__(self, "day", int(day))
+        if isinstance(self.prescriptions, str | bytes) or not isinstance(self.prescriptions, Iterable):
+            raise ValidationError(
+                f"session prescriptions must be a list of Prescription, got {self.prescriptions!r:.80}"
+            )
         object.__setattr__(self, "prescriptions", tuple(self.prescriptions))
+        for p in self.prescriptions:
+            if not isinstance(p, Prescription):
+                raise ValidationError(f"session prescriptions must be Prescription objects, got {p!r:.80}")
         if not self.prescriptions:
             raise ValidationError(f"session {self.name or WEEKDAYS[self.day]!r} has no prescriptions")
 
@@ -215,9 +223,28 @@ class Program:
     deload_weeks: tuple[int, ...] = ()
     deload_sets_factor: float = 0.5
     deload_load_factor: float = 0.9
+    # Where each exercise id was read (file, line, table) for error messages; not compared.
+    origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weeks", tuple(tuple(w) for w in self.weeks))
+        if not isinstance(self.name, str):
+            raise ValidationError(f"program name must be a string, got {self.name!r:.80}")
+        if isinstance(self.weeks, str | bytes) or not isinstance(self.weeks, Iterable):
+            raise ValidationError(
+                f"program {self.name!r}: weeks must be a list of weeks, got {self.weeks!r:.80}"
+            )
+        weeks = tuple(self.weeks)
+        for i, wk in enumerate(weeks):
+            if isinstance(wk, str | bytes) or not isinstance(wk, Iterable):
+                raise ValidationError(
+                    f"program {self.name!r}: week {i + 1} must be a list of sessions, got {wk!r:.80}"
+                )
+            for x in wk:
+                if not isinstance(x, Session):
+                    raise ValidationError(
+                        f"program {self.name!r}: week {i + 1} holds {x!r:.80}, not a Session"
+                    )
+        object.__setattr__(self, "weeks", tuple(tuple(wk) for wk in weeks))
         if isinstance(self.deload_weeks, str | bytes) or not isinstance(self.deload_weeks, Iterable):
             raise ValidationError(
                 f"program {self.name!r}: deload_weeks must be a list of week numbers, "
@@ -307,13 +334,16 @@ class Program:
         return cls(name, tuple(tuple(sessions) for _ in range(int(weeks))), **kwargs)
 
     @classmethod
-    def load(cls, path: str | Path) -> Program:
-        """Read a program from TOML (see ``chainload/data/programs/*.toml`` for the format)."""
-        return _from_source(TomlSource(path))
+    def load(cls, path: str | Path, *, strict: bool = True) -> Program:
+        """Read a program from TOML (see ``chainload/data/programs/*.toml`` for the format).
+
+        An unknown key at any level is an error naming the file, line and nearest valid keys;
+        ``strict=False`` turns it into an :class:`~chainload.errors.UnknownKeyWarning`."""
+        return _from_source(TomlSource(path), strict=strict)
 
     @classmethod
-    def loads(cls, text: str, name: str = "<string>") -> Program:
-        return _from_source(TomlSource(name, text=text))
+    def loads(cls, text: str, name: str = "<string>", *, strict: bool = True) -> Program:
+        return _from_source(TomlSource(name, text=text), strict=strict)
 
     @staticmethod
     def examples() -> dict[str, Program]:
@@ -357,16 +387,10 @@ class Program:
 
     def check_exercises(self, known: Iterable[str], where: str = "") -> None:
         """Raise UnknownNameError (with suggestions) for an exercise not in ``known``."""
-        from . import _core
-
         known = list(known)
         for ex in self.exercises():
             if ex not in known:
-                near = _core.nearest_names(ex, known, 3)
-                hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
-                raise UnknownNameError(
-                    f"{where or 'program ' + repr(self.name)}: unknown exercise '{ex}'{hint}"
-                )
+                raise unknown("exercise", ex, known, where or self.origin.get(ex) or f"program {self.name!r}")
 
     # --- saving -------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -429,9 +453,24 @@ class Program:
 _PRESCRIPTION_FIELDS = set(Prescription.__dataclass_fields__)
 
 
-def _from_source(src: TomlSource) -> Program:
+_PROGRAM_KEYS = (
+    "name",
+    "description",
+    "weeks",
+    "session",
+    "week",
+    "deload_weeks",
+    "deload_sets_factor",
+    "deload_load_factor",
+)
+_SESSION_KEYS = ("day", "name", "exercise")
+
+
+def _from_source(src: TomlSource, strict: bool = True) -> Program:
     data = src.data
     path = src.path
+    origin: dict[str, str] = {}
+    check_keys(data, _PROGRAM_KEYS, str(path), strict=strict, line_of=src.line_of_key)
 
     def sessions_of(tables: Any, where: str) -> tuple[Session, ...]:
         if not isinstance(tables, list) or not tables:
@@ -441,23 +480,37 @@ def _from_source(src: TomlSource) -> Program:
             swhere = f"{where} session #{i + 1}"
             if not isinstance(t, dict):
                 raise ValidationError(f"{swhere}: expected a [[session]] table, got {t!r:.80}")
+            check_keys(t, _SESSION_KEYS, swhere, strict=strict, line_of=src.line_of_key)
             exercises = require(t, "exercise", list, swhere)
             prescriptions = []
             for j, e in enumerate(exercises):
-                line = src.line_of("exercise", e.get("exercise", "")) if isinstance(e, dict) else None
+                ex_id = e.get("exercise", "") if isinstance(e, dict) else ""
+                line = (
+                    (src.line_of("exercise", ex_id) or src.line_containing(f'"{ex_id}"')) if ex_id else None
+                )
                 pwhere = (
                     f"{path}:{f' line {line},' if line else ''} "
                     f"{swhere.removeprefix(str(path)).lstrip(': ')} exercise #{j + 1}"
                 )
                 if not isinstance(e, dict):
                     raise ValidationError(f"{pwhere}: expected a table")
-                unknown = sorted(set(e) - _PRESCRIPTION_FIELDS)
-                if unknown:
-                    raise ValidationError(
-                        f"{pwhere}: unknown field(s) {unknown}; known: {sorted(_PRESCRIPTION_FIELDS)}"
+                check_keys(e, sorted(_PRESCRIPTION_FIELDS), pwhere, strict=strict, what="field")
+                if isinstance(e.get("exercise"), str):
+                    origin.setdefault(e["exercise"], pwhere)
+                if isinstance(e.get("progression"), dict):
+                    check_keys(
+                        e["progression"],
+                        sorted(Progression.__dataclass_fields__),
+                        f"{pwhere} progression",
+                        strict=strict,
+                        line_of=src.line_of_key,
+                        what="progression field",
                     )
                 try:
-                    fields = dict(e)
+                    fields = {k: v for k, v in e.items() if k in _PRESCRIPTION_FIELDS}
+                    if isinstance(fields.get("progression"), dict):
+                        known = Progression.__dataclass_fields__
+                        fields["progression"] = {k: v for k, v in fields["progression"].items() if k in known}
                     if isinstance(fields.get("reps"), list):
                         fields["reps"] = tuple(fields["reps"])
                     prescriptions.append(Prescription(**fields))
@@ -479,10 +532,13 @@ def _from_source(src: TomlSource) -> Program:
 
     name = str(data.get("name", path.stem))
     if "week" in data:
+        week_tables = tables(data, "week", str(path))
+        for i, w in enumerate(week_tables):
+            check_keys(w, ("session",), f"{path}: [[week]] #{i + 1}", strict=strict, line_of=src.line_of_key)
         # A [[week]] table without sessions (or with session = []) is a rest week.
         weeks = tuple(
             sessions_of(w["session"], f"{path}: [[week]] #{i + 1}") if w.get("session", []) != [] else ()
-            for i, w in enumerate(tables(data, "week", str(path)))
+            for i, w in enumerate(week_tables)
         )
     else:
         n = require(data, "weeks", int, str(path))
@@ -490,7 +546,9 @@ def _from_source(src: TomlSource) -> Program:
         weeks = (sessions_of(data.get("session"), str(path)),) * n
     extra = {k: data[k] for k in ("deload_weeks", "deload_sets_factor", "deload_load_factor") if k in data}
     try:
-        return Program(name=name, weeks=weeks, description=str(data.get("description", "")), **extra)
+        return Program(
+            name=name, weeks=weeks, description=str(data.get("description", "")), origin=origin, **extra
+        )
     except ValidationError as err:
         raise ValidationError(f"{path}: {err}") from None
 

@@ -364,9 +364,58 @@ class SweepResult:
         head = f"<b>Sweep</b>: {len(self.variants)} variants × {n} athletes, {self.weeks} weeks, {self.model}"
         return head + self.summary((0.5,)).round(3).to_html()
 
-    def to_parquet(self, path: str | Path) -> None:
-        """Write the outcomes partitioned by variant (one folder per variant), readable by pandas or Dask."""
-        self.outcomes.to_parquet(path, partition_cols=["variant"], index=False)
+    def to_parquet(self, path: str | Path, *, overwrite: bool = False) -> None:
+        """Write the outcomes partitioned by variant (one folder ``variant=<i>`` per variant),
+        readable by pandas or Dask. A folder that already holds a sweep is refused unless
+        ``overwrite=True``, which clears it first. Each part is written under a temporary name
+        and renamed: a failure (a full disk) removes the partial file and names it."""
+        import pyarrow as pa
+
+        out = prepare_output(path, overwrite)
+        for vi, frame in self.outcomes.groupby("variant", sort=True):
+            table = pa.Table.from_pandas(frame.drop(columns="variant"), preserve_index=False)
+            write_part(table, out / f"variant={vi}" / "part-000000000.parquet")
+
+
+def prepare_output(path: str | Path, overwrite: bool) -> Path:
+    """The output folder of a sweep, created; one that already holds a sweep (``variant=*``
+    folders) is refused unless ``overwrite``, which removes those first (and nothing else)."""
+    import shutil
+
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValidationError(f"{out}: exists and is not a folder")
+    held = sorted(out.glob("variant=*"))
+    if held:
+        if not overwrite:
+            raise ValidationError(
+                f"{out}: already holds a sweep ({len(held)} entries such as {held[0].name}); "
+                "pass overwrite=True to clear it first, or choose another folder"
+            )
+        for h in held:
+            shutil.rmtree(h) if h.is_dir() else h.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Error(f"{out}: cannot create the output folder ({e.strerror or e})") from None
+    return out
+
+
+def write_part(table: Any, path: Path) -> None:
+    """Write one Parquet part atomically: a temporary file renamed into place; on any failure
+    (disk full, Ctrl-C) the temporary file is removed and the error names the path."""
+    import pyarrow.parquet as pq
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, tmp)
+        tmp.replace(path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise Error(f"{path}: could not write this part ({e.strerror or e}); it was removed") from None
+        raise
 
 
 def pareto_mask(values: np.ndarray) -> np.ndarray:
@@ -397,6 +446,8 @@ def sweep(
     catalogue: Catalogue | None = None,
     trajectories: str | Path | bool | None = None,
     sample_days: int = 7,
+    overwrite: bool = False,
+    worker_timeout: float = 60.0,
 ) -> SweepResult:
     """Simulate every variant on every athlete of ``population`` for ``weeks`` weeks.
 
@@ -409,7 +460,14 @@ def sweep(
     at the end of every ``sample_days`` days (and the dose summed over them) to Parquet files
     partitioned by variant (memory stays bounded by one chunk); ``True`` keeps them in memory
     (``result.trajectories``), refused before starting if they would exceed 2 GiB.
-    Ctrl-C stops after the running chunk; the chunks already written stay on disk.
+    A folder that already holds a sweep is refused unless ``overwrite=True`` (which clears it
+    first); each part is written atomically (a temporary file renamed into place).
+
+    Ctrl-C stops within a fraction of a second (the core checks between athletes); the parts
+    already written stay on disk, the one being written is removed. With a Dask ``client``, when
+    the cluster has had no live worker for ``worker_timeout`` seconds the sweep fails naming the
+    chunks not run. The memory the outcomes (and in-memory trajectories) need is estimated first
+    and refused past ``chainload.config.memory_budget``.
     """
     items = [variants] if isinstance(variants, Variant | Program) else list(variants)
     vs = [v if isinstance(v, Variant) else Variant({"program": v.name}, v) for v in items]
@@ -421,11 +479,40 @@ def sweep(
         raise ValidationError(f"weeks must be a whole number > 0, got {weeks!r}")
     if chunk_size <= 0:
         raise ValidationError(f"chunk_size must be > 0, got {chunk_size}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
+        raise ValidationError(f"chunk_size must be a whole number > 0, got {chunk_size!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise ValidationError(f"threads must be a whole number >= 0 (0 = all cores), got {threads!r}")
+    if not (isinstance(worker_timeout, int | float) and worker_timeout > 0):
+        raise ValidationError(f"worker_timeout must be a number of seconds > 0, got {worker_timeout!r}")
+    from .simulation import MODELS
+
+    if model not in MODELS:
+        from ._names import unknown
+
+        raise unknown("model", model, MODELS)
     cat = catalogue if catalogue is not None else Catalogue.default()
+    for chain in ("posterior", "anterior"):
+        if not cat.graph.chain(chain):
+            raise ValidationError(f"the muscle graph has no {chain} muscle: a sweep cannot measure balance")
+    if tuple(population.muscle_ids) != tuple(cat.graph.ids):
+        raise ValidationError(
+            "the population was sampled on another muscle graph than the catalogue's "
+            f"({len(population.muscle_ids)} muscles vs {len(cat.graph)}): "
+            "sample it with graph=catalogue.graph"
+        )
     for v in vs:  # fail early, before any work, on a variant that cannot run
         compile_program(v.program.with_weeks(1), cat)
-    sample = sample_days if trajectories not in (None, False) else 0
-    if sample:
+    from .config import check_memory
+
+    n_lifts = max(len(v.program.exercises()) for v in vs)
+    check_memory(
+        len(vs) * len(population) * (8 + n_lifts) * 8 * 2,  # outcomes and their concatenation
+        f"the outcomes of {len(vs)} variants x {len(population)} athletes",
+    )
+    wants_traj = trajectories is not None and trajectories is not False
+    sample = sample_days if wants_traj else 0
+    if wants_traj:
         if isinstance(sample_days, bool) or not isinstance(sample_days, int) or sample_days <= 0:
             raise ValidationError(f"sample_days must be a whole number > 0, got {sample_days!r}")
         blocks = -(-weeks * 7 // sample_days)
@@ -436,7 +523,9 @@ def sweep(
                 f"(limit {TRAJECTORY_MEMORY_LIMIT / 1024**3:.0f} GiB): pass trajectories='some/folder' "
                 "to stream them to Parquet instead"
             )
-    out_dir = Path(trajectories) if isinstance(trajectories, str | Path) else None
+        if trajectories is True:
+            check_memory(need, "the in-memory trajectories of this sweep (pass a folder to stream them)")
+    out_dir = prepare_output(trajectories, overwrite) if isinstance(trajectories, str | Path) else None
     kept: list[Any] = []
     muscles = cat.graph.ids
 
@@ -447,14 +536,8 @@ def sweep(
             traj, np.arange(start, start + traj["capacity"].shape[0]), sample_days, muscles
         )
         if out_dir is not None:
-            import pyarrow.parquet as pq
-
-            folder = out_dir / f"variant={vi}"
-            folder.mkdir(parents=True, exist_ok=True)
             # Written under a temporary name and renamed: an interrupted sweep leaves only whole files.
-            tmp = folder / f".part-{start:09d}.parquet.tmp"
-            pq.write_table(table, tmp)
-            tmp.replace(folder / f"part-{start:09d}.parquet")
+            write_part(table, out_dir / f"variant={vi}" / f"part-{start:09d}.parquet")
         else:
             import pyarrow as pa
 
@@ -474,6 +557,8 @@ def sweep(
                 keep(vi, c.start, traj)
                 bar(1)
         else:
+            # The workers get the caller's catalogue (and with it the graph): the same exercises,
+            # activations and muscles as a local run.
             futures = {
                 (vi, c.start): client.submit(
                     _run_chunk,
@@ -483,23 +568,14 @@ def sweep(
                     model,
                     band,
                     1,
-                    None,
+                    cat,
                     sample,
                     retries=1,
                     pure=False,
                 )
                 for vi, c in tasks
             }
-            failed = []
-            for key, fut in futures.items():
-                try:
-                    frames[key], traj = fut.result()
-                    keep(key[0], key[1], traj)
-                except Exception as e:  # a worker died or the task raised: say which chunk
-                    failed.append(f"variant {key[0]} athletes {key[1]}..: {type(e).__name__}: {e}")
-                bar(1)
-            if failed:
-                raise Error(f"{len(failed)} of {len(tasks)} sweep chunks failed: " + "; ".join(failed[:5]))
+            _gather(client, futures, frames, keep, bar, len(tasks), float(worker_timeout))
     finally:
         bar(0, close=True)
     parts = []
@@ -516,6 +592,58 @@ def sweep(
     return result
 
 
+def _gather(
+    client: Any,
+    futures: dict[tuple[int, int], Any],
+    frames: dict[tuple[int, int], pd.DataFrame],
+    keep: Callable[[int, int, dict[str, np.ndarray] | None], None],
+    bar: Callable[..., None],
+    n_tasks: int,
+    worker_timeout: float,
+) -> None:
+    """Collect the Dask futures in order; fail naming the chunks not run when the cluster has had
+    no live worker for ``worker_timeout`` seconds, or naming the chunks that raised."""
+    import time
+
+    failed = []
+    poll = min(1.0, worker_timeout / 4)
+    no_worker_since: float | None = None
+    keys = list(futures)
+    for n_done, key in enumerate(keys):
+        fut = futures[key]
+        while True:
+            try:
+                frames[key], traj = fut.result(timeout=poll)
+            except TimeoutError:
+                try:
+                    live = len(client.scheduler_info().get("workers", {}))
+                except Exception:  # the scheduler itself is gone
+                    live = 0
+                now = time.monotonic()
+                if live:
+                    no_worker_since = None
+                    continue
+                no_worker_since = no_worker_since if no_worker_since is not None else now
+                if now - no_worker_since < worker_timeout:
+                    continue
+                pending = [k for k in keys[n_done:] if futures[k].status not in ("finished",)]
+                for k in pending:
+                    futures[k].cancel()
+                names = ", ".join(f"variant {v} athletes {a}.." for v, a in pending[:10])
+                raise Error(
+                    f"no live Dask worker for {worker_timeout:g} s (worker_timeout): {len(pending)} of "
+                    f"{n_tasks} sweep chunks not run: {names}{' ...' if len(pending) > 10 else ''}"
+                ) from None
+            except Exception as e:  # the task raised, or its worker died twice: say which chunk
+                failed.append(f"variant {key[0]} athletes {key[1]}..: {type(e).__name__}: {e}")
+            else:
+                keep(key[0], key[1], traj)
+            break
+        bar(1)
+    if failed:
+        raise Error(f"{len(failed)} of {n_tasks} sweep chunks failed: " + "; ".join(failed[:5]))
+
+
 def compare(
     programs: Sequence[Program],
     population: Population,
@@ -525,6 +653,108 @@ def compare(
 ) -> SweepResult:
     """Several programs side by side on the same athletes (see :meth:`SweepResult.paired`)."""
     return sweep([Variant({"program": p.name}, p) for p in programs], population, weeks, model, **kwargs)
+
+
+# --- sweep spec files --------------------------------------------------------------------------
+SPEC_KEYS = ("program", "weeks", "model", "population", "vary", "objectives", "description", "name")
+POPULATION_KEYS = ("n", "seed")
+VARY_KEYS = ("weekly_sets", "frequency", "increment_kg", "deload_every", "substitute", "rep_range")
+DEFAULT_OBJECTIVES = ("strength_gain", "-balance_error", "-peak_fatigue")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A sweep spec file, checked whole before any work: see :func:`load_spec`."""
+
+    path: Path
+    program: Program
+    weeks: int
+    model: str
+    population_n: int
+    population_seed: int
+    vary: dict[str, Any]
+    objectives: tuple[str, ...]
+
+
+def check_objectives(objectives: Sequence[str], lifts: Iterable[str], where: str = "objectives") -> None:
+    """Raise UnknownNameError (with the nearest outcome) for an objective that is not an outcome
+    (OUTCOMES, or gain_<lift> for a lift of the program), before a sweep runs."""
+    from ._names import unknown
+
+    known = [*OUTCOMES, *(f"gain_{e}" for e in lifts)]
+    if isinstance(objectives, str) or not isinstance(objectives, Sequence) or not objectives:
+        raise ValidationError(f"{where}: a non-empty list of outcome names is needed, got {objectives!r:.80}")
+    for o in objectives:
+        if not isinstance(o, str):
+            raise ValidationError(f"{where}: an outcome name is a string, got {o!r:.80}")
+        if o.lstrip("-") not in known:
+            raise unknown("objective", o.lstrip("-"), known, where)
+
+
+def _load_program(name: str, folder: Path) -> Program:
+    """A shipped example by name, a TOML path, or a path relative to the spec's folder."""
+    examples = Program.examples()
+    if name in examples and not Path(name).exists():
+        return examples[name]
+    path = Path(name)
+    if not path.exists() and (folder / path).exists():
+        path = folder / path
+    if not path.exists():
+        from ._names import unknown
+
+        raise unknown("program (no such file or shipped example)", name, examples)
+    return Program.load(path)
+
+
+def load_spec(
+    path: str | Path, *, strict: bool = True, program_loader: Callable[[str, Path], Program] | None = None
+) -> SweepSpec:
+    """Read and check a sweep spec TOML (program, weeks, model, [population] n and seed, [vary],
+    objectives): an unknown key at any level, a bad number, an unknown model or objective is an
+    error naming the file, line and nearest valid name, before any simulation (``strict=False``:
+    unknown keys are warnings)."""
+    from ._files import TomlSource
+    from ._names import check_keys, unknown
+    from .simulation import MODELS
+
+    src = TomlSource(path)
+    d = src.data
+    where = str(src.path)
+    line = src.line_of_key
+
+    def at(key: str) -> str:
+        n = line(key)
+        return f"{where} line {n}" if n else where
+
+    check_keys(d, SPEC_KEYS, where, strict=strict, line_of=line)
+    if "program" not in d or not isinstance(d["program"], str):
+        raise ValidationError(f"{where}: missing field 'program' (a TOML path or a shipped example name)")
+    program = (program_loader or _load_program)(d["program"], src.path.parent)
+    weeks = d.get("weeks", 12)
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 520:
+        raise ValidationError(f"{at('weeks')}: weeks must be a whole number in 1..520, got {weeks!r}")
+    model = d.get("model", "banister")
+    if model not in MODELS:
+        raise unknown("model", model, MODELS, at("model"))
+    pop = d.get("population", {})
+    check_keys(pop, POPULATION_KEYS, f"{where} [population]", strict=strict, line_of=line)
+    n, seed = pop.get("n", 1000), pop.get("seed", 0)
+    if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+        raise ValidationError(f"{at('n')} [population]: n must be a whole number > 0, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValidationError(f"{at('seed')} [population]: seed must be a whole number >= 0, got {seed!r}")
+    axes = d.get("vary", {})
+    check_keys(axes, VARY_KEYS, f"{where} [vary]", strict=strict, line_of=line)
+    axes = {k: v for k, v in axes.items() if k in VARY_KEYS}
+    if "deload_every" in axes:
+        if not isinstance(axes["deload_every"], list):
+            raise ValidationError(
+                f"{at('deload_every')}: deload_every must be a list, got {axes['deload_every']!r}"
+            )
+        axes["deload_every"] = [k or None for k in axes["deload_every"]]  # 0 = no planned deload
+    objectives = d.get("objectives", list(DEFAULT_OBJECTIVES))
+    check_objectives(objectives, program.exercises(), at("objectives"))
+    return SweepSpec(src.path, program, weeks, str(model), n, seed, axes, tuple(objectives))
 
 
 def _progress(total: int, enabled: bool | None) -> Callable[..., None]:

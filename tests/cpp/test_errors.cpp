@@ -80,3 +80,70 @@ TEST_CASE("require_non_negative accepts finite values >= 0 only", "[errors]") {
   CHECK(message_of([] { chainload::require_non_negative(-1.0, "reps"); }) ==
         "reps must be a finite number >= 0, got -1");
 }
+
+// --- limits, cancellation and parallel_for (issue 14) ------------------------------------------
+#include "chainload/detail/parallel.hpp"
+#include "chainload/dose.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+TEST_CASE("checked_mul refuses a product past 64 bits", "[errors][limits]") {
+  CHECK(chainload::checked_mul(1u << 31, 1u << 31, "x") == (std::uint64_t{1} << 62));
+  CHECK_THROWS_AS(chainload::checked_mul(std::uint64_t{1} << 32, std::uint64_t{1} << 32, "x"), InvalidInput);
+  CHECK(chainload::checked_mul(0, UINT64_MAX, "x") == 0);
+}
+
+TEST_CASE("dose_rows counts buckets in 64 bits and checks the memory budget", "[errors][limits]") {
+  // 7 days in buckets of 2^31 - 1 days: one bucket (in 32 bits 7 + 2^31 - 2 overflowed to < 0).
+  CHECK(chainload::bucket_count(7, INT32_MAX) == 1);
+  CHECK(chainload::dose_rows(3, 5, 7, INT32_MAX) == 3);
+  CHECK(chainload::dose_rows(2, 5, 15, 7) == 6);  // 3 weekly buckets x 2 programs
+  CHECK_THROWS_AS(chainload::dose_rows(1, 1, 0, 7), InvalidInput);
+  CHECK_THROWS_AS(chainload::dose_rows(1, 1, 7, 0), InvalidInput);
+  chainload::set_memory_budget(1000);
+  // 1 program x 10 buckets x 5 muscles x 16 bytes + 10 days x 8 bytes = 880 bytes: under 1000.
+  CHECK(chainload::dose_rows(1, 5, 10, 1) == 10);
+  // 2 programs: 1600 + 80 = 1680 bytes, over.
+  CHECK_THROWS_AS(chainload::dose_rows(2, 5, 10, 1), chainload::ResourceError);
+  chainload::set_memory_budget(0);
+  CHECK_THROWS_AS(chainload::dose_rows(SIZE_MAX / 2, 5, INT32_MAX, 1), InvalidInput);  // overflows 64 bits
+}
+
+TEST_CASE("threads are capped at the limit (default: the cores)", "[errors][limits]") {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(chainload::resolve_threads(1000, 100000) == cores);
+  CHECK(chainload::resolve_threads(0, 100000) == cores);
+  CHECK(chainload::resolve_threads(1000, 3) == std::min(cores, 3u));
+  chainload::set_thread_limit(64);
+  CHECK(chainload::resolve_threads(1000, 100000) == 64);  // oversubscription when asked for
+  chainload::set_thread_limit(0);
+}
+
+TEST_CASE("parallel_for stops on the caller's cancellation flag and prefers a real error", "[errors][cancel]") {
+  chainload::set_thread_limit(4);
+  std::atomic<bool> cancel{true};
+  {
+    chainload::CancelScope scope(&cancel);
+    std::atomic<int> ran{0};
+    CHECK_THROWS_AS(chainload::parallel_for(400, 4,
+                                            [&](std::size_t b, std::size_t e) {
+                                              for (std::size_t i = b; i < e; ++i) {
+                                                chainload::check_cancelled();
+                                                ++ran;
+                                              }
+                                            }),
+                    chainload::Cancelled);
+    CHECK(ran == 0);
+  }
+  chainload::check_cancelled();  // the scope is gone: no flag
+  // A worker that throws stops its siblings; the worker's error, not Cancelled, comes out.
+  CHECK_THROWS_AS(chainload::parallel_for(4, 4,
+                                          [&](std::size_t b, std::size_t) {
+                                            if (b == 0) throw InvalidInput("bad block");
+                                            for (int i = 0; i < 1000000; ++i) chainload::check_cancelled();
+                                          }),
+                  InvalidInput);
+  chainload::set_thread_limit(0);
+}

@@ -598,7 +598,8 @@ TEST_CASE("simulate rejects invalid programs and athletes", "[simulator][errors]
     if (*message) CHECK(message_of([&] { simulate(table, good, bad, {}); }) == message);
   };
   check_bad_athlete("no 1RM", [](AthleteSpec& x) { x.one_rm[0] = kNaN; },
-                    "the athlete has no 1RM for exercise 0, which the program prescribes");
+                    "1RM of exercise index 0 (prescribed by the program) is nan: it must be a finite number > 0 "
+                    "(a missing 1RM, or a bad body weight or strength it was estimated from?)");
   check_bad_athlete("1RM 0", [](AthleteSpec& x) { x.one_rm[0] = 0.0; }, "");
   check_bad_athlete("one_rm of the wrong size", [](AthleteSpec& x) { x.one_rm = vec({100, 100}); },
                     "athlete one_rm and body_load need one value per catalogue exercise");
@@ -619,5 +620,11 @@ TEST_CASE("simulate rejects invalid programs and athletes", "[simulator][errors]
   uses_1.prescriptions[0].exercise = 1;
   CHECK_THROWS_AS(simulate(two, uses_1, partial, {}), InvalidInput);
   CHECK(message_of([&] { simulate(two, uses_1, partial, {}); }) ==
-        "the athlete has no 1RM for exercise 1, which the program prescribes");
+        "1RM of exercise index 1 (prescribed by the program) is nan: it must be a finite number > 0 "
+        "(a missing 1RM, or a bad body weight or strength it was estimated from?)");
+  // In a batch the message names the athlete too (issue 14: "muscle 0" but not which athlete).
+  AthleteSpec bad_tau = a;
+  bad_tau.params.tau1[1] = 0.0;
+  CHECK(message_of([&] { simulate_batch(table, good, {a, a, bad_tau}, {}, 1); }) ==
+        "athlete 2: model parameter tau1 of muscle 1 must be > 0 and finite, got 0.000000");
 }

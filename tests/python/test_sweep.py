@@ -203,7 +203,7 @@ class _FlakyClient:
         fail = self.calls == 2
 
         class Future:
-            def result(self):
+            def result(self, timeout=None):
                 if fail:
                     raise RuntimeError("worker tcp://127.0.0.1:1234 died")
                 return fn(*args)

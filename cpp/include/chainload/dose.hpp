@@ -62,10 +62,16 @@ void validate(const SetBlocks& blocks, const ActivationTable& activation, std::i
 void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
                 std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads);
 
-// Number of buckets of `bucket_days` days that cover `n_days` days.
-inline std::int32_t bucket_count(std::int32_t n_days, std::int32_t bucket_days) {
-  return (n_days + bucket_days - 1) / bucket_days;
+// Number of buckets of `bucket_days` days that cover `n_days` days, in 64-bit arithmetic (in 32
+// bits n_days + bucket_days - 1 overflows for bucket_days near 2^31).
+inline std::int64_t bucket_count(std::int32_t n_days, std::int32_t bucket_days) {
+  return (static_cast<std::int64_t>(n_days) + bucket_days - 1) / bucket_days;
 }
+
+// Rows of dose_batch's outputs (n_programs * n_buckets) after checking n_days > 0,
+// bucket_days > 0, the products in 64 bits, and the outputs plus scratch against the memory
+// budget; throws InvalidInput or ResourceError before anything is allocated.
+std::size_t dose_rows(std::size_t n_programs, std::size_t n_muscles, std::int32_t n_days, std::int32_t bucket_days);
 
 // Runs body(begin, end) over [0, n) split into contiguous chunks on up to `threads` threads.
 template <typename Body>
