@@ -107,10 +107,11 @@ class MuscleGraph:
             (self._id(a), self._id(b), kind, weight, group)
             for a, b, kind, weight, group in self._core.links()
         ]
-        return {"muscles": self.muscles(), "links": links}
+        return {"muscles": self.muscles(), "links": links, "shares": dict(self._shares)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._core = _core.MuscleGraph()
+        self._shares = dict(state["shares"])
         for m in state["muscles"]:
             self.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
         for a, b, kind, weight, group in state["links"]:

@@ -139,7 +139,7 @@ def test_dose_batch_valid_shapes_match_a_numpy_reference(n, day, n_days, bucket)
 @fuzz()
 @given(arrays((1, 2)))
 def test_balance(dose):
-    spec = _core.BalanceSpec(cl.MuscleGraph.default()._core)
+    spec = cl.chains.spec().core
     call(_core.balance, spec, dose)
 
 
