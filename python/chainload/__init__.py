@@ -17,7 +17,17 @@ from .io import e1rm, read_log
 from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
-from .simulation import DEFAULT_PARAMS, Simulation, banister, simulate
+from .simulation import (
+    DEFAULT_MODEL,
+    DEFAULT_PARAMS,
+    MODELS,
+    BatchOutcome,
+    Simulation,
+    banister,
+    recovery,
+    run_batch,
+    simulate,
+)
 from .sweep import SweepResult, Variant, compare, sweep, vary
 
 try:
@@ -27,9 +37,12 @@ except PackageNotFoundError:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_BAND",
+    "DEFAULT_MODEL",
     "DEFAULT_PARAMS",
     "METRICS",
+    "MODELS",
     "Athlete",
+    "BatchOutcome",
     "Catalogue",
     "Error",
     "Exercise",
@@ -60,6 +73,8 @@ __all__ = [
     "io",
     "monotony",
     "read_log",
+    "recovery",
+    "run_batch",
     "simulate",
     "strain",
     "sweep",
