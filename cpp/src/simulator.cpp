@@ -154,8 +154,45 @@ class ModelEngine {
   std::vector<std::size_t> limit_offsets_, limit_muscles_;
 };
 
+}  // namespace
+
+// size_neural's per-muscle day loops, over contiguous arrays (vectorised; AVX2 clone where the
+// CPU has it). A muscle no lift loads stays exactly at its start: 0 dose gives 0 growth.
+namespace detail {
+CHAINLOAD_VECTOR_CLONES
+void morning_muscles(std::size_t n, double* __restrict dose, double* __restrict s, double* __restrict fast,
+                     double* __restrict slow, const double* __restrict rate, const double* __restrict start,
+                     double e_dose, double weekly, double half, double ceiling, double inv_tau, double e_fast,
+                     double e_slow) {
+  for (std::size_t m = 0; m < n; ++m) {
+    const double d = dose[m] * e_dose;
+    dose[m] = d;
+    const double x = d * weekly;
+    const double g = x / (x + half);  // kinetics::saturation without its branch: x >= 0, half > 0
+    s[m] = kinetics::size_step(s[m], g, rate[m], ceiling, start[m], inv_tau);
+    fast[m] *= e_fast;
+    slow[m] *= e_slow;
+  }
+}
+
+CHAINLOAD_VECTOR_CLONES
+void session_muscles(std::size_t n, double* __restrict dose, double* __restrict fast, double* __restrict slow,
+                     const double* __restrict ws, const double* __restrict xf, const double* __restrict xs,
+                     double fast_max, double fast_sets, double slow_max, double slow_sets) {
+  for (std::size_t m = 0; m < n; ++m) {
+    dose[m] += ws[m];
+    fast[m] = kinetics::saturate_add(fast[m], fast_max, xf[m], fast_sets);
+    slow[m] = kinetics::saturate_add(slow[m], slow_max, xs[m], slow_sets);
+  }
+}
+}  // namespace detail
+
+namespace {
+
 // size_neural (size_neural.hpp): state per muscle D (dose memory), s (size), fast and slow fatigue;
-// per used lift Q (load-weighted set memory) and n (neural gain).
+// per used lift Q (load-weighted set memory) and n (neural gain). A day is one step at its
+// morning (decay of the last 24 h, growth from the memories), then the session's inputs at once:
+// the state after a day is "hour 0 after that day's session".
 class SizeNeuralEngine {
  public:
   SizeNeuralEngine(const ActivationTable& activation, const SizeNeuralParams& p, const std::vector<std::int32_t>& lifts,
@@ -165,14 +202,16 @@ class SizeNeuralEngine {
     for (std::size_t m = 0; m < n_; ++m) {
       const double s0 = p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
       start_.push_back(s0);
-      rate_.push_back(p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0));
+      rate_.push_back(p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0) /
+                      (p.size_ceiling - 1.0));
       state_[n_ + m] = s0;
     }
-    morning_ = state_;
     cur_ = state_.data();
+
     for (auto* v : {&w_, &ws_, &xf_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
     q_.assign(nu_, 0.0);
     e_dose_ = std::exp(-1.0 / p.dose_tau);
+    weekly_ = 7.0 * (1.0 - e_dose_);
     e_fast_ = std::exp(-24.0 / p.fast_tau_h);
     e_slow_ = std::exp(-24.0 / p.slow_tau_h);
     inv_tau_size_ = 1.0 / p.size_tau_detrain;
@@ -205,7 +244,7 @@ class SizeNeuralEngine {
       for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
         out[static_cast<std::size_t>(a->muscle)] = a->weight;
     };
-    transfer_.assign(lifts.size() * nu_, 0.0);
+    transfer_offsets_.push_back(0);
     for (std::size_t l = 0; l < lifts.size(); ++l) {
       densify(lifts[l], dense_a);
       for (std::size_t u = 0; u < nu_; ++u) {
@@ -221,18 +260,20 @@ class SizeNeuralEngine {
           const double cosine = aa > 0.0 && bb > 0.0 ? ab / std::sqrt(aa * bb) : 0.0;
           t = cosine * (pattern(lifts[l]) == pattern(lifts[u]) ? p.transfer_same : p.transfer_other);
         }
-        transfer_[l * nu_ + u] = t;
+        if (t > 0.0) transfer_.push_back({u, t});
       }
+      transfer_offsets_.push_back(transfer_.size());
     }
+    inv_neural_max_ = p.neural_max > 0.0 ? 1.0 / p.neural_max : 0.0;
   }
   const std::vector<double>& dose() const { return w_; }
   const std::vector<double>& capacity() const { return capacity_; }
   const std::vector<double>& fitness() const { return fitness_; }
   const std::vector<double>& fatigue() const { return fatigue_; }
   void morning() {
-    std::copy(state_.begin(), state_.end(), morning_.begin());
-    advance(morning_.data(), false);
-    read(morning_.data());
+    if (!advanced_) advance();
+    advanced_ = true;
+    read(state_.data());
   }
   void evening() { read(state_.data()); }
   double lift_factor(std::size_t lift) const { return lift_factor(lift, cur_); }
@@ -248,14 +289,19 @@ class SizeNeuralEngine {
       xs_[m] += sets * sp * a->weight;
     }
     q_[used] += sets * kinetics::load_weight(fraction, p_.load_power, p_.load_full);
+    has_input_ = true;
   }
   void step() {
-    advance(state_.data(), true);
+    if (!advanced_) advance();
+    advanced_ = false;
+    if (!has_input_) return;  // a rest day: nothing to add, the input buffers are already 0
+    apply_inputs();
     std::fill(w_.begin(), w_.end(), 0.0);
     std::fill(ws_.begin(), ws_.end(), 0.0);
     std::fill(xf_.begin(), xf_.end(), 0.0);
     std::fill(xs_.begin(), xs_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
+    has_input_ = false;
   }
   void rested(double* out) const {
     for (std::size_t m = 0; m < n_; ++m) out[m] = kinetics::size_capacity(cur_[n_ + m], p_.size_force);
@@ -299,29 +345,26 @@ class SizeNeuralEngine {
     std::size_t muscle;
     double weight;
   };
-  void advance(double* st, bool with_inputs) const {
-    double* dose = st;
-    double* s = st + n_;
-    double* fast = st + 2 * n_;
-    double* slow = st + 3 * n_;
-    double* memory = st + 4 * n_;
-    double* neural = memory + nu_;
-    for (std::size_t m = 0; m < n_; ++m) {
-      dose[m] = dose[m] * e_dose_ + (with_inputs ? ws_[m] : 0.0);
-      const double g = kinetics::saturation(kinetics::weekly(dose[m], e_dose_), p_.size_half);
-      s[m] = kinetics::size_step(s[m], g, rate_[m], p_.size_ceiling, start_[m], inv_tau_size_);
-      fast[m] *= e_fast_;
-      slow[m] *= e_slow_;
-      if (with_inputs) {
-        fast[m] = kinetics::saturate_add(fast[m], p_.fast_max, xf_[m], p_.fast_sets);
-        slow[m] = kinetics::saturate_add(slow[m], p_.slow_max, xs_[m], p_.slow_sets);
-      }
-    }
+  // The morning step: 24 h of decay, a day of growth from the memories (no new input).
+  void advance() {
+    double* dose = state_.data();
+    double* memory = dose + 4 * n_;
+    detail::morning_muscles(n_, dose, dose + n_, dose + 2 * n_, dose + 3 * n_, rate_.data(), start_.data(), e_dose_, weekly_,
+                    p_.size_half, p_.size_ceiling, inv_tau_size_, e_fast_, e_slow_);
     for (std::size_t u = 0; u < nu_; ++u) {
-      memory[u] = memory[u] * e_dose_ + (with_inputs ? q_[u] : 0.0);
-      const double target = p_.neural_max * kinetics::saturation(kinetics::weekly(memory[u], e_dose_), p_.neural_half);
-      neural[u] = kinetics::neural_step(neural[u], target, k_up_, k_down_);
+      const double q = memory[u] * e_dose_;
+      memory[u] = q;
+      const double target = p_.neural_max * kinetics::saturation(q * weekly_, p_.neural_half);
+      memory[nu_ + u] = kinetics::neural_step(memory[nu_ + u], target, k_up_, k_down_);
     }
+  }
+  // The session's inputs, at once (hour 0 after it).
+  void apply_inputs() {
+    double* dose = state_.data();
+    double* memory = dose + 4 * n_;
+    detail::session_muscles(n_, dose, dose + 2 * n_, dose + 3 * n_, ws_.data(), xf_.data(), xs_.data(), p_.fast_max,
+                    p_.fast_sets, p_.slow_max, p_.slow_sets);
+    for (std::size_t u = 0; u < nu_; ++u) memory[u] += q_[u];
   }
   void read(const double* st) {
     cur_ = st;
@@ -339,23 +382,27 @@ class SizeNeuralEngine {
       size += e.weight * kinetics::size_capacity(st[n_ + e.muscle], p_.size_force);
       fat += e.weight * (st[2 * n_ + e.muscle] + st[3 * n_ + e.muscle]);
     }
-    double neural = 0.0;
+    double room = 1.0;  // the neural headroom left: total neural gain = neural_max (1 - room)
     const double* neural_state = st + 4 * n_ + nu_;
-    for (std::size_t u = 0; u < nu_; ++u)
-      neural = kinetics::combine_neural(neural, transfer_[lift * nu_ + u] * neural_state[u], p_.neural_max);
-    neural = std::clamp(neural, 0.0, p_.neural_max);
+    for (std::size_t k = transfer_offsets_[lift]; k < transfer_offsets_[lift + 1]; ++k)
+      room = kinetics::neural_room(room, transfer_[k].weight * neural_state[transfer_[k].muscle], inv_neural_max_);
+    const double neural = std::clamp(p_.neural_max * (1.0 - room), 0.0, p_.neural_max);
     return std::max(size * (1.0 + neural) * (1.0 - std::min(fat, kMaxFatigue)), 0.05);
   }
 
   const ActivationTable& activation_;
   const SizeNeuralParams& p_;
   std::size_t n_, nu_;
-  std::vector<double> state_, morning_, start_, rate_;
+  std::vector<double> state_, start_, rate_;  // rate_: size_rate x response / (ceiling - 1)
+  bool advanced_ = false;                      // today's morning step is done
+  bool has_input_ = false;                     // today's session added inputs
   const double* cur_ = nullptr;
-  std::vector<double> w_, ws_, xf_, xs_, q_, capacity_, fitness_, fatigue_, slow_factor_, transfer_;
-  std::vector<std::size_t> offsets_;
+  std::vector<double> w_, ws_, xf_, xs_, q_, capacity_, fitness_, fatigue_, slow_factor_;
+  std::vector<std::size_t> offsets_, transfer_offsets_;
   std::vector<Entry> entries_;
-  double e_dose_, e_fast_, e_slow_, inv_tau_size_, k_up_, k_down_;
+  std::vector<Entry> transfer_;  // per lift: (used lift, transfer factor > 0); `muscle` holds the used index
+  double inv_neural_max_ = 0.0;
+  double e_dose_, weekly_, e_fast_, e_slow_, inv_tau_size_, k_up_, k_down_;
 };
 
 template <class Engine>
@@ -385,6 +432,7 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   // All working memory is allocated here (and in the engine), before the day loop.
   std::vector<double> rested(n_muscles);
   std::vector<double> exercise_capacity(used.size(), 1.0), pre_fatigue(used.size(), 0.0);
+  std::vector<std::uint8_t> fresh(used.size(), 0);  // exercise_capacity[u] is today's
   const auto& capacity = engine.capacity();
   const auto& fatigue = engine.fatigue();
   const auto& fitness = engine.fitness();
@@ -420,11 +468,14 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
     const bool training_day = next < program.schedule.size() && static_cast<std::size_t>(program.schedule[next].day) == t;
     if (training_day || options.record) {
       engine.morning();
-      for (std::size_t u = 0; u < used.size(); ++u) {
-        exercise_capacity[u] = engine.lift_factor(u);
-        if (options.record)
+      // Without trajectories, only the lifts trained today need their 1RM (read below).
+      std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
+      if (options.record)
+        for (std::size_t u = 0; u < used.size(); ++u) {
+          exercise_capacity[u] = engine.lift_factor(u);
+          fresh[u] = 1;
           out.one_rm(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(u)) = athlete.one_rm[used[u]] * exercise_capacity[u];
-      }
+        }
     }
 
     const auto week = static_cast<std::int32_t>(t / 7);
@@ -435,6 +486,10 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       PrescriptionState& s = ps[pi];
       const double body = athlete.body_load[p.exercise];
       const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
+      if (!fresh[u]) {
+        exercise_capacity[u] = engine.lift_factor(u);
+        fresh[u] = 1;
+      }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
       // A new week: weekly linear progression and wave cycles advance.

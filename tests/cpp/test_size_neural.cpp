@@ -67,8 +67,9 @@ TEST_CASE("size_neural kinetics: no input, no change", "[size_neural]") {
   CHECK(kinetics::size_step(1.0, kinetics::saturation(0.0, 10.0), 0.004, 1.3, 1.0, 1.0 / 45) == 1.0);
   CHECK(kinetics::saturate_add(0.0, 0.2, 0.0, 3.0) == 0.0);
   CHECK(kinetics::neural_step(0.0, 0.0, 0.1, 0.01) == 0.0);
-  // A saturating input approaches the maximum and never passes it: 0.2 (1 - e^{-2}) = 0.17293.
-  CHECK(kinetics::saturate_add(0.0, 0.2, 6.0, 3.0) == Approx(0.2 * (1 - std::exp(-2.0))));
+  // A saturating input approaches the maximum and never passes it: y = 6 / 3 = 2 leaves
+  // 1 / (1 + 2 + 2 + 4/3) = 3/19 of the room: 0.2 x 16/19 = 0.168421.
+  CHECK(kinetics::saturate_add(0.0, 0.2, 6.0, 3.0) == Approx(0.2 * 16.0 / 19.0));
   CHECK(kinetics::saturate_add(0.19, 0.2, 1000.0, 3.0) <= 0.2);
   // Diminishing returns: 10 sets/week at half 10 -> 0.5, 30 -> 0.75.
   CHECK(kinetics::saturation(10.0, 10.0) == 0.5);
@@ -78,9 +79,10 @@ TEST_CASE("size_neural kinetics: no input, no change", "[size_neural]") {
   // Neural weight of a set by load: (0.475 / 0.95)^2 = 0.25; 0.95 and above count fully.
   CHECK(kinetics::load_weight(0.95, 2.0, 0.95) == 1.0);
   CHECK(kinetics::load_weight(0.475, 2.0, 0.95) == Approx(0.25));
-  // Two transfers combine bounded by the maximum: 0.1 + 0.1 - 0.1 x 0.1 / 0.2 = 0.15.
-  CHECK(kinetics::combine_neural(0.1, 0.1, 0.2) == Approx(0.15));
-  CHECK(kinetics::combine_neural(0.0, 0.1, 0.2) == 0.1);
+  // Two transfers combine bounded by the maximum: 0.1 + 0.1 - 0.1 x 0.1 / 0.2 = 0.15
+  // = 0.2 (1 - (1 - 0.5)(1 - 0.5)); one alone gives itself.
+  CHECK(0.2 * (1 - kinetics::neural_room(kinetics::neural_room(1.0, 0.1, 5.0), 0.1, 5.0)) == Approx(0.15));
+  CHECK(0.2 * (1 - kinetics::neural_room(1.0, 0.1, 5.0)) == Approx(0.1));
 }
 
 TEST_CASE("size_neural: a program without sessions gives no gain and no fatigue", "[size_neural]") {

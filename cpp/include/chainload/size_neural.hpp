@@ -59,26 +59,30 @@ inline double size_effort(double rir, double rir_zero) { return std::clamp(1.0 -
 inline double rep_weight(double reps, double full) { return std::clamp((reps - 1.0) / (full - 1.0), 0.0, 1.0); }
 // How much a set counts for the neural state by its relative load (fraction of today's 1RM).
 inline double load_weight(double fraction, double power, double full) {
-  return std::pow(std::clamp(fraction / full, 0.0, 1.0), power);
+  const double r = std::clamp(fraction / full, 0.0, 1.0);
+  return power == 2.0 ? r * r : std::pow(r, power);
 }
-// Neural gains of several practised lifts combined: x + total - x total / max (bounded by max,
-// order-free; one lift alone gives its own gain).
-inline double combine_neural(double total, double x, double max) {
-  return max > 0.0 ? total + x - total * x / max : 0.0;
-}
+// Neural gains x_u of several practised lifts combine as total = max (1 - prod_u (1 - x_u / max)):
+// bounded by max, order-free, one lift alone gives its own gain (total + x - total x / max pairwise).
+// `room` starts at 1; each lift multiplies it by (1 - x / max).
+inline double neural_room(double room, double x, double inv_max) { return room * (1.0 - x * inv_max); }
 // Slow-fatigue weight of a set by proximity to failure.
 inline double slow_proximity(double rir, double scale) { return std::exp(-std::max(rir, 0.0) / scale); }
-// A fatigue compartment after input x: approaches `max` with x / half, never passes it.
+// A fatigue compartment after input x: the room left, max - state, shrinks by
+// 1 / (1 + y + y^2/2 + y^3/6) with y = x / half (exp(-y)'s Taylor cubic, inverted: monotone, 1 at
+// y = 0, within 0.03 of exp(-y) everywhere, no exp call in the session loop); never passes max.
 inline double saturate_add(double state, double max, double x, double half) {
-  return x > 0.0 ? max - (max - state) * std::exp(-x / half) : state;
+  const double y = x / half;
+  return max - (max - state) / (1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0))));
 }
 // A fatigue compartment `hours` later (closed form; a day is 24 h of this).
 inline double decay_hours(double state, double hours, double tau_h) { return state * std::exp(-hours / tau_h); }
-// One day of size: growth by the saturating weekly dose with room under the ceiling, decay of the
-// part above the start value.
-inline double size_step(double s, double g, double rate, double ceiling, double start, double inv_tau_detrain) {
-  const double room = (ceiling - s) / (ceiling - 1.0);
-  return s + rate * g * std::max(room, 0.0) - std::max(s - start, 0.0) * inv_tau_detrain;
+// One day of size: growth by the saturating weekly dose g with the room left under the ceiling,
+// rate (ceiling - s) / (ceiling - 1) g, and decay of the part above the start value.
+// `rate_per_room` = rate / (ceiling - 1), precomputed.
+inline double size_step(double s, double g, double rate_per_room, double ceiling, double start,
+                        double inv_tau_detrain) {
+  return s + rate_per_room * g * std::max(ceiling - s, 0.0) - std::max(s - start, 0.0) * inv_tau_detrain;
 }
 // One day of neural state towards its target (approach rate up, or decay rate down: 1 - e^{-1/tau}).
 inline double neural_step(double n, double target, double k_up, double k_down) {
