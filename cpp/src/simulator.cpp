@@ -237,27 +237,25 @@ class SizeNeuralEngine {
       const auto i = static_cast<std::size_t>(e);
       return i < options.pattern.size() ? options.pattern[i] : -1 - e;
     };
-    std::vector<double> dense_a(n_), dense_b(n_);
-    auto densify = [&](std::int32_t e, std::vector<double>& out) {
-      std::fill(out.begin(), out.end(), 0.0);
-      const auto ex = static_cast<std::size_t>(e);
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
-        out[static_cast<std::size_t>(a->muscle)] = a->weight;
-    };
+    // Dense activation rows of every lift and their norms, once.
+    const std::size_t n_lifts = lifts.size();
+    std::vector<double> dense(n_lifts * n_, 0.0), norm(n_lifts, 0.0);
+    for (std::size_t l = 0; l < n_lifts; ++l) {
+      const auto ex = static_cast<std::size_t>(lifts[l]);
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
+        dense[l * n_ + static_cast<std::size_t>(a->muscle)] = a->weight;
+        norm[l] += a->weight * a->weight;
+      }
+      norm[l] = std::sqrt(norm[l]);
+    }
     transfer_offsets_.push_back(0);
-    for (std::size_t l = 0; l < lifts.size(); ++l) {
-      densify(lifts[l], dense_a);
+    for (std::size_t l = 0; l < n_lifts; ++l) {
       for (std::size_t u = 0; u < nu_; ++u) {
         double t = 1.0;
         if (lifts[l] != lifts[u]) {
-          densify(lifts[u], dense_b);
-          double ab = 0.0, aa = 0.0, bb = 0.0;
-          for (std::size_t m = 0; m < n_; ++m) {
-            ab += dense_a[m] * dense_b[m];
-            aa += dense_a[m] * dense_a[m];
-            bb += dense_b[m] * dense_b[m];
-          }
-          const double cosine = aa > 0.0 && bb > 0.0 ? ab / std::sqrt(aa * bb) : 0.0;
+          double ab = 0.0;
+          for (std::size_t m = 0; m < n_; ++m) ab += dense[l * n_ + m] * dense[u * n_ + m];
+          const double cosine = norm[l] > 0.0 && norm[u] > 0.0 ? ab / (norm[l] * norm[u]) : 0.0;
           t = cosine * (pattern(lifts[l]) == pattern(lifts[u]) ? p.transfer_same : p.transfer_other);
         }
         if (t > 0.0) transfer_.push_back({u, t});
