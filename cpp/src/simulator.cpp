@@ -268,10 +268,11 @@ class SizeNeuralEngine {
   const std::vector<double>& capacity() const { return capacity_; }
   const std::vector<double>& fitness() const { return fitness_; }
   const std::vector<double>& fatigue() const { return fatigue_; }
+  // The lift 1RMs read the state itself: the per-muscle arrays are filled by evening() only.
   void morning() {
     if (!advanced_) advance();
     advanced_ = true;
-    read(state_.data());
+    cur_ = state_.data();
   }
   void evening() { read(state_.data()); }
   double lift_factor(std::size_t lift) const { return lift_factor(lift, cur_); }
