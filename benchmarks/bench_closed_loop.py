@@ -1,6 +1,7 @@
 """The closed loop for a population: 10,000 athletes x one program x 52 weeks on the default graph,
 _core.simulate_batch (1 and 2 threads) against the numpy reference of the same model
-(benchmarks/numpy_closed_loop.py, vectorised over athletes).
+(benchmarks/numpy_closed_loop.py, vectorised over athletes), and the default size_neural model
+on the same athletes (1 thread; its cost per muscle-day against Banister's in the same run).
 
 Athletes differ in body mass and in per-muscle k1, k2, tau1, tau2 (fixed seed). Building the
 athlete specs is outside the timed region. Results are checked equal (rtol 1e-9; failures exact).
@@ -21,7 +22,7 @@ import numpy as np
 import chainload as cl
 import numpy_closed_loop as ref
 from chainload import _core
-from chainload.simulation import compile_program
+from chainload.simulation import compile_program, lift_info
 from timing import best, best_cpu
 
 NUMPY_BUDGET_S = 60.0
@@ -55,6 +56,30 @@ def main() -> None:
     t2, c2, core2 = best_cpu(lambda: _core.simulate_batch(table, spec, pop.specs, threads=2))
     for k in core:
         np.testing.assert_array_equal(core[k], core2[k], err_msg=f"1 vs 2 threads: {k}")
+    # The default model on the same athletes (its C++ default parameters), in the same run.
+    info = lift_info(cat)
+    t_sn, c_sn, sn = best_cpu(
+        lambda: _core.simulate_batch(
+            table,
+            spec,
+            pop.specs,
+            model="size_neural",
+            threads=1,
+            pattern=info.pattern,
+            single_joint=info.single_joint,
+        )
+    )
+    sn2 = _core.simulate_batch(
+        table,
+        spec,
+        pop.specs,
+        model="size_neural",
+        threads=2,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
+    )
+    for k in sn:
+        np.testing.assert_array_equal(sn[k], sn2[k], err_msg=f"size_neural 1 vs 2 threads: {k}")
 
     # numpy: one run on a sample first, to decide whether the whole population fits the budget
     m = min(n, NUMPY_SAMPLE)
@@ -86,6 +111,10 @@ def main() -> None:
             f"   (CPU {c:.3f} s = {c / t_c:.2f} cores busy)"
         )
     print(f"1 -> 2 threads speed-up: {t1 / t2:.2f}x (best of 3 each; os.cpu_count() = {os.cpu_count()})")
+    print(
+        f"{'size_neural, 1 thread':<28}{t_sn:8.3f} s   {muscle_days / t_sn / 1e6:8.2f} M muscle-days/s   "
+        f"cost per muscle-day {t_sn / t1:.2f}x banister's (same run; CPU {c_sn:.3f} s)"
+    )
     if scaled:
         print(
             f"NOTE: numpy ran on {m:,} athletes in {t_sample:.3f} s (one run); its time above is scaled "

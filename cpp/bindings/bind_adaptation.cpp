@@ -30,6 +30,91 @@ ModelParams params_from(const py::dict& d) {
   return p;
 }
 
+// Scalar fields of SizeNeuralParams, by name (the data file's parameter names).
+struct SnField {
+  const char* name;
+  double SizeNeuralParams::*field;
+};
+const SnField sn_fields[] = {
+    {"dose_tau", &SizeNeuralParams::dose_tau},
+    {"size_rate", &SizeNeuralParams::size_rate},
+    {"size_half", &SizeNeuralParams::size_half},
+    {"size_ceiling", &SizeNeuralParams::size_ceiling},
+    {"size_tau_detrain", &SizeNeuralParams::size_tau_detrain},
+    {"size_rir_zero", &SizeNeuralParams::size_rir_zero},
+    {"size_full_reps", &SizeNeuralParams::size_full_reps},
+    {"size_force", &SizeNeuralParams::size_force},
+    {"neural_max", &SizeNeuralParams::neural_max},
+    {"neural_half", &SizeNeuralParams::neural_half},
+    {"neural_tau_up", &SizeNeuralParams::neural_tau_up},
+    {"neural_tau_down", &SizeNeuralParams::neural_tau_down},
+    {"load_power", &SizeNeuralParams::load_power},
+    {"load_full", &SizeNeuralParams::load_full},
+    {"transfer_same", &SizeNeuralParams::transfer_same},
+    {"transfer_other", &SizeNeuralParams::transfer_other},
+    {"fast_max", &SizeNeuralParams::fast_max},
+    {"fast_sets", &SizeNeuralParams::fast_sets},
+    {"fast_tau_h", &SizeNeuralParams::fast_tau_h},
+    {"slow_max", &SizeNeuralParams::slow_max},
+    {"slow_sets", &SizeNeuralParams::slow_sets},
+    {"slow_tau_h", &SizeNeuralParams::slow_tau_h},
+    {"multi_joint", &SizeNeuralParams::multi_joint},
+    {"slow_rir", &SizeNeuralParams::slow_rir},
+    {"size_scale", &SizeNeuralParams::size_scale},
+};
+
+void check_sn_keys(const py::dict& d) {
+  for (const auto& item : d) {
+    const auto key = item.first.cast<std::string>();
+    bool known = key == "size_start" || key == "size_response";
+    for (const auto& f : sn_fields) known = known || key == f.name;
+    if (!known) {
+      std::vector<std::string> names{"size_start", "size_response"};
+      for (const auto& f : sn_fields) names.emplace_back(f.name);
+      throw_unknown("size_neural parameter", key, names);
+    }
+  }
+}
+
+// A dict {name: float} (+ size_start, size_response per muscle); missing names keep the defaults.
+SizeNeuralParams sn_from(const py::dict& d) {
+  check_sn_keys(d);
+  SizeNeuralParams p;
+  for (const auto& f : sn_fields)
+    if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<double>();
+  if (d.contains("size_start")) p.size_start = d["size_start"].cast<Vec>();
+  if (d.contains("size_response")) p.size_response = d["size_response"].cast<Vec>();
+  return p;
+}
+
+// Per-athlete SizeNeuralParams from {name: (athletes,) array} (+ size_start, size_response as
+// (athletes x muscles)); missing names keep the defaults.
+std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
+  check_sn_keys(d);
+  std::vector<SizeNeuralParams> out(n);
+  for (const auto& f : sn_fields) {
+    if (!d.contains(f.name)) continue;
+    const Vec v = d[f.name].cast<Vec>();
+    if (static_cast<std::size_t>(v.size()) != n)
+      throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one value per athlete");
+    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = v[static_cast<Eigen::Index>(i)];
+  }
+  for (const char* name : {"size_start", "size_response"}) {
+    if (!d.contains(name)) continue;
+    const RowMatrix m = d[name].cast<RowMatrix>();
+    if (static_cast<std::size_t>(m.rows()) != n)
+      throw InvalidInput(std::string("size_neural parameter '") + name + "' needs one row per athlete");
+    for (std::size_t i = 0; i < n; ++i) {
+      Vec row = m.row(static_cast<Eigen::Index>(i)).transpose();
+      if (std::string(name) == "size_start")
+        out[i].size_start = std::move(row);
+      else
+        out[i].size_response = std::move(row);
+    }
+  }
+  return out;
+}
+
 template <typename T>
 py::array_t<T> to_numpy(std::vector<T>&& v) {
   auto* owner = new std::vector<T>(std::move(v));
@@ -45,6 +130,14 @@ py::dict result_dict(SimResult&& r) {
   d["peak_fatigue"] = r.peak_fatigue;
   d["failures"] = r.failures;
   d["auto_deloads"] = r.auto_deloads;
+  d["pre_test_one_rm"] = std::move(r.pre_test_one_rm);
+  d["post_test_one_rm"] = std::move(r.post_test_one_rm);
+  d["pre_size"] = std::move(r.pre_size);
+  d["post_size"] = std::move(r.post_size);
+  if (r.recovery_muscle.size() > 0) {
+    d["recovery_muscle"] = py::cast(std::move(r.recovery_muscle));
+    d["recovery_lift"] = py::cast(std::move(r.recovery_lift));
+  }
   if (r.fitness.size() > 0) {
     // Moved into numpy without a copy: each array owns its Eigen buffer.
     d["fitness"] = py::cast(std::move(r.fitness));
@@ -75,10 +168,16 @@ py::dict summaries(const std::vector<SimResult>& results) {
   const auto n = static_cast<Eigen::Index>(results.size());
   const Eigen::Index muscles = results.empty() ? 0 : results[0].final_capacity.size();
   const Eigen::Index lifts = results.empty() ? 0 : results[0].final_one_rm.size();
+  const Eigen::Index tests = results.empty() ? 0 : results[0].pre_test_one_rm.size();
   RowMatrix capacity(n, muscles), one_rm(n, lifts), dose(n, muscles);
+  RowMatrix pre_test(n, tests), post_test(n, tests), pre_size(n, muscles), post_size(n, muscles);
   Vec peak(n), failures(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     const auto& r = results[static_cast<std::size_t>(i)];
+    pre_test.row(i) = r.pre_test_one_rm.transpose();
+    post_test.row(i) = r.post_test_one_rm.transpose();
+    pre_size.row(i) = r.pre_size.transpose();
+    post_size.row(i) = r.post_size.transpose();
     capacity.row(i) = r.final_capacity.transpose();
     one_rm.row(i) = r.final_one_rm.transpose();
     dose.row(i) = r.total_dose.transpose();
@@ -91,6 +190,10 @@ py::dict summaries(const std::vector<SimResult>& results) {
   d["total_dose"] = std::move(dose);
   d["peak_fatigue"] = std::move(peak);
   d["failures"] = std::move(failures);
+  d["pre_test_one_rm"] = std::move(pre_test);
+  d["post_test_one_rm"] = std::move(post_test);
+  d["pre_size"] = std::move(pre_size);
+  d["post_size"] = std::move(post_size);
   if (n > 0 && results[0].sampled_capacity.size() > 0) {
     // Sampled trajectories as (athletes x blocks x muscles) float32: half the memory of doubles,
     // ample for capacities and fatigue.
@@ -126,7 +229,22 @@ SimOptions options_from(const std::string& model, double round_kg, double limit_
   if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
   if (!(default_rir >= 0.0 && default_rir <= 10.0)) throw InvalidInput("default_rir must lie in [0, 10]");
   if (sample_days < 0) throw InvalidInput("sample_days must be >= 0");
-  return SimOptions{parse_model(model), round_kg, limit_weight, default_rir, record, sample_days};
+  SimOptions o;
+  o.model = parse_model(model);
+  o.round_kg = round_kg;
+  o.limit_weight = limit_weight;
+  o.default_rir = default_rir;
+  o.record = record;
+  o.sample_days = sample_days;
+  return o;
+}
+
+// Exercise facts size_neural needs: movement pattern ids and single-joint flags per catalogue exercise.
+void lift_info(SimOptions& o, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
+               std::vector<std::uint8_t> single_joint) {
+  o.tests = std::move(tests);
+  o.pattern = std::move(pattern);
+  o.single_joint = std::move(single_joint);
 }
 }  // namespace
 
@@ -182,42 +300,55 @@ void bind_adaptation(py::module_& m) {
       .def_property_readonly("used_exercises", [](const ProgramSpec& p) { return used_exercises(p); });
 
   py::class_<AthleteSpec>(m, "AthleteSpec")
-      .def(py::init([](Vec one_rm, Vec body_load, const py::dict& params) {
-             return AthleteSpec{std::move(one_rm), std::move(body_load), params_from(params)};
+      .def(py::init([](Vec one_rm, Vec body_load, const py::dict& params, const py::dict& size_neural) {
+             return AthleteSpec{std::move(one_rm), std::move(body_load), params_from(params), sn_from(size_neural)};
            }),
-           py::arg("one_rm"), py::arg("body_load"), py::arg("params"));
+           py::arg("one_rm"), py::arg("body_load"), py::arg("params"), py::arg("size_neural") = py::dict());
 
   m.def(
       "simulate",
       [](const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
-         const std::string& model, double round_kg, double limit_weight, double default_rir, bool record) {
-        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
+         const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
+         std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint,
+         std::vector<double> recovery_hours) {
+        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
+        lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
+        options.recovery_hours = std::move(recovery_hours);
         SimResult r = run_interruptible([&] { return simulate(activation, program, athlete, options); },
                                         sim_work(program, activation, 1));
         return result_dict(std::move(r));
       },
       py::arg("activation"), py::arg("program"), py::arg("athlete"), py::arg("model") = "banister",
-      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("record") = true);
+      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("record") = true,
+      py::arg("tests") = std::vector<std::int32_t>{}, py::arg("pattern") = std::vector<std::int32_t>{},
+      py::arg("single_joint") = std::vector<std::uint8_t>{}, py::arg("recovery_hours") = std::vector<double>{});
 
   m.def(
       "simulate_batch",
       [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
-         const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads) {
-        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+         const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads,
+         std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint) {
+        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+        lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         std::vector<SimResult> results =
             run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
                               sim_work(program, activation, athletes.size()));
         return summaries(results);
       },
       py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
-      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("threads") = 0);
+      py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("threads") = 0,
+      py::arg("tests") = std::vector<std::int32_t>{}, py::arg("pattern") = std::vector<std::int32_t>{},
+      py::arg("single_joint") = std::vector<std::uint8_t>{});
 
   m.def(
       "simulate_population",
       [](const ActivationTable& activation, const ProgramSpec& program, const CArray<double>& one_rm,
          const CArray<double>& body_load, const py::dict& params, const std::string& model, double round_kg,
-         double limit_weight, double default_rir, unsigned threads, std::int32_t sample_days) {
-        const SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false, sample_days);
+         double limit_weight, double default_rir, unsigned threads, std::int32_t sample_days,
+         const py::dict& size_neural, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
+         std::vector<std::uint8_t> single_joint) {
+        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false, sample_days);
+        lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
             one_rm.shape(1) != body_load.shape(1))
           throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
@@ -232,12 +363,14 @@ void bind_adaptation(py::module_& m) {
             throw InvalidInput(std::string("parameter '") + name + "' needs one row per athlete");
         }
         std::vector<AthleteSpec> athletes(n);
+        std::vector<SizeNeuralParams> sn = sn_batch(size_neural, n);
         for (std::size_t i = 0; i < n; ++i) {
           const auto r = static_cast<Eigen::Index>(i);
           auto row = [&](std::size_t k) { return Vec(per_param[k].row(r).transpose()); };
           athletes[i] = AthleteSpec{Eigen::Map<const Vec>(one_rm.data() + i * static_cast<std::size_t>(n_ex), n_ex),
                                     Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
-                                    ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)}};
+                                    ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)},
+                                    std::move(sn[i])};
         }
         std::vector<SimResult> results =
             run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
@@ -247,8 +380,11 @@ void bind_adaptation(py::module_& m) {
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),
       py::arg("model") = "banister", py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5,
       py::arg("default_rir") = 2.0, py::arg("threads") = 0, py::arg("sample_days") = 0,
+      py::arg("size_neural") = py::dict(), py::arg("tests") = std::vector<std::int32_t>{},
+      py::arg("pattern") = std::vector<std::int32_t>{}, py::arg("single_joint") = std::vector<std::uint8_t>{},
       "A population on one program from arrays: one_rm and body_load (athletes x exercises), params "
-      "{name: (athletes x muscles)}. Summaries, and with sample_days > 0 capacity, fatigue and dose every "
+      "{name: (athletes x muscles)}, size_neural {name: (athletes,)} (+ size_start, size_response "
+      "(athletes x muscles)); tests: catalogue exercises whose 1RM is reported before and after. Summaries, and with sample_days > 0 capacity, fatigue and dose every "
       "sample_days days as (athletes x blocks x muscles) float32 arrays.");
 
   m.def(

@@ -143,7 +143,8 @@ ModelKind parse_model(const std::string& name) {
   if (name == "banister") return ModelKind::banister;
   if (name == "busso") return ModelKind::busso;
   if (name == "saturating") return ModelKind::saturating;
-  throw_unknown("model", name, {"banister", "busso", "saturating"});
+  if (name == "size_neural") return ModelKind::size_neural;
+  throw_unknown("model", name, {"size_neural", "banister", "busso", "saturating"});
 }
 
 std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
@@ -152,6 +153,8 @@ std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
     case ModelKind::banister: return std::make_unique<Banister>(params);
     case ModelKind::busso: return std::make_unique<Busso>(params);
     case ModelKind::saturating: return std::make_unique<Saturating>(params);
+    case ModelKind::size_neural:
+      throw InvalidInput("size_neural is run by the simulator itself, not as a per-muscle Model");
   }
   throw InvalidInput("unknown model kind");
 }

@@ -84,11 +84,336 @@ void check_athlete(const AthleteSpec& a, const ProgramSpec& program, std::size_t
   }
 }
 
+// The lifts an engine reports: the program's used exercises first, then the test lifts.
+std::vector<std::int32_t> lift_list(const std::vector<std::int32_t>& used, const std::vector<std::int32_t>& tests) {
+  std::vector<std::int32_t> lifts = used;
+  lifts.insert(lifts.end(), tests.begin(), tests.end());
+  return lifts;
+}
+
+// Banister, Busso, saturating: a per-muscle Model; the weakest heavily loaded muscle limits a lift.
+class ModelEngine {
+ public:
+  ModelEngine(const ActivationTable& activation, const Model& model, const std::vector<std::int32_t>& lifts,
+              double limit_weight)
+      : activation_(activation), model_(model), n_(activation.n_muscles()) {
+    const std::size_t n_state = model.state_per_muscle() * n_;
+    state_.assign(n_state, 0.0);
+    morning_.assign(n_state, 0.0);
+    w_.assign(n_, 0.0);
+    zero_.assign(n_, 0.0);
+    capacity_.assign(n_, 1.0);
+    fitness_.assign(n_, 0.0);
+    fatigue_.assign(n_, 0.0);
+    // The muscles that limit each lift: activation >= limit_weight (or the lift's top weight, if
+    // all are lower). Computed once; the day loop only takes minima over them.
+    limit_offsets_.push_back(0);
+    for (const auto e : lifts) {
+      double top = 0.0;
+      const auto ex = static_cast<std::size_t>(e);
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) top = std::max(top, a->weight);
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
+        if (a->weight >= std::min(limit_weight, top)) limit_muscles_.push_back(static_cast<std::size_t>(a->muscle));
+      limit_offsets_.push_back(limit_muscles_.size());
+    }
+  }
+  const std::vector<double>& dose() const { return w_; }
+  const std::vector<double>& capacity() const { return capacity_; }
+  const std::vector<double>& fitness() const { return fitness_; }
+  const std::vector<double>& fatigue() const { return fatigue_; }
+  // Start of a day: yesterday's state, one day of decay, no load yet.
+  void morning() {
+    std::copy(state_.begin(), state_.end(), morning_.begin());
+    model_.step(zero_.data(), morning_.data());
+    model_.read(morning_.data(), capacity_.data(), fitness_.data(), fatigue_.data());
+  }
+  void evening() { model_.read(state_.data(), capacity_.data(), fitness_.data(), fatigue_.data()); }
+  // Lift L's 1RM relative to its starting 1RM, in the state read last.
+  double lift_factor(std::size_t lift) const {
+    double c = std::numeric_limits<double>::infinity();
+    for (std::size_t k = limit_offsets_[lift]; k < limit_offsets_[lift + 1]; ++k)
+      c = std::min(c, capacity_[limit_muscles_[k]]);
+    return std::max(std::isfinite(c) ? c : 1.0, 0.05);
+  }
+  void add(std::size_t exercise, std::size_t /*used*/, std::int32_t sets, double /*rir*/, double /*fraction*/,
+           double effort, double /*reps*/) {
+    for (const auto* a = activation_.begin(exercise); a != activation_.end(exercise); ++a)
+      w_[static_cast<std::size_t>(a->muscle)] += sets * effort * a->weight;
+  }
+  void step() {
+    model_.step(w_.data(), state_.data());
+    std::fill(w_.begin(), w_.end(), 0.0);
+  }
+  void rested(double* out) const { model_.rested(state_.data(), out); }
+  void size(double* out) const { std::copy(capacity_.begin(), capacity_.end(), out); }
+  void recovery(const std::vector<double>&, const std::vector<double>&, SimResult&) const {
+    throw InvalidInput("recovery hours need the size_neural model");
+  }
+
+ private:
+  const ActivationTable& activation_;
+  const Model& model_;
+  std::size_t n_;
+  std::vector<double> state_, morning_, w_, zero_, capacity_, fitness_, fatigue_;
+  std::vector<std::size_t> limit_offsets_, limit_muscles_;
+};
+
+}  // namespace
+
+// size_neural's per-muscle day loops, over contiguous arrays (vectorised; AVX2 clone where the
+// CPU has it). A muscle no lift loads stays exactly at its start: 0 dose gives 0 growth.
+namespace detail {
+CHAINLOAD_VECTOR_CLONES
+void morning_muscles(std::size_t n, double* __restrict dose, double* __restrict s, double* __restrict fast,
+                     double* __restrict slow, const double* __restrict rate, const double* __restrict start,
+                     double e_dose, double weekly, double half, double ceiling, double inv_tau, double e_fast,
+                     double e_slow) {
+  for (std::size_t m = 0; m < n; ++m) {
+    const double d = dose[m] * e_dose;
+    dose[m] = d;
+    const double x = d * weekly;
+    const double g = x / (x + half);  // kinetics::saturation without its branch: x >= 0, half > 0
+    s[m] = kinetics::size_step(s[m], g, rate[m], ceiling, start[m], inv_tau);
+    fast[m] *= e_fast;
+    slow[m] *= e_slow;
+  }
+}
+
+CHAINLOAD_VECTOR_CLONES
+void session_muscles(std::size_t n, double* __restrict dose, double* __restrict fast, double* __restrict slow,
+                     const double* __restrict ws, const double* __restrict xf, const double* __restrict xs,
+                     double fast_max, double fast_sets, double slow_max, double slow_sets) {
+  for (std::size_t m = 0; m < n; ++m) {
+    dose[m] += ws[m];
+    fast[m] = kinetics::saturate_add(fast[m], fast_max, xf[m], fast_sets);
+    slow[m] = kinetics::saturate_add(slow[m], slow_max, xs[m], slow_sets);
+  }
+}
+}  // namespace detail
+
+namespace {
+
+// size_neural (size_neural.hpp): state per muscle D (dose memory), s (size), fast and slow fatigue;
+// per used lift Q (load-weighted set memory) and n (neural gain). A day is one step at its
+// morning (decay of the last 24 h, growth from the memories), then the session's inputs at once:
+// the state after a day is "hour 0 after that day's session".
+class SizeNeuralEngine {
+ public:
+  SizeNeuralEngine(const ActivationTable& activation, const SizeNeuralParams& p, const std::vector<std::int32_t>& lifts,
+                   std::size_t n_used, const SimOptions& options)
+      : activation_(activation), p_(p), n_(activation.n_muscles()), nu_(n_used) {
+    state_.assign(4 * n_ + 2 * nu_, 0.0);
+    for (std::size_t m = 0; m < n_; ++m) {
+      const double s0 = p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
+      start_.push_back(s0);
+      rate_.push_back(p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0) /
+                      (p.size_ceiling - 1.0));
+      state_[n_ + m] = s0;
+    }
+    cur_ = state_.data();
+
+    for (auto* v : {&w_, &ws_, &xf_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
+    q_.assign(nu_, 0.0);
+    e_dose_ = std::exp(-1.0 / p.dose_tau);
+    weekly_ = 7.0 * (1.0 - e_dose_);
+    e_fast_ = std::exp(-24.0 / p.fast_tau_h);
+    e_slow_ = std::exp(-24.0 / p.slow_tau_h);
+    inv_tau_size_ = 1.0 / p.size_tau_detrain;
+    k_up_ = 1.0 - std::exp(-1.0 / p.neural_tau_up);
+    k_down_ = 1.0 - std::exp(-1.0 / p.neural_tau_down);
+    const std::size_t n_ex = activation.n_exercises();
+    slow_factor_.assign(n_ex, p.multi_joint);
+    for (std::size_t e = 0; e < n_ex && e < options.single_joint.size(); ++e)
+      if (options.single_joint[e]) slow_factor_[e] = 1.0;
+    // Activation vectors of every lift, normalised to sum 1 (the 1RM's weights).
+    offsets_.push_back(0);
+    for (const auto e : lifts) {
+      const auto ex = static_cast<std::size_t>(e);
+      double total = 0.0;
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) total += a->weight;
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
+        entries_.push_back({static_cast<std::size_t>(a->muscle), total > 0.0 ? a->weight / total : 0.0});
+      offsets_.push_back(entries_.size());
+    }
+    // Transfer of practising used lift u to lift L: 1 for the lift itself, else cosine similarity
+    // of their activation vectors x (same pattern ? transfer_same : transfer_other).
+    auto pattern = [&](std::int32_t e) {
+      const auto i = static_cast<std::size_t>(e);
+      return i < options.pattern.size() ? options.pattern[i] : -1 - e;
+    };
+    // Dense activation rows of every lift and their norms, once.
+    const std::size_t n_lifts = lifts.size();
+    std::vector<double> dense(n_lifts * n_, 0.0), norm(n_lifts, 0.0);
+    for (std::size_t l = 0; l < n_lifts; ++l) {
+      const auto ex = static_cast<std::size_t>(lifts[l]);
+      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
+        dense[l * n_ + static_cast<std::size_t>(a->muscle)] = a->weight;
+        norm[l] += a->weight * a->weight;
+      }
+      norm[l] = std::sqrt(norm[l]);
+    }
+    transfer_offsets_.push_back(0);
+    for (std::size_t l = 0; l < n_lifts; ++l) {
+      for (std::size_t u = 0; u < nu_; ++u) {
+        double t = 1.0;
+        if (lifts[l] != lifts[u]) {
+          double ab = 0.0;
+          for (std::size_t m = 0; m < n_; ++m) ab += dense[l * n_ + m] * dense[u * n_ + m];
+          const double cosine = norm[l] > 0.0 && norm[u] > 0.0 ? ab / (norm[l] * norm[u]) : 0.0;
+          t = cosine * (pattern(lifts[l]) == pattern(lifts[u]) ? p.transfer_same : p.transfer_other);
+        }
+        if (t > 0.0) transfer_.push_back({u, t});
+      }
+      transfer_offsets_.push_back(transfer_.size());
+    }
+    inv_neural_max_ = p.neural_max > 0.0 ? 1.0 / p.neural_max : 0.0;
+  }
+  const std::vector<double>& dose() const { return w_; }
+  const std::vector<double>& capacity() const { return capacity_; }
+  const std::vector<double>& fitness() const { return fitness_; }
+  const std::vector<double>& fatigue() const { return fatigue_; }
+  // The lift 1RMs read the state itself: the per-muscle arrays are filled by evening() only.
+  void morning() {
+    if (!advanced_) advance();
+    advanced_ = true;
+    cur_ = state_.data();
+  }
+  void evening() { read(state_.data()); }
+  double lift_factor(std::size_t lift) const { return lift_factor(lift, cur_); }
+  void add(std::size_t exercise, std::size_t used, std::int32_t sets, double rir, double fraction, double effort,
+           double reps) {
+    const double se = kinetics::size_effort(rir, p_.size_rir_zero) * kinetics::rep_weight(reps, p_.size_full_reps);
+    const double sp = kinetics::slow_proximity(rir, p_.slow_rir) * slow_factor_[exercise];
+    for (const auto* a = activation_.begin(exercise); a != activation_.end(exercise); ++a) {
+      const auto m = static_cast<std::size_t>(a->muscle);
+      w_[m] += sets * effort * a->weight;
+      ws_[m] += sets * se * a->weight;
+      xf_[m] += sets * se * a->weight;
+      xs_[m] += sets * sp * a->weight;
+    }
+    q_[used] += sets * kinetics::load_weight(fraction, p_.load_power, p_.load_full);
+    has_input_ = true;
+  }
+  void step() {
+    if (!advanced_) advance();
+    advanced_ = false;
+    if (!has_input_) return;  // a rest day: nothing to add, the input buffers are already 0
+    apply_inputs();
+    std::fill(w_.begin(), w_.end(), 0.0);
+    std::fill(ws_.begin(), ws_.end(), 0.0);
+    std::fill(xf_.begin(), xf_.end(), 0.0);
+    std::fill(xs_.begin(), xs_.end(), 0.0);
+    std::fill(q_.begin(), q_.end(), 0.0);
+    has_input_ = false;
+  }
+  void rested(double* out) const {
+    for (std::size_t m = 0; m < n_; ++m) out[m] = kinetics::size_capacity(cur_[n_ + m], p_.size_force);
+  }
+  void size(double* out) const {
+    for (std::size_t m = 0; m < n_; ++m) out[m] = p_.size_scale * cur_[n_ + m];
+  }
+  // Fatigue `hours` after the session just stepped in (hour 0 = right after it), relative to
+  // `pre` (each used lift's factor before the session, which fatigue then lowers).
+  void recovery(const std::vector<double>& hours, const std::vector<double>& pre_fatigue, SimResult& out) const {
+    const auto rows = static_cast<Eigen::Index>(hours.size());
+    out.recovery_muscle.resize(rows, static_cast<Eigen::Index>(n_));
+    out.recovery_lift.resize(rows, static_cast<Eigen::Index>(nu_));
+    const double* fast = state_.data() + 2 * n_;
+    const double* slow = state_.data() + 3 * n_;
+    for (Eigen::Index h = 0; h < rows; ++h) {
+      const double hr = hours[static_cast<std::size_t>(h)];
+      for (std::size_t m = 0; m < n_; ++m)
+        out.recovery_muscle(h, static_cast<Eigen::Index>(m)) =
+            kinetics::decay_hours(fast[m], hr, p_.fast_tau_h) + kinetics::decay_hours(slow[m], hr, p_.slow_tau_h);
+      for (std::size_t u = 0; u < nu_; ++u) {
+        double f = 0.0;
+        for (std::size_t k = offsets_[u]; k < offsets_[u + 1]; ++k)
+          f += entries_[k].weight * out.recovery_muscle(h, static_cast<Eigen::Index>(entries_[k].muscle));
+        f = std::min(f, kMaxFatigue);
+        out.recovery_lift(h, static_cast<Eigen::Index>(u)) = 1.0 - (1.0 - f) / (1.0 - pre_fatigue[u]);
+      }
+    }
+  }
+  // Activation-weighted fatigue of used lift u in the state read last.
+  double lift_fatigue(std::size_t u) const {
+    double f = 0.0;
+    for (std::size_t k = offsets_[u]; k < offsets_[u + 1]; ++k)
+      f += entries_[k].weight * (cur_[2 * n_ + entries_[k].muscle] + cur_[3 * n_ + entries_[k].muscle]);
+    return std::min(f, kMaxFatigue);
+  }
+
+ private:
+  static constexpr double kMaxFatigue = 0.95;
+  struct Entry {
+    std::size_t muscle;
+    double weight;
+  };
+  // The morning step: 24 h of decay, a day of growth from the memories (no new input).
+  void advance() {
+    double* dose = state_.data();
+    double* memory = dose + 4 * n_;
+    detail::morning_muscles(n_, dose, dose + n_, dose + 2 * n_, dose + 3 * n_, rate_.data(), start_.data(), e_dose_, weekly_,
+                    p_.size_half, p_.size_ceiling, inv_tau_size_, e_fast_, e_slow_);
+    for (std::size_t u = 0; u < nu_; ++u) {
+      const double q = memory[u] * e_dose_;
+      memory[u] = q;
+      const double target = p_.neural_max * kinetics::saturation(q * weekly_, p_.neural_half);
+      memory[nu_ + u] = kinetics::neural_step(memory[nu_ + u], target, k_up_, k_down_);
+    }
+  }
+  // The session's inputs, at once (hour 0 after it).
+  void apply_inputs() {
+    double* dose = state_.data();
+    double* memory = dose + 4 * n_;
+    detail::session_muscles(n_, dose, dose + 2 * n_, dose + 3 * n_, ws_.data(), xf_.data(), xs_.data(), p_.fast_max,
+                    p_.fast_sets, p_.slow_max, p_.slow_sets);
+    for (std::size_t u = 0; u < nu_; ++u) memory[u] += q_[u];
+  }
+  void read(const double* st) {
+    cur_ = st;
+    for (std::size_t m = 0; m < n_; ++m) {
+      const double f = st[2 * n_ + m] + st[3 * n_ + m];
+      fitness_[m] = st[n_ + m] - 1.0;
+      fatigue_[m] = f;
+      capacity_[m] = kinetics::size_capacity(st[n_ + m], p_.size_force) * (1.0 - f);
+    }
+  }
+  double lift_factor(std::size_t lift, const double* st) const {
+    double size = 0.0, fat = 0.0;
+    for (std::size_t k = offsets_[lift]; k < offsets_[lift + 1]; ++k) {
+      const auto& e = entries_[k];
+      size += e.weight * kinetics::size_capacity(st[n_ + e.muscle], p_.size_force);
+      fat += e.weight * (st[2 * n_ + e.muscle] + st[3 * n_ + e.muscle]);
+    }
+    double room = 1.0;  // the neural headroom left: total neural gain = neural_max (1 - room)
+    const double* neural_state = st + 4 * n_ + nu_;
+    for (std::size_t k = transfer_offsets_[lift]; k < transfer_offsets_[lift + 1]; ++k)
+      room = kinetics::neural_room(room, transfer_[k].weight * neural_state[transfer_[k].muscle], inv_neural_max_);
+    const double neural = std::clamp(p_.neural_max * (1.0 - room), 0.0, p_.neural_max);
+    return std::max(size * (1.0 + neural) * (1.0 - std::min(fat, kMaxFatigue)), 0.05);
+  }
+
+  const ActivationTable& activation_;
+  const SizeNeuralParams& p_;
+  std::size_t n_, nu_;
+  std::vector<double> state_, start_, rate_;  // rate_: size_rate x response / (ceiling - 1)
+  bool advanced_ = false;                      // today's morning step is done
+  bool has_input_ = false;                     // today's session added inputs
+  const double* cur_ = nullptr;
+  std::vector<double> w_, ws_, xf_, xs_, q_, capacity_, fitness_, fatigue_, slow_factor_;
+  std::vector<std::size_t> offsets_, transfer_offsets_;
+  std::vector<Entry> entries_;
+  std::vector<Entry> transfer_;  // per lift: (used lift, transfer factor > 0); `muscle` holds the used index
+  double inv_neural_max_ = 0.0;
+  double e_dose_, weekly_, e_fast_, e_slow_, inv_tau_size_, k_up_, k_down_;
+};
+
+template <class Engine>
 SimResult run(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
-              const SimOptions& options, const Model& model) {
+              const SimOptions& options, Engine& engine, const std::vector<std::int32_t>& used) {
   const std::size_t n_muscles = activation.n_muscles();
   const auto days = static_cast<std::size_t>(program.n_days);
-  const std::vector<std::int32_t> used = used_exercises(program);
+  const std::size_t n_tests = options.tests.size();
   std::vector<std::int32_t> used_column(activation.n_exercises(), -1);
   for (std::size_t u = 0; u < used.size(); ++u) used_column[static_cast<std::size_t>(used[u])] = static_cast<std::int32_t>(u);
 
@@ -107,34 +432,31 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
     out.sampled_dose = RowMatrix::Zero(blocks, static_cast<Eigen::Index>(n_muscles));
   }
 
-  // All working memory is allocated here, before the day loop.
-  const std::size_t n_state = model.state_per_muscle() * n_muscles;
-  std::vector<double> state(n_state, 0.0), morning(n_state), w(n_muscles), zero(n_muscles, 0.0);
-  std::vector<double> capacity(n_muscles), fitness(n_muscles), fatigue(n_muscles), rested(n_muscles);
-  std::vector<double> exercise_capacity(used.size(), 1.0);
-  // The muscles that limit each used lift: activation >= limit_weight (or the lift's top weight,
-  // if all are lower). Computed once; the day loop only takes minima over them.
-  std::vector<std::size_t> limit_offsets{0};
-  std::vector<std::size_t> limit_muscles;
-  for (const auto e : used) {
-    double top = 0.0;
-    const auto ex = static_cast<std::size_t>(e);
-    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) top = std::max(top, a->weight);
-    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
-      if (a->weight >= std::min(options.limit_weight, top)) limit_muscles.push_back(static_cast<std::size_t>(a->muscle));
-    limit_offsets.push_back(limit_muscles.size());
-  }
-  auto lift_capacity = [&](std::size_t u, const std::vector<double>& muscle_capacity) {
-    double c = std::numeric_limits<double>::infinity();
-    for (std::size_t k = limit_offsets[u]; k < limit_offsets[u + 1]; ++k) c = std::min(c, muscle_capacity[limit_muscles[k]]);
-    return std::max(std::isfinite(c) ? c : 1.0, 0.05);
-  };
+  // All working memory is allocated here (and in the engine), before the day loop.
+  std::vector<double> rested(n_muscles);
+  std::vector<double> exercise_capacity(used.size(), 1.0), pre_fatigue(used.size(), 0.0);
+  std::vector<std::uint8_t> fresh(used.size(), 0);  // exercise_capacity[u] is today's
+  const auto& capacity = engine.capacity();
+  const auto& fatigue = engine.fatigue();
+  const auto& fitness = engine.fitness();
+  const auto& w = engine.dose();
+  // Day 0, before any training: the test lifts' and the muscles' starting values.
+  engine.morning();
+  out.pre_test_one_rm.resize(static_cast<Eigen::Index>(n_tests));
+  for (std::size_t k = 0; k < n_tests; ++k)
+    out.pre_test_one_rm[static_cast<Eigen::Index>(k)] =
+        athlete.one_rm[options.tests[k]] * engine.lift_factor(used.size() + k);
+  out.pre_size.resize(static_cast<Eigen::Index>(n_muscles));
+  engine.size(out.pre_size.data());
+  for (std::size_t u = 0; u < used.size(); ++u) exercise_capacity[u] = engine.lift_factor(u);
   std::vector<PrescriptionState> ps(program.prescriptions.size());
   for (std::size_t i = 0; i < ps.size(); ++i) {
     const auto& p = program.prescriptions[i];
     const double body = athlete.body_load[p.exercise];
     ps[i].target = p.reps_low;
-    ps[i].load = p.intensity == Intensity::percent ? p.value / 100.0 * athlete.one_rm[p.exercise] : body + p.value;
+    // A %1RM load is a percentage of the day-0 1RM (an athlete's weak muscle lowers it).
+    const double day0 = athlete.one_rm[p.exercise] * exercise_capacity[static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)])];
+    ps[i].load = p.intensity == Intensity::percent ? p.value / 100.0 * day0 : body + p.value;
   }
   if (options.record) {
     auto& log = out.sessions;
@@ -148,19 +470,17 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   for (std::size_t t = 0; t < days; ++t) {
     const bool training_day = next < program.schedule.size() && static_cast<std::size_t>(program.schedule[next].day) == t;
     if (training_day || options.record) {
-      // Capacity at the start of the day: yesterday's state, one day of decay, no load yet.
-      std::copy(state.begin(), state.end(), morning.begin());
-      model.step(zero.data(), morning.data());
-      model.read(morning.data(), capacity.data(), fitness.data(), fatigue.data());
-      // The weakest heavily loaded muscle limits each lift.
-      for (std::size_t u = 0; u < used.size(); ++u) {
-        exercise_capacity[u] = lift_capacity(u, capacity);
-        if (options.record)
+      engine.morning();
+      // Without trajectories, only the lifts trained today need their 1RM (read below).
+      std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
+      if (options.record)
+        for (std::size_t u = 0; u < used.size(); ++u) {
+          exercise_capacity[u] = engine.lift_factor(u);
+          fresh[u] = 1;
           out.one_rm(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(u)) = athlete.one_rm[used[u]] * exercise_capacity[u];
-      }
+        }
     }
 
-    std::fill(w.begin(), w.end(), 0.0);
     const auto week = static_cast<std::int32_t>(t / 7);
     const bool deload = program.deload_week[static_cast<std::size_t>(week)] != 0;
     for (; next < program.schedule.size() && static_cast<std::size_t>(program.schedule[next].day) == t; ++next) {
@@ -168,8 +488,12 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       const PrescriptionSpec& p = program.prescriptions[pi];
       PrescriptionState& s = ps[pi];
       const double body = athlete.body_load[p.exercise];
-      const double one_rm_now =
-          athlete.one_rm[p.exercise] * exercise_capacity[static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)])];
+      const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
+      if (!fresh[u]) {
+        exercise_capacity[u] = engine.lift_factor(u);
+        fresh[u] = 1;
+      }
+      const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
       // A new week: weekly linear progression and wave cycles advance.
       if (week > s.week) {
@@ -204,8 +528,7 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       const bool failed = achieved < s.target;
       const double rir = std::max(possible - achieved, 0.0);
       const double effort = effort_weight(rir);
-      for (const auto* a = activation.begin(static_cast<std::size_t>(p.exercise)); a != activation.end(static_cast<std::size_t>(p.exercise)); ++a)
-        w[static_cast<std::size_t>(a->muscle)] += sets * effort * a->weight;
+      engine.add(static_cast<std::size_t>(p.exercise), u, sets, rir, load / one_rm_now, effort, achieved);
 
       // Progression (not during a planned deload week).
       const std::int32_t target = s.target;
@@ -255,32 +578,40 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
     }
 
-    model.step(w.data(), state.data());
-    // Fatigue only rises on a loaded day, so a rest day cannot set the peak: without trajectories
-    // to record, rest days only advance the state.
+    // The dose is summed before the step (the step clears the day's inputs).
     const bool block_end = every > 0 && ((t + 1) % every == 0 || t + 1 == days);
-    if (training_day || options.record || t + 1 == days || block_end) {
-      model.read(state.data(), capacity.data(), fitness.data(), fatigue.data());
-      double peak = out.peak_fatigue;
+    const bool summarise = training_day || options.record || t + 1 == days || block_end;
+    if (summarise) {
       for (std::size_t m = 0; m < n_muscles; ++m) {
         out.total_dose[static_cast<Eigen::Index>(m)] += w[m];
-        peak = std::max(peak, fatigue[m]);
+        if (every > 0) out.sampled_dose(static_cast<Eigen::Index>(t / every), static_cast<Eigen::Index>(m)) += w[m];
       }
+      if (options.record)
+        for (std::size_t m = 0; m < n_muscles; ++m) out.dose(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(m)) = w[m];
+    }
+    engine.step();
+    if (t == 0 && !options.recovery_hours.empty()) {
+      for (std::size_t u = 0; u < used.size(); ++u) pre_fatigue[u] = 0.0;
+      engine.recovery(options.recovery_hours, pre_fatigue, out);
+    }
+    // Fatigue only rises on a loaded day, so a rest day cannot set the peak: without trajectories
+    // to record, rest days only advance the state.
+    if (summarise) {
+      engine.evening();
+      double peak = out.peak_fatigue;
+      for (std::size_t m = 0; m < n_muscles; ++m) peak = std::max(peak, fatigue[m]);
       out.peak_fatigue = peak;
-      if (every > 0) {
+      if (block_end) {
         const auto b = static_cast<Eigen::Index>(t / every);
         for (std::size_t m = 0; m < n_muscles; ++m) {
           const auto c = static_cast<Eigen::Index>(m);
-          out.sampled_dose(b, c) += w[m];
-          if (block_end) {
-            out.sampled_capacity(b, c) = capacity[m];
-            out.sampled_fatigue(b, c) = fatigue[m];
-          }
+          out.sampled_capacity(b, c) = capacity[m];
+          out.sampled_fatigue(b, c) = fatigue[m];
         }
       }
     }
     if (options.record) {
-      model.rested(state.data(), rested.data());
+      engine.rested(rested.data());
       const auto r = static_cast<Eigen::Index>(t);
       for (std::size_t m = 0; m < n_muscles; ++m) {
         const auto c = static_cast<Eigen::Index>(m);
@@ -288,15 +619,47 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         out.fatigue(r, c) = fatigue[m];
         out.capacity(r, c) = capacity[m];
         out.readiness(r, c) = 100.0 * std::clamp(capacity[m] / rested[m], 0.0, 1.0);
-        out.dose(r, c) = w[m];
       }
     }
   }
-  out.final_capacity = Eigen::Map<Eigen::VectorXd>(capacity.data(), static_cast<Eigen::Index>(n_muscles));
+  out.final_capacity = Eigen::Map<const Eigen::VectorXd>(capacity.data(), static_cast<Eigen::Index>(n_muscles));
   out.final_one_rm.resize(static_cast<Eigen::Index>(used.size()));
   for (std::size_t u = 0; u < used.size(); ++u)
-    out.final_one_rm[static_cast<Eigen::Index>(u)] = athlete.one_rm[used[u]] * lift_capacity(u, capacity);
+    out.final_one_rm[static_cast<Eigen::Index>(u)] = athlete.one_rm[used[u]] * engine.lift_factor(u);
+  // The morning after the last day: the post-tests and sizes.
+  engine.morning();
+  out.post_test_one_rm.resize(static_cast<Eigen::Index>(n_tests));
+  for (std::size_t k = 0; k < n_tests; ++k)
+    out.post_test_one_rm[static_cast<Eigen::Index>(k)] =
+        athlete.one_rm[options.tests[k]] * engine.lift_factor(used.size() + k);
+  out.post_size.resize(static_cast<Eigen::Index>(n_muscles));
+  engine.size(out.post_size.data());
   return out;
+}
+
+SimResult run_one(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
+                  const SimOptions& options, const Model* model) {
+  const std::vector<std::int32_t> used = used_exercises(program);
+  const std::vector<std::int32_t> lifts = lift_list(used, options.tests);
+  if (options.model == ModelKind::size_neural) {
+    SizeNeuralEngine engine(activation, athlete.sn, lifts, used.size(), options);
+    return run(activation, program, athlete, options, engine, used);
+  }
+  ModelEngine engine(activation, *model, lifts, options.limit_weight);
+  return run(activation, program, athlete, options, engine, used);
+}
+
+void check_options(const SimOptions& options, const AthleteSpec& athlete, std::size_t n_exercises) {
+  for (const auto e : options.tests) {
+    if (e < 0 || static_cast<std::size_t>(e) >= n_exercises) throw InvalidInput("test exercise index out of range");
+    const double orm = athlete.one_rm[e];
+    if (!(orm > 0.0) || !std::isfinite(orm))
+      throw InvalidInput("the athlete has no 1RM for test exercise " + std::to_string(e));
+  }
+  for (const double h : options.recovery_hours)
+    if (!(h >= 0.0) || !std::isfinite(h)) throw InvalidInput("recovery hours must be finite and >= 0, got " + std::to_string(h));
+  if (!options.recovery_hours.empty() && options.model != ModelKind::size_neural)
+    throw InvalidInput("recovery hours need the size_neural model");
 }
 }  // namespace
 
@@ -304,8 +667,14 @@ SimResult simulate(const ActivationTable& activation, const ProgramSpec& program
                    const SimOptions& options) {
   program.validate(activation.n_exercises());
   check_athlete(athlete, program, activation.n_exercises(), activation.n_muscles());
+  check_options(options, athlete, activation.n_exercises());
+  if (options.model == ModelKind::size_neural) {
+    athlete.params.validate();  // bad parameters are reported whichever model runs
+    athlete.sn.validate(activation.n_muscles());
+    return run_one(activation, program, athlete, options, nullptr);
+  }
   const auto model = make_model(options.model, athlete.params);
-  return run(activation, program, athlete, options, *model);
+  return run_one(activation, program, athlete, options, model.get());
 }
 
 std::vector<SimResult> simulate_batch(const ActivationTable& activation, const ProgramSpec& program,
@@ -315,9 +684,17 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
   std::vector<std::unique_ptr<Model>> models;
   models.reserve(athletes.size());
   for (std::size_t i = 0; i < athletes.size(); ++i) {
+    const AthleteSpec& a = athletes[i];
     try {  // the message names the athlete (its index in the batch) as well as the muscle or exercise
-      check_athlete(athletes[i], program, activation.n_exercises(), activation.n_muscles());
-      models.push_back(make_model(options.model, athletes[i].params));
+      check_athlete(a, program, activation.n_exercises(), activation.n_muscles());
+      check_options(options, a, activation.n_exercises());
+      if (options.model == ModelKind::size_neural) {
+        a.params.validate();
+        a.sn.validate(activation.n_muscles());
+        models.push_back(nullptr);
+      } else {
+        models.push_back(make_model(options.model, a.params));
+      }
     } catch (const InvalidInput& e) {
       throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
     }
@@ -326,7 +703,7 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
   parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
-      results[i] = run(activation, program, athletes[i], options, *models[i]);
+      results[i] = run_one(activation, program, athletes[i], options, models[i].get());
     }
   });
   return results;

@@ -18,7 +18,17 @@ from .logs import e1rm, read_log
 from .monitoring import acwr, monotony, strain
 from .population import Population
 from .program import Prescription, Program, Progression, Session
-from .simulation import DEFAULT_PARAMS, Simulation, banister, simulate
+from .simulation import (
+    DEFAULT_MODEL,
+    DEFAULT_PARAMS,
+    MODELS,
+    BatchOutcome,
+    Simulation,
+    banister,
+    recovery,
+    run_batch,
+    simulate,
+)
 from .sweep import SweepResult, Variant, sweep, vary
 from .trial import Trial, compare, trial
 
@@ -29,10 +39,13 @@ except PackageNotFoundError:  # pragma: no cover
 
 __all__ = [
     "DEFAULT_BAND",
+    "DEFAULT_MODEL",
     "DEFAULT_PARAMS",
     "METRICS",
+    "MODELS",
     "Athlete",
     "AthleteFit",
+    "BatchOutcome",
     "Catalogue",
     "Error",
     "Exercise",
@@ -68,6 +81,8 @@ __all__ = [
     "logs",
     "monotony",
     "read_log",
+    "recovery",
+    "run_batch",
     "simulate",
     "strain",
     "sweep",

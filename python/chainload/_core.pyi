@@ -89,7 +89,13 @@ class ProgramSpec:
     def used_exercises(self) -> list[int]: ...
 
 class AthleteSpec:
-    def __init__(self, one_rm: FloatArray, body_load: FloatArray, params: dict[str, FloatArray]) -> None: ...
+    def __init__(
+        self,
+        one_rm: FloatArray,
+        body_load: FloatArray,
+        params: dict[str, FloatArray],
+        size_neural: dict[str, Any] = ...,
+    ) -> None: ...
 
 def simulate(
     activation: ActivationTable,
@@ -100,6 +106,10 @@ def simulate(
     limit_weight: float = 0.5,
     default_rir: float = 2.0,
     record: bool = True,
+    tests: Sequence[int] = ...,
+    pattern: Sequence[int] = ...,
+    single_joint: Sequence[int] = ...,
+    recovery_hours: Sequence[float] = ...,
 ) -> dict[str, Any]: ...
 def simulate_batch(
     activation: ActivationTable,
@@ -110,6 +120,9 @@ def simulate_batch(
     limit_weight: float = 0.5,
     default_rir: float = 2.0,
     threads: int = 0,
+    tests: Sequence[int] = ...,
+    pattern: Sequence[int] = ...,
+    single_joint: Sequence[int] = ...,
 ) -> dict[str, FloatArray]: ...
 def simulate_population(
     activation: ActivationTable,
@@ -123,6 +136,10 @@ def simulate_population(
     default_rir: float = 2.0,
     threads: int = 0,
     sample_days: int = 0,
+    size_neural: dict[str, FloatArray] = ...,
+    tests: Sequence[int] = ...,
+    pattern: Sequence[int] = ...,
+    single_joint: Sequence[int] = ...,
 ) -> dict[str, FloatArray]: ...
 def banister_open_loop(
     loads: FloatArray,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,15 @@ from .errors import ValidationError
 from .program import Prescription
 
 _ATHLETE_KEYS = ("bodyweight", "one_rm", "estimate_missing", "name", "params")
+# Training statuses of the size_neural model (presets in data/model_size_neural.toml).
+STATUSES: tuple[str, ...] = ("untrained", "trained", "advanced")
+
+
+def check_status(status: object) -> str:
+    """``status`` if it is one of STATUSES, else a ValidationError listing them."""
+    if not isinstance(status, str) or status not in STATUSES:
+        raise ValidationError(f"training status must be one of {', '.join(STATUSES)}; got {status!r}")
+    return status
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,10 @@ class Athlete:
     With ``estimate_missing`` a 1RM not given is estimated from the catalogue's
     ``standard_1rm_bw`` × body mass; otherwise a program needing it raises an error naming it.
     ``params`` overrides the adaptation model's per-muscle defaults (see ``DEFAULT_PARAMS`` in
-    :mod:`chainload.simulation`): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``.
+    :mod:`chainload.simulation`): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``, or a
+    size_neural parameter (one value: ``{"neural_max": 0.2}``; data/model_size_neural.toml).
+    ``status`` ("untrained" | "trained" | "advanced") picks the size_neural preset, and
+    ``size_start`` the starting size of some muscles relative to normal (see :meth:`with_imbalance`).
     """
 
     one_rm: Mapping[str, float] = field(default_factory=dict)
@@ -35,8 +47,18 @@ class Athlete:
     estimate_missing: bool = False
     name: str = "athlete"
     params: Mapping[str, Any] = field(default_factory=dict)
+    status: str = "trained"
+    size_start: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        check_status(self.status)
+        for muscle, v in self.size_start.items():
+            if not (finite_number(v) and 0.3 <= v <= 1.5):
+                raise ValidationError(
+                    f"athlete starting size of '{muscle}' must be in [0.3, 1.5] "
+                    f"(1 = normal; below the status ceiling), got {v!r}"
+                )
+        object.__setattr__(self, "size_start", dict(self.size_start))
         if not (finite_number(self.bodyweight) and 20 <= self.bodyweight <= 300):
             raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
         for ex, kg in self.one_rm.items():
@@ -49,6 +71,13 @@ class Athlete:
         """An 80 kg trained recreational man whose 1RMs are the catalogue's strength standards
         (engine choice: back squat 1.5 × body mass, the other lifts by the ratios of SCIENCE.md 4.2)."""
         return cls(bodyweight=80.0, estimate_missing=True, name="default athlete")
+
+    def with_imbalance(self, sizes: Mapping[str, float]) -> Athlete:
+        """This athlete with some muscles starting smaller than normal, e.g. ``{"hamstrings": 0.8}``:
+        their start size (relative, 1 = normal) lowers every lift they contribute to by activation
+        weight (size_neural: 1RM x sum a (1 + size_force (s - 1)) / sum a). Muscle ids are checked
+        against the graph when the athlete is simulated."""
+        return replace(self, size_start={**self.size_start, **dict(sizes)})
 
     @classmethod
     def load(cls, path: str | Path, *, strict: bool = True, catalogue: Catalogue | None = None) -> Athlete:

@@ -17,7 +17,7 @@ from .analysis import analyze
 from .athlete import Athlete
 from .errors import Error
 from .program import Program
-from .simulation import ModelName, simulate
+from .simulation import DEFAULT_MODEL, MODELS, ModelName, simulate
 
 
 def _program(arg: str) -> Program:
@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--weeks", type=_whole(1, 520), default=None, help="weeks to simulate (default: the program's)"
     )
     p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm], [params])")
-    p.add_argument("--model", choices=["banister", "busso", "saturating"], default="banister")
+    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL)
     p.add_argument("--out", help="write the simulation to this Parquet file")
     p.set_defaults(func=cmd_simulate)
 
@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("programs", nargs="*", help="program TOML files or example names (default: all examples)")
     p.add_argument("--weeks", type=_whole(1, 520), default=12)
     p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
-    p.add_argument("--model", choices=["banister", "busso", "saturating"], default="saturating")
+    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL)
     p.add_argument("--population", type=_whole(0), default=200, help="virtual athletes to sample (0: none)")
     p.add_argument("--seed", type=_whole(0), default=0, help="seed of the population")
     p.add_argument("--out", default="chainload-report", help="report folder ('' for no report)")

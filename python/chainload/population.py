@@ -9,23 +9,32 @@ Distributions (engine choices grounded where SCIENCE.md allows):
       high responder also fatigues more (correlated, as fitted fitness and fatigue gains are);
     * ceiling: 1 + 0.5 × a log-normal factor (log-SD 0.3); tau_detrain log-normal around 120 d;
     * body mass: normal 80 ± 10 kg (clipped to 50–130); strength level (every standard 1RM ×):
-      log-normal, log-SD 0.2.
+      log-normal, log-SD 0.2 (a between-athlete 1RM CV of ~20 %, engine choice).
+size_neural (the default model; spreads in data/model_size_neural.toml [population]): the status
+preset, then per athlete a size response (× size_rate, per muscle around the athlete's) and a
+neural response (× neural_max), log-normal and correlated (response_correlation); a reference
+size ``size_scale`` log-normal and correlated with the strength level (size_strength_correlation);
+with ``imbalance_sd`` > 0 each muscle's starting size is log-normal around 1. Log-normals have no
+mass at a bound; drawn after the older models' parameters, so those stay as they were per seed.
 Seeded and reproducible: the same ``seed`` and ``n`` give the same athletes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .athlete import Athlete
+from .athlete import Athlete, check_status
 from .catalogue import Catalogue
 from .errors import ValidationError
 from .graph import MuscleGraph
-from .simulation import DEFAULT_PARAMS
+from .simulation import DEFAULT_PARAMS, SIZE_NEURAL_NAMES, population_spread, size_neural_params
+
+PER_MUSCLE_SIZE_NEURAL = ("size_start", "size_response")
 
 ATHLETE_COLUMNS = ("bodyweight", "strength")
 
@@ -33,12 +42,16 @@ ATHLETE_COLUMNS = ("bodyweight", "strength")
 @dataclass(frozen=True)
 class Population:
     """``n`` virtual athletes: ``athletes`` (bodyweight, strength level) and per-muscle parameter
-    arrays ``params[name]`` of shape (n, muscles)."""
+    arrays ``params[name]`` of shape (n, muscles); ``size_neural[name]`` the size_neural parameters
+    (shape (n,), or (n, muscles) for size_start and size_response; missing ones take the preset
+    of ``status``)."""
 
     athletes: pd.DataFrame
     params: dict[str, np.ndarray]
     muscle_ids: tuple[str, ...]
     seed: int | None = None
+    status: str = "trained"
+    size_neural: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.athletes)
@@ -61,12 +74,37 @@ class Population:
                 raise ValidationError(
                     f"parameter {name!r} must have shape {(n, len(self.muscle_ids))}, got {a.shape}"
                 )
+        check_status(self.status)
+        for name, a in self.size_neural.items():
+            shape = (n, len(self.muscle_ids)) if name in PER_MUSCLE_SIZE_NEURAL else (n,)
+            if name not in SIZE_NEURAL_NAMES and name not in PER_MUSCLE_SIZE_NEURAL:
+                raise ValidationError(
+                    f"unknown size_neural parameter {name!r}; known: {', '.join(SIZE_NEURAL_NAMES)}, "
+                    + ", ".join(PER_MUSCLE_SIZE_NEURAL)
+                )
+            if a.shape != shape:
+                raise ValidationError(
+                    f"size_neural parameter {name!r} must have shape {shape}, got {a.shape}"
+                )
 
     @classmethod
-    def sample(cls, n: int, seed: int = 0, graph: MuscleGraph | None = None) -> Population:
-        """Draw ``n`` athletes from the distributions of this module's docstring."""
+    def sample(
+        cls,
+        n: int,
+        seed: int = 0,
+        graph: MuscleGraph | None = None,
+        *,
+        status: str = "trained",
+        imbalance_sd: float = 0.0,
+    ) -> Population:
+        """Draw ``n`` athletes of training ``status`` ("untrained" | "trained" | "advanced") from
+        the distributions of this module's docstring; ``imbalance_sd`` (log-SD, 0–0.3) spreads
+        each muscle's starting size around normal."""
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValidationError(f"n must be a whole number > 0, got {n!r}")
+        check_status(status)
+        if not (isinstance(imbalance_sd, int | float) and 0 <= imbalance_sd <= 0.3):
+            raise ValidationError(f"imbalance_sd must be a number in [0, 0.3], got {imbalance_sd!r}")
         g = graph if graph is not None else MuscleGraph.default()
         m = len(g)
         from .config import check_memory
@@ -97,17 +135,37 @@ class Population:
             "ceiling": 1 + (d["ceiling"] - 1) * per_muscle(lognormal(1.0, 0.3, (n,)), 0.05),
             "tau_detrain": per_muscle(lognormal(d["tau_detrain"], 0.3, (n,)), 0.1),
         }
-        athletes = pd.DataFrame(
-            {
-                "bodyweight": np.clip(rng.normal(80, 10, n), 50, 130).round(1),
-                "strength": lognormal(1.0, 0.2, (n,)),
-            }
-        )
+        bodyweight = np.clip(rng.normal(80, 10, n), 50, 130).round(1)
+        z_strength = rng.standard_normal(n)
+        athletes = pd.DataFrame({"bodyweight": bodyweight, "strength": np.exp(0.2 * z_strength)})
         athletes.index.name = "athlete"
-        return cls(athletes, params, tuple(g.ids), seed)
+        # size_neural: drawn after everything above, so the older models' draws stay per seed.
+        spread = population_spread()
+        preset = size_neural_params(status)
+        rho = spread["response_correlation"]
+        z_size, z_other = rng.standard_normal(n), rng.standard_normal(n)
+        z_neural = rho * z_size + np.sqrt(1 - rho**2) * z_other
+        rho_s = spread["size_strength_correlation"]
+        z_scale = rho_s * z_strength + np.sqrt(1 - rho_s**2) * rng.standard_normal(n)
+        size_response = np.exp(spread["size_response_sd"] * z_size)[:, None] * np.exp(
+            spread["muscle_sd"] * rng.standard_normal((n, m))
+        )
+        start = np.exp(imbalance_sd * rng.standard_normal((n, m)))
+        # A muscle cannot start at its growth ceiling (validated in the core); at imbalance_sd <= 0.3
+        # fewer than 1 in 500 muscles reach this cap.
+        start = np.minimum(start, 1 + 0.9 * (preset["size_ceiling"] - 1))
+        sn = {
+            "neural_max": preset["neural_max"] * np.exp(spread["neural_response_sd"] * z_neural),
+            "size_scale": np.exp(spread["size_scale_sd"] * z_scale),
+            "size_response": size_response,
+            "size_start": start,
+        }
+        return cls(athletes, params, tuple(g.ids), seed, status, sn)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, graph: MuscleGraph | None = None) -> Population:
+    def from_frame(
+        cls, frame: pd.DataFrame, graph: MuscleGraph | None = None, *, status: str = "trained"
+    ) -> Population:
         """A population from a DataFrame of fitted athletes: one row per athlete, columns
         ``bodyweight``, ``strength`` (optional) and any of the model parameters (one value for all
         muscles) or ``<param>:<muscle>`` columns for one muscle; missing ones take the defaults."""
@@ -136,7 +194,7 @@ class Population:
             }
         )
         athletes.index.name = "athlete"
-        return cls(athletes, params, tuple(g.ids))
+        return cls(athletes, params, tuple(g.ids), status=status)
 
     def __len__(self) -> int:
         return len(self.athletes)
@@ -148,8 +206,54 @@ class Population:
         row = self.athletes.iloc[i]
         bw, strength = float(row["bodyweight"]), float(row["strength"])
         one_rm = {e.id: e.standard_1rm_bw * bw * strength for e in cat if e.standard_1rm_bw is not None}
-        params = {k: dict(zip(self.muscle_ids, v[i].tolist(), strict=True)) for k, v in self.params.items()}
-        return Athlete(one_rm=one_rm, bodyweight=bw, name=f"athlete {i}", params=params)
+        params: dict[str, Any] = {
+            k: dict(zip(self.muscle_ids, v[i].tolist(), strict=True)) for k, v in self.params.items()
+        }
+        size_start: dict[str, float] = {}
+        for k, v in self.size_neural.items():
+            if k == "size_start":
+                size_start = dict(zip(self.muscle_ids, v[i].tolist(), strict=True))
+            elif k == "size_response":
+                params[k] = dict(zip(self.muscle_ids, v[i].tolist(), strict=True))
+            else:
+                params[k] = float(v[i])
+        return Athlete(
+            one_rm=one_rm,
+            bodyweight=bw,
+            name=f"athlete {i}",
+            params=params,
+            status=self.status,
+            size_start=size_start,
+        )
+
+    def core_arrays(
+        self, catalogue: Catalogue, exercises: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """What the core's simulate_population takes: 1RM (athletes x catalogue exercises; the
+        standard x body mass x strength level for ``exercises``, NaN elsewhere), body load, the
+        per-muscle parameters of the older models and the size_neural parameters (preset of
+        ``status``, then this population's draws)."""
+        n = len(self)
+        standards = []
+        for e in exercises:
+            s = catalogue[e].standard_1rm_bw
+            if s is None:
+                raise ValidationError(
+                    f"exercise '{e}' has no standard_1rm_bw: a population cannot estimate its 1RM"
+                )
+            standards.append(s)
+        bw = self.athletes["bodyweight"].to_numpy(dtype=float)
+        strength = self.athletes["strength"].to_numpy(dtype=float)
+        one_rm = np.full((n, len(catalogue)), np.nan)
+        one_rm[:, [catalogue.index(e) for e in exercises]] = np.outer(bw * strength, standards)
+        fraction = np.array(
+            [e.bodyweight_fraction if e.load == "bodyweight" else 0.0 for e in catalogue], dtype=float
+        )
+        body = np.outer(bw, fraction)
+        params = {k: np.ascontiguousarray(v) for k, v in self.params.items()}
+        sn: dict[str, np.ndarray] = {k: np.full(n, v) for k, v in size_neural_params(self.status).items()}
+        sn.update({k: np.ascontiguousarray(v, dtype=float) for k, v in self.size_neural.items()})
+        return one_rm, body, params, sn
 
     def __iter__(self) -> Iterator[Athlete]:
         cat = Catalogue.default()
@@ -163,6 +267,8 @@ class Population:
             {k: v[idx] for k, v in self.params.items()},
             self.muscle_ids,
             self.seed,
+            self.status,
+            {k: v[idx] for k, v in self.size_neural.items()},
         )
 
     def describe(self) -> pd.DataFrame:

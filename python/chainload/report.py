@@ -17,7 +17,7 @@ from .analysis import DEFAULT_BAND, analyze
 from .athlete import Athlete
 from .population import Population
 from .program import Program
-from .simulation import ModelName, Simulation, simulate
+from .simulation import DEFAULT_MODEL, ModelName, Simulation, simulate
 from .sweep import SweepResult, compare
 from .trial import BATTERY
 from .trial import compare as compare_battery
@@ -43,7 +43,7 @@ def compare_programs(
     programs: Sequence[Program],
     athlete: Athlete | None = None,
     weeks: int = 12,
-    model: ModelName = "saturating",
+    model: ModelName = DEFAULT_MODEL,
     population: int = 200,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,

@@ -1,32 +1,94 @@
 """The closed-loop simulation: a program run against a virtual athlete, day by day, in C++.
 
-Each session the core derives today's 1RM of every lift from the per-muscle capacity (the
-weakest muscle at activation >= 0.5 limits a compound lift), the reps possible at the prescribed
+Each session the core derives today's 1RM of every lift, the reps possible at the prescribed
 load by Brzycki's relation, records what was achieved, applies the progression rule, and feeds
-the achieved, effort-weighted dose into the adaptation model. See the README for conventions.
+the achieved, effort-weighted dose into the adaptation model. The default model, ``size_neural``
+(docs/model.md), combines per-muscle size by activation weight with a per-lift neural state and
+hour-resolved fatigue; the published open-loop references (banister, busso, saturating) take a
+lift's 1RM from its weakest muscle at activation >= 0.5. See the README for conventions.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+import tomllib
 
 from . import _core
-from .athlete import Athlete
+from .athlete import Athlete, check_status
 from .catalogue import Catalogue
 from .errors import ValidationError
 from .graph import MuscleGraph
-from .program import WEEKDAYS, Prescription, Program
+from .program import WEEKDAYS, Prescription, Program, Session
 
-ModelName = Literal["banister", "busso", "saturating"]
-MODELS: tuple[str, ...] = ("banister", "busso", "saturating")
+if TYPE_CHECKING:
+    from .population import Population
+
+# The model names and the default of every entry point (simulate, compare, sweep, run_batch, the CLI).
+ModelName = Literal["size_neural", "banister", "busso", "saturating"]
+MODELS: tuple[str, ...] = ("size_neural", "banister", "busso", "saturating")
+DEFAULT_MODEL: ModelName = "size_neural"
+SIZE_NEURAL_FILE = Path(__file__).parent / "data" / "model_size_neural.toml"
+
+
+def check_model(model: str) -> str:
+    """``model`` if it is a known model name, else a ValidationError listing them."""
+    if model not in MODELS:
+        raise ValidationError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
+    return model
+
+
+@functools.cache
+def _size_neural_file() -> dict[str, Any]:
+    with SIZE_NEURAL_FILE.open("rb") as f:
+        return tomllib.load(f)
+
+
+def size_neural_params(status: str = "trained") -> dict[str, float]:
+    """The size_neural parameters of a training status ("untrained" | "trained" | "advanced"), read
+    from data/model_size_neural.toml (values, units and sources are in that file)."""
+    check_status(status)
+    d = _size_neural_file()
+    out = {k: float(v["value"]) for k, v in d["parameters"].items()}
+    for k, v in d["status"][status].items():
+        if k != "source":
+            out[k] = float(v)
+    return out
+
+
+def population_spread() -> dict[str, float]:
+    """Between-athlete spread of the size_neural parameters ([population] of the data file)."""
+    return {k: float(v["value"]) for k, v in _size_neural_file()["population"].items()}
+
+
+SIZE_NEURAL_NAMES: tuple[str, ...] = tuple(size_neural_params())
+
+
+@dataclass(frozen=True)
+class LiftInfo:
+    """What size_neural needs of each catalogue exercise: a movement-pattern id and a single-joint
+    ("isolation" pattern) flag (the core's ``pattern`` and ``single_joint`` arguments)."""
+
+    pattern: list[int]
+    single_joint: list[int]
+
+
+def lift_info(catalogue: Catalogue) -> LiftInfo:
+    """The catalogue's :class:`LiftInfo`."""
+    patterns = sorted({e.pattern for e in catalogue})
+    return LiftInfo(
+        [patterns.index(e.pattern) for e in catalogue],
+        [1 if e.pattern == "isolation" else 0 for e in catalogue],
+    )
+
 
 # Per-muscle defaults. Time constants: the common Banister defaults tau1 = 42 d, tau2 = 7 d
 # (Vermeire et al. 2022, SCIENCE.md 2.1). Gains are engine choices: load is effort-weighted
@@ -125,14 +187,40 @@ def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     return _Compiled(spec, names)
 
 
-def athlete_spec(athlete: Athlete, program: Program, catalogue: Catalogue) -> _core.AthleteSpec:
+def athlete_size_neural(athlete: Athlete, graph: MuscleGraph) -> dict[str, Any]:
+    """The athlete's size_neural parameters: its status preset, its overrides in ``params`` and its
+    per-muscle starting sizes (``size_start``)."""
+    sn: dict[str, Any] = size_neural_params(athlete.status)
+    for k, v in athlete.params.items():
+        if k == "size_response":  # per muscle: {muscle: multiplier of size_rate}
+            response = np.ones(len(graph))
+            for muscle, x in dict(v).items():
+                response[graph.index(muscle)] = float(x)
+            sn[k] = response
+        elif k in sn:
+            if isinstance(v, Mapping):
+                raise ValidationError(f"size_neural parameter {k!r} takes one value per athlete, got {v!r}")
+            sn[k] = float(v)
+    start = np.ones(len(graph))
+    for muscle, v in athlete.size_start.items():
+        start[graph.index(muscle)] = float(v)
+    sn["size_start"] = start
+    return sn
+
+
+def athlete_spec(
+    athlete: Athlete, program: Program, catalogue: Catalogue, tests: Sequence[str] = ()
+) -> _core.AthleteSpec:
     one_rm = np.full(len(catalogue), np.nan)
     body = np.zeros(len(catalogue))
     for ex in catalogue:
         body[catalogue.index(ex.id)] = athlete.body_load(ex)
-    for ex_id in program.exercises():
+    for ex_id in [*program.exercises(), *tests]:
         one_rm[catalogue.index(ex_id)] = athlete.one_rm_of(catalogue[ex_id])
-    return _core.AthleteSpec(one_rm, body, model_params(catalogue.graph, athlete.params))
+    old = {k: v for k, v in athlete.params.items() if k not in SIZE_NEURAL_NAMES and k != "size_response"}
+    return _core.AthleteSpec(
+        one_rm, body, model_params(catalogue.graph, old), athlete_size_neural(athlete, catalogue.graph)
+    )
 
 
 @dataclass
@@ -273,13 +361,12 @@ def simulate(
     program: Program,
     athlete: Athlete | None = None,
     weeks: int | None = None,
-    model: ModelName = "banister",
+    model: ModelName = DEFAULT_MODEL,
     catalogue: Catalogue | None = None,
     round_kg: float = 2.5,
 ) -> Simulation:
     """Run ``program`` (cycled or cut to ``weeks``) against ``athlete`` in the closed loop."""
-    if model not in MODELS:
-        raise ValidationError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
+    check_model(model)
     if weeks is not None:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks <= 0:
             raise ValidationError(f"weeks must be a whole number > 0, got {weeks!r}")
@@ -288,7 +375,18 @@ def simulate(
     ath = athlete if athlete is not None else Athlete.default()
     compiled = compile_program(program, cat)
     spec = athlete_spec(ath, program, cat)
-    r = _core.simulate(cat.core_table(), compiled.spec, spec, model, round_kg)
+    info = lift_info(cat)
+    r = _core.simulate(
+        cat.core_table(),
+        compiled.spec,
+        spec,
+        model,
+        round_kg,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
+    )
+    for k in ("pre_test_one_rm", "post_test_one_rm", "pre_size", "post_size"):
+        r.pop(k, None)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     log = pd.DataFrame(r.pop("sessions"))
     slot = [compiled.slots[i] for i in log["prescription"]]
@@ -334,3 +432,119 @@ def banister(
     f = pd.DataFrame({"load": w, "fitness": fit[:, 0], "fatigue": fat[:, 0], "performance": perf[:, 0]})
     f.index.name = "day"
     return f
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Outcomes of one program on a population (:func:`run_batch`)."""
+
+    tests: tuple[str, ...]
+    muscles: tuple[str, ...]
+    pre_one_rm: np.ndarray  # athletes x tests, kg, true (noise-free) 1RM at day 0 before training
+    post_one_rm: np.ndarray  # athletes x tests, kg, on the morning after the program's last day
+    pre_size: np.ndarray  # athletes x muscles, relative size at day 0
+    post_size: np.ndarray  # athletes x muscles, after the last day (the morning after)
+
+
+def run_batch(
+    program: Program,
+    population: Population,
+    *,
+    tests: Sequence[str],
+    model: str | None = None,
+    threads: int | None = None,
+    catalogue: Catalogue | None = None,
+) -> BatchOutcome:
+    """Every athlete of ``population`` on ``program`` in one batched C++ call (GIL released;
+    bit-identical for any number of threads), tested on every lift of ``tests`` (catalogue ids,
+    practised or not) before and after. For banister, busso and saturating, size = capacity."""
+    name = check_model(model if model is not None else DEFAULT_MODEL)
+    if isinstance(tests, str) or not isinstance(tests, Sequence) or len(tests) == 0:
+        raise ValidationError(f"tests must be a non-empty list of exercise ids, got {tests!r}")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 0):
+        raise ValidationError(f"threads must be a whole number >= 0 (0 = all cores), got {threads!r}")
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    test_ids = tuple(str(t) for t in tests)
+    index = [cat.index(t) for t in test_ids]  # unknown ids: UnknownNameError with the nearest names
+    compiled = compile_program(program, cat)
+    one_rm, body, params, sn = population.core_arrays(cat, [*program.exercises(), *test_ids])
+    info = lift_info(cat)
+    r = _core.simulate_population(
+        cat.core_table(),
+        compiled.spec,
+        one_rm,
+        body,
+        params,
+        name,
+        threads=threads or 0,
+        size_neural=sn,
+        tests=index,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
+    )
+    return BatchOutcome(
+        test_ids,
+        tuple(cat.graph.ids),
+        np.asarray(r["pre_test_one_rm"]),
+        np.asarray(r["post_test_one_rm"]),
+        np.asarray(r["pre_size"]),
+        np.asarray(r["post_size"]),
+    )
+
+
+RECOVERY_HOURS: tuple[float, ...] = (0.0, 6.0, 24.0, 48.0, 72.0)
+
+
+def recovery(
+    session: Program | Session | Sequence[Prescription],
+    athlete: Athlete | None = None,
+    hours: Sequence[float] = RECOVERY_HOURS,
+    *,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """Acute fatigue after one session (size_neural model): a DataFrame indexed by hour after
+    the session's end, with one column per lift of the session (``"lift:<id>"``, % decrement of
+    its 1RM) and per muscle it loads (``"muscle:<id>"``, % decrement of force). ``session`` is a
+    list of prescriptions, a :class:`Session`, or a Program (its first session). The hour states
+    come from the closed-form fatigue kinetics in C++ (fast and slow compartments)."""
+    hrs = [float(h) for h in hours]
+    if not hrs:
+        raise ValidationError("hours must list at least one hour")
+    for h in hrs:
+        if not np.isfinite(h) or h < 0:
+            raise ValidationError(f"hours must be finite and >= 0 (after the session), got {h!r}")
+    if isinstance(session, Program):
+        first = next((s for w in session.weeks for s in w), None)
+        assert first is not None  # a Program always has a session
+        prescriptions = first.prescriptions
+    elif isinstance(session, Session):
+        prescriptions = session.prescriptions
+    else:
+        prescriptions = tuple(session)
+        if not prescriptions or not all(isinstance(p, Prescription) for p in prescriptions):
+            raise ValidationError("session must be a Program, a Session or a non-empty list of Prescription")
+    program = Program("recovery", ((Session(0, prescriptions),),))
+    cat = catalogue if catalogue is not None else Catalogue.default()
+    ath = athlete if athlete is not None else Athlete.default()
+    compiled = compile_program(program, cat)
+    spec = athlete_spec(ath, program, cat)
+    info = lift_info(cat)
+    r = _core.simulate(
+        cat.core_table(),
+        compiled.spec,
+        spec,
+        "size_neural",
+        record=False,
+        recovery_hours=hrs,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
+    )
+    used = [cat.ids[i] for i in compiled.spec.used_exercises]
+    lifts = pd.DataFrame(100 * np.asarray(r["recovery_lift"]), columns=[f"lift:{e}" for e in used])
+    graph = cat.graph
+    loaded = sorted({m for e in used for m in cat[e].activation}, key=graph.ids.index)
+    muscle = np.asarray(r["recovery_muscle"])[:, [graph.index(m) for m in loaded]]
+    muscles = pd.DataFrame(100 * muscle, columns=[f"muscle:{m}" for m in loaded])
+    out = pd.concat([lifts, muscles], axis=1)
+    out.index = pd.Index(hrs, name="hour")
+    return out

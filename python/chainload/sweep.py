@@ -23,7 +23,7 @@ from .catalogue import Catalogue
 from .errors import Error, ValidationError
 from .population import Population
 from .program import Program
-from .simulation import ModelName, compile_program
+from .simulation import DEFAULT_MODEL, ModelName, compile_program, lift_info
 
 OUTCOMES = ("strength_gain", "capacity_balance", "dose_balance", "balance_error", "peak_fatigue", "failures")
 
@@ -225,8 +225,20 @@ def _run_chunk(
     prog = program.with_weeks(weeks)
     compiled = compile_program(prog, cat)
     one_rm, body, params = population_arrays(pop, prog, cat)
+    sn = pop.core_arrays(cat, prog.exercises())[3]
+    info = lift_info(cat)
     r = _core.simulate_population(
-        cat.core_table(), compiled.spec, one_rm, body, params, model, threads=threads, sample_days=sample_days
+        cat.core_table(),
+        compiled.spec,
+        one_rm,
+        body,
+        params,
+        model,
+        threads=threads,
+        sample_days=sample_days,
+        size_neural=sn,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
     )
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
@@ -436,7 +448,7 @@ def sweep(
     variants: Variant | Program | Iterable[Variant | Program],
     population: Population,
     weeks: int = 12,
-    model: ModelName = "banister",
+    model: ModelName = DEFAULT_MODEL,
     *,
     band: tuple[float, float] = DEFAULT_BAND,
     threads: int = 0,
@@ -648,7 +660,7 @@ def compare(
     programs: Sequence[Program],
     population: Population,
     weeks: int = 12,
-    model: ModelName = "banister",
+    model: ModelName = DEFAULT_MODEL,
     **kwargs: Any,
 ) -> SweepResult:
     """Several programs side by side on the same athletes (see :meth:`SweepResult.paired`)."""

@@ -49,7 +49,8 @@ class Model {
   std::size_t n_;
 };
 
-enum class ModelKind { banister, busso, saturating };
+// size_neural (size_neural.hpp) is not a per-muscle Model: the simulator runs it itself.
+enum class ModelKind { banister, busso, saturating, size_neural };
 ModelKind parse_model(const std::string& name);
 std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params);
 

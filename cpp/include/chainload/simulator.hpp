@@ -5,6 +5,7 @@
 // achieved, applies the progression rule, and feeds the achieved dose into the adaptation model.
 #include "chainload/adaptation.hpp"
 #include "chainload/dose.hpp"
+#include "chainload/size_neural.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -46,17 +47,22 @@ struct ProgramSpec {
 struct AthleteSpec {
   Eigen::VectorXd one_rm;     // per catalogue exercise: starting 1RM, total moved load in kg (NaN = unknown)
   Eigen::VectorXd body_load;  // per catalogue exercise: kg of body mass moved (0 for external loads)
-  ModelParams params;         // per muscle
+  ModelParams params;         // per muscle (banister, busso, saturating)
+  SizeNeuralParams sn;        // the size_neural model
 };
 
 struct SimOptions {
-  ModelKind model = ModelKind::banister;
+  ModelKind model = ModelKind::banister;  // the Python default is chainload.simulation.DEFAULT_MODEL
   double round_kg = 2.5;        // loads are rounded to this increment (plates)
   double limit_weight = 0.5;    // muscles at or above this activation limit a lift
   double default_rir = 2.0;     // target reps in reserve of an autoregulated (rule rpe) prescription
   bool record = true;           // keep daily trajectories and the session log
   std::int32_t sample_days = 0; // > 0: keep capacity and fatigue at the end of every block of this
                                 // many days, and the dose summed over it (sweep trajectories)
+  std::vector<std::int32_t> tests;     // catalogue exercises whose 1RM is reported before and after
+  std::vector<std::int32_t> pattern;   // per catalogue exercise: movement pattern id (empty = all distinct)
+  std::vector<std::uint8_t> single_joint;  // per catalogue exercise: 1 = isolation (empty = none)
+  std::vector<double> recovery_hours;  // size_neural: fatigue after day 0's session at these hours
 };
 
 struct SessionLog {  // one row per prescribed exercise occurrence
@@ -76,6 +82,11 @@ struct SimResult {
   Eigen::VectorXd final_capacity;  // per muscle, relative to the start
   Eigen::VectorXd final_one_rm;    // per exercise used
   Eigen::VectorXd total_dose;      // per muscle: sum of daily effort-weighted fractional sets
+  Eigen::VectorXd pre_test_one_rm;   // per options.tests: 1RM on the morning of day 0 (kg)
+  Eigen::VectorXd post_test_one_rm;  // per options.tests: 1RM on the morning after the last day (kg)
+  Eigen::VectorXd pre_size, post_size;  // per muscle: size at day 0 and the morning after (old models: capacity)
+  RowMatrix recovery_muscle;  // hours x muscles: force decrement (fraction) after day 0's session
+  RowMatrix recovery_lift;    // hours x used exercises: 1RM decrement (fraction) after day 0's session
   double peak_fatigue = 0.0;       // largest fatigue term of any muscle on any day
   std::int32_t failures = 0;
   std::int32_t auto_deloads = 0;
