@@ -32,10 +32,6 @@ def main() -> None:
         "posterior": cl.Program.examples()["posterior_chain"],
         "mirror": cl.Program.examples()["mirror_muscles"],
     }
-    fallback = trial_module.run_batch.__module__.endswith("_run_batch_fallback")
-    print(
-        f"run_batch: {trial_module.run_batch.__module__} ({'fallback on today' + chr(39) + 's core' if fallback else 'model branch'})"
-    )
 
     def core_only() -> None:
         for p in arms.values():

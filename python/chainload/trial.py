@@ -33,12 +33,8 @@ from .catalogue import Catalogue
 from .errors import UnknownNameError, ValidationError
 from .population import Population
 from .program import Program
-from .simulation import MODELS, compile_program
+from .simulation import MODELS, compile_program, run_batch
 
-try:  # the model branch's batched run; until it is merged, a stand-in on today's core
-    from .simulation import run_batch  # type: ignore[attr-defined, unused-ignore]
-except ImportError:  # pragma: no cover - exercised until the merge
-    from ._run_batch_fallback import run_batch
 
 # VALIDATION.md MEAS-1: median test–retest CV of the 1RM test, 4.2 % (Grgic et al. 2020).
 DEFAULT_NOISE_CV = 0.042

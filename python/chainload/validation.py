@@ -379,8 +379,9 @@ def _tolerance(c: Mapping[str, Any]) -> str:
 
 def _recovery(row: Row, model: str | None) -> Any:
     """decrement(check): % change of a muscle's capacity (``size:<muscle>``) or a lift's 1RM
-    (``1rm:<lift>``) ``hour`` hours after the row's one-session arm. Uses ``chainload.recovery``
-    (model branch) when present; today's daily core resolves only whole days (24 h, 48 h ...)."""
+    (``1rm:<lift>``) ``hour`` hours after the row's one-session arm: ``chainload.recovery`` (hour
+    resolution) for the default model; the daily reference models resolve only whole days (24 h,
+    48 h ...), read from the capacity of the lift's limiting muscles."""
     import chainload as cl
 
     from . import simulation
@@ -391,7 +392,7 @@ def _recovery(row: Row, model: str | None) -> Any:
         session = prog.weeks[0][0]
         kind, _, name = str(c["outcome"]).partition(":")
         hour = float(c["hour"])
-        if hasattr(cl, "recovery"):
+        if model is None or model == simulation.DEFAULT_MODEL:
             f = cl.recovery(session, cl.Athlete.default(), hours=[hour])
             for col in (c["outcome"], name, f"muscle:{name}", f"lift:{name}"):
                 if col in f.columns:
@@ -408,11 +409,11 @@ def _recovery(row: Row, model: str | None) -> Any:
         cap = sim.capacity()
         if kind == "size":
             return 100.0 * (float(cap[name].iloc[days]) - 1.0)
-        from ._run_batch_fallback import _limiting_muscles
         from .catalogue import Catalogue
 
         cat = Catalogue.default()
-        limit = [cat.graph.ids[i] for i in _limiting_muscles(cat, name)]
+        row_act = cat.activation_matrix()[cat.index(name)]  # the old models' limit: activation >= 0.5
+        limit = [cat.graph.ids[i] for i in np.flatnonzero(row_act >= min(0.5, float(row_act.max())) - 1e-12)]
         return 100.0 * (float(cap[limit].iloc[days].min()) - 1.0)
 
     return one

@@ -193,7 +193,7 @@ def test_the_shipped_sweep_spec_is_valid():
             DATA_DIR / "sweeps" / "posterior_volume.toml",
             program_loader=lambda n, _: cl.Program.examples()[n],
         )
-    assert (spec.weeks, spec.model, spec.population_n, spec.population_seed) == (24, "banister", 1000, 1)
+    assert (spec.weeks, spec.model, spec.population_n, spec.population_seed) == (24, "size_neural", 1000, 1)
     assert spec.vary["deload_every"] == [4, None]
 
 
