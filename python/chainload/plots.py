@@ -1096,7 +1096,7 @@ def compare(
     if banded and band is not None:
         fig.legend(
             handles=[
-                Patch(color=PALETTE.band, alpha=0.25, lw=0, label=f"target band {band[0]:g}–{band[1]:g}"),
+                Patch(color=PALETTE.band, alpha=0.25, lw=0, label=f"target band {band[0]:.2f}–{band[1]:.2f}"),
                 Line2D([], [], color="#808080", lw=0.8, ls=":", label="ratio 1"),
             ],
             loc="outside lower center",
