@@ -46,7 +46,7 @@ def read_log(
     path: str | Path,
     format: str | LogFormat | None = None,
     units: str | Mapping[str, object] | None = None,
-    mapping: Mapping[str, str | None] | None = None,
+    mapping: Mapping[str, str | None] | str | Path | None = None,
     catalogue: Catalogue | None = None,
 ) -> Log:
     """Read a workout-log export (Strong, Hevy, FitNotes, Liftosaur ...) into a :class:`Log`.
@@ -67,7 +67,7 @@ def read_log(
             file, line and value).
         mapping: logged exercise name -> catalogue id, overriding the alias table and fuzzy
             matching (None as the id keeps a name unmatched). Keys match exactly or after
-            normalisation.
+            normalisation. A path is read as a TOML mapping file (``logs.load_mapping``).
         catalogue: the catalogue to match against (default :meth:`Catalogue.default`).
 
     Rows are never dropped silently: blank or garbled rows, rows that are not sets (Strong's
@@ -131,7 +131,7 @@ class _Reader:
         fmt: LogFormat | None,
         units: Units,
         catalogue: Catalogue,
-        mapping: Mapping[str, str | None] | None,
+        mapping: Mapping[str, str | None] | str | Path | None,
         enc_note: str,
     ) -> None:
         self.path, self.text, self.encoding, self.fmt_wanted = path, text, encoding, fmt
