@@ -257,10 +257,13 @@ def test_dask_workers_use_the_callers_catalogue():
             prog, pop, weeks=3, catalogue=cat, chunk_size=6, client=client, progress=False
         ).outcomes
     pd.testing.assert_frame_equal(local, remote)
-    # my_squat loads only the hamstrings, back squat (changed) quadriceps and glutes: the planned
-    # dose balance is (3 + 3) posterior sets over 3 anterior sets = 2.0 (hand-computed); the
-    # achieved dose moves it by the reps each athlete manages (1.99 .. 2.01 here).
-    assert local["dose_balance"].to_numpy() == pytest.approx(2.0, abs=0.02)
+    # my_squat loads only the hamstrings, back squat (changed) quadriceps and glutes, 3 sets each.
+    # The sweep's dose balance is the volume-weighted mean dose per chain (docs/balance.md), by hand
+    # with the sizes and posterior shares of muscle_graph.toml:
+    #   P = 3 (glutes 0.0656 + hamstrings 0.0571) / Σ p·s 0.43887 = 0.8387
+    #   A = 3 quadriceps 0.1397 / Σ (1 − p)·s 0.36143 = 1.1596        P / A = 0.7233;
+    # the achieved dose moves it by the reps each athlete manages (0.7232 .. 0.7238 here).
+    assert local["dose_balance"].to_numpy() == pytest.approx(0.7233, abs=0.002)
     assert not local["dose_balance"].equals(default["dose_balance"])
 
 
