@@ -2,17 +2,16 @@
 
 Every muscle group is on the posterior or the anterior chain by the mirror test of the source
 article (what you see of yourself in a mirror is the anterior chain), or split between the two by
-a documented ``posterior_share`` where it wraps around the body (muscle_graph.toml). A side's
-stimulus is the **volume-weighted mean dose** of its muscles (docs/balance.md)::
-
-    P = Σ p_m s_m d_m / Σ p_m s_m        A = Σ (1 − p_m) s_m d_m / Σ (1 − p_m) s_m
-
-with s_m the muscle's share of body muscle volume (SCIENCE.md 6), p_m its posterior share and d_m
-its dose (fractional sets, kg, capacity ...). posterior:anterior = P / A. P is "the dose an
-average unit of posterior muscle received", so splitting a muscle into parts whose sizes add up
-and whose doses equal the whole's leaves every ratio unchanged. The same over one region (upper,
-lower, trunk) and for each antagonist group (size-weighted mean of the a-side over the b-side).
-The C++ kernel (cpp/src/balance.cpp) computes the same numbers; :meth:`ChainSpec.reference` is the
+a documented ``posterior_share`` where it wraps around the body (muscle_graph.toml). Balance is
+the **per-set volume share** (issue 11, docs/balance.md): each hard set of exercise e spreads one
+unit of stimulus over its muscles, share_em = a_em s_m / Σ_k a_ek s_k (activation × share of body
+muscle volume, SCIENCE.md 6); X_m = Σ_e sets_e share_em; posterior:anterior = Σ p_m X_m /
+Σ (1 − p_m) X_m: "the share of each set's working muscle volume that lies on each chain". The same
+over one region's muscles (upper, lower, trunk) and Σ_a X / Σ_b X for each antagonist group.
+Splitting a muscle into parts whose sizes add up, with its activation, leaves Σ a s and so every
+ratio unchanged. Consequence: triceps (posterior, 0.038) outweigh the pecs (0.031), so a bench set
+is 55 % posterior and bench + row in equal sets scores 1.98. Volume landmarks stay on plain
+fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers; :meth:`ChainSpec.reference` is the
 numpy version the tests hold it to.
 """
 
