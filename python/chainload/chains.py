@@ -11,7 +11,8 @@ over one region's muscles (upper, lower, trunk) and Σ_a X / Σ_b X for each ant
 Splitting a muscle into parts whose sizes add up, with its activation, leaves Σ a s and so every
 ratio unchanged. Consequence: triceps (posterior, 0.038) outweigh the pecs (0.031), so a bench set
 is 55 % posterior and bench + row in equal sets scores 1.98. Volume landmarks stay on plain
-fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers; :meth:`ChainSpec.reference` is the
+fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers;
+:meth:`ChainSpec.reference` is the
 numpy version the tests hold it to.
 """
 
@@ -620,11 +621,12 @@ def suggest(
     """The smallest edit of weekly sets (fewest sets added plus removed) of named catalogue
     exercises that brings the mean week of the last ``window`` weeks inside every band: the chain
     ratio of the volume-share stimulus ``stimulus`` (weeks × muscles, :func:`share_matrix`; None:
-    computed from ``program``) in ``band``, every defined antagonist-group ratio in ``pair_band`` (None: not judged)
-    and (``landmarks``) every muscle with landmarks between MV and MRV (SCIENCE.md 3.1).
+    computed from ``program``) in ``band``, every defined antagonist-group ratio in ``pair_band``
+    (None: not judged) and (``landmarks``) every muscle with landmarks between MV and MRV (SCIENCE.md 3.1).
 
     Every constraint is linear in the set changes x_e (stimulus X' = X + Σ x_e σ_e, σ_e the
-    exercise's volume share per set; sets d' = d + Σ x_e a_e, a_e its activation per set; and lo ≤ N·d'/D·d' ≤ hi ⇔ N·d' − lo D·d' ≥ 0, hi D·d' − N·d' ≥ 0),
+    exercise's volume share per set; sets d' = d + Σ x_e a_e, a_e its activation per set; and
+    lo ≤ N·X'/D·X' ≤ hi ⇔ N·X' − lo D·X' ≥ 0, hi D·X' − N·X' ≥ 0),
     so this is a small integer program, solved with HiGHS (scipy.optimize.milp): x_e = add_e −
     remove_e, integers, remove_e at most the sets of e the program has per week in the window,
     minimising Σ (add_e + remove_e). When no integer edit satisfies every band, the one that
