@@ -131,7 +131,7 @@ class ChainSpec:
         means of X / s, times the constant Σ num·s / Σ den·s of each column."""
         x = self._checked(stimulus)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return self.mean_ratios(x / self.size) * self._scale
+            return np.asarray(self.mean_ratios(x / self.size) * self._scale)
 
     @property
     def _scale(self) -> np.ndarray:
@@ -598,11 +598,11 @@ def problems_of(
         lm = LANDMARKS.get(m)
         if lm is None:
             continue
-        x = float(mean[m])
-        if x < lm.mv - 1e-9:
-            out.append(f"{m} {x:.1f} sets/week below maintenance {lm.mv:g}")
-        elif not math.isnan(lm.mrv) and x > lm.mrv + 1e-9:
-            out.append(f"{m} {x:.1f} sets/week above maximum {lm.mrv:g}")
+        sets = float(mean[m])
+        if sets < lm.mv - 1e-9:
+            out.append(f"{m} {sets:.1f} sets/week below maintenance {lm.mv:g}")
+        elif not math.isnan(lm.mrv) and sets > lm.mrv + 1e-9:
+            out.append(f"{m} {sets:.1f} sets/week above maximum {lm.mrv:g}")
     return out, r
 
 
