@@ -8,15 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import one_week
-from test_chains import SIZE, hand_ratio, week_dose
+from test_chains import SIZE, hand_ratio, week_dose, week_stimulus
 
 import chainload as cl
 from chainload import Athlete, Prescription, Program, Session, analyze, dose
 
 # Balance by hand: the sizes and posterior shares of muscle_graph.toml typed into test_chains.py
-# and the formula of docs/balance.md (each chain's volume-weighted mean stimulus). The old tests
-# summed raw fractional sets per chain (triceps and other "lateral" muscles excluded); their
-# expected numbers are recomputed below with hand_ratio.
+# and the per-set volume share of docs/balance.md (issue 11): each set of exercise e spreads one
+# unit over its muscles, share_em = a_em s_m / Σ_k a_ek s_k; X_m = Σ_e sets_e share_em;
+# posterior:anterior = Σ p X / Σ (1 − p) X, a pair Σ_a X / Σ_b X. Expected numbers are worked
+# below from the activations of exercises.toml; hand_ratio(week_stimulus(...)) is the same formula.
 
 
 def weights(catalogue, exercise: str) -> np.ndarray:
@@ -34,6 +35,21 @@ def reference_weekly_sets(program: Program, catalogue) -> np.ndarray:
         if w + 1 in program.deload_weeks:
             sets = max(1, math.floor(sets * program.deload_sets_factor + 0.5))
         out[w] += sets * weights(catalogue, p.exercise)
+    return out
+
+
+def reference_weekly_stimulus(program: Program, catalogue) -> np.ndarray:
+    """Weekly volume-share stimulus X in plain Python: each set (deload sets as above) adds
+    a_em s_m / Σ_k a_ek s_k to muscle m, with the sizes of muscle_graph.toml typed in (SIZE)."""
+    ids = catalogue.graph.ids
+    out = np.zeros((program.n_weeks, len(ids)))
+    for w, _day, _s, p in program.occurrences():
+        sets = p.sets
+        if w + 1 in program.deload_weeks:
+            sets = max(1, math.floor(sets * program.deload_sets_factor + 0.5))
+        act = catalogue[p.exercise].activation
+        total = sum(a * SIZE[m] for m, a in act.items())
+        out[w] += [sets * act.get(m, 0.0) * SIZE[m] / total for m in ids]
     return out
 
 
@@ -101,8 +117,10 @@ def test_examples_weekly_sets_match_reference(name, catalogue):
     report = analyze(program, catalogue=catalogue)
     expected = reference_weekly_sets(program, catalogue)
     np.testing.assert_allclose(report.per_muscle(by="week").to_numpy(), expected, rtol=1e-12)
-    # summary: posterior:anterior of the whole program (the hand formula on the summed weeks)
-    total = dict(zip(catalogue.graph.ids, expected.sum(axis=0), strict=True))
+    # summary: posterior:anterior of the whole program (the hand formula on the summed weeks'
+    # volume-share stimulus X, not on the raw fractional sets)
+    stim = reference_weekly_stimulus(program, catalogue)
+    total = dict(zip(catalogue.graph.ids, stim.sum(axis=0), strict=True))
     s = report.summary()
     assert s["posterior_anterior"] == pytest.approx(hand_ratio(total), rel=1e-12)
     assert s["weekly_sets"] == pytest.approx(expected.sum() / program.n_weeks)
