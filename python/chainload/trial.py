@@ -35,7 +35,6 @@ from .population import Population
 from .program import Program
 from .simulation import MODELS, compile_program, run_batch
 
-
 # VALIDATION.md MEAS-1: median test–retest CV of the 1RM test, 4.2 % (Grgic et al. 2020).
 DEFAULT_NOISE_CV = 0.042
 # Training status of a population (issue 10; Population.sample(status=...) on the model branch).
