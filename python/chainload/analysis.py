@@ -110,30 +110,34 @@ class Report:
         self.program, self.athlete, self.catalogue, self.band = program, athlete, catalogue, band
         self.graph = catalogue.graph
         self.daily = {k: v[0] for k, v in dose(program, athlete, catalogue, by="day").items()}
+        self._stimulus: dict[str, np.ndarray] | None = None
+
+    def chain_stimulus(
+        self, metric: Metric = "fractional_sets", by: Literal["day", "week", "total"] = "week"
+    ) -> pd.DataFrame:
+        """X per muscle: the dose of the volume-share table (:func:`chainload.chains.share_matrix`),
+        each set spread over its muscles by activation × muscle volume; what the chain ratios take."""
+        if self._stimulus is None:
+            b = set_blocks([self.program], self.catalogue, self.athlete)
+            sets, volume = _core.dose_batch(
+                chains.share_table(self.catalogue), b.day, b.exercise, b.sets, b.reps, b.kg,
+                b.offsets, b.n_days, 1, 0,
+            )  # fmt: skip
+            n = len(self.graph)
+            self._stimulus = {"fractional_sets": sets.reshape(-1, n), "volume_load": volume.reshape(-1, n)}
+        return _bucket(self._stimulus, metric, by, self.graph.ids)
 
     def per_muscle(
         self, metric: Metric = "fractional_sets", by: Literal["day", "week", "total"] = "week"
     ) -> pd.DataFrame:
         """Dose per muscle: rows are days (0-based) or weeks (1-based), columns muscle ids."""
-        if metric not in METRICS:
-            raise ValidationError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
-        daily = pd.DataFrame(self.daily[metric], columns=pd.Index(self.graph.ids, name="muscle"))
-        daily.index.name = "day"
-        if by == "day":
-            return daily
-        weekly = daily.groupby(daily.index // 7 + 1).sum()
-        weekly.index.name = "week"
-        if by == "week":
-            return weekly
-        if by == "total":
-            return weekly.sum().to_frame(metric)
-        raise ValidationError(f"by must be 'day', 'week' or 'total', got {by!r}")
+        return _bucket(self.daily, metric, by, self.graph.ids)
 
     def balance_of(self, metric: Metric = "fractional_sets") -> pd.DataFrame:
-        """Per week: posterior:anterior (volume-weighted mean stimulus of each chain, whole body
-        and per region: upper, lower, trunk), each antagonist-group ratio (a-side over b-side,
-        size-weighted) and a verdict against the band. See :mod:`chainload.chains`."""
-        return chains.balance_table(self.per_muscle(metric, by="week"), self.graph, self.band)
+        """Per week: posterior:anterior (the share of each set's working muscle volume on each
+        chain, summed; whole body and per region: upper, lower, trunk), each antagonist-group
+        ratio (a-side over b-side) and a verdict against the band. See :mod:`chainload.chains`."""
+        return chains.balance_table(self.chain_stimulus(metric, by="week"), self.graph, self.band)
 
     @property
     def balance(self) -> pd.DataFrame:
@@ -151,7 +155,8 @@ class Report:
         """Whole-program totals: the balance over all weeks together, and the weekly mean dose."""
         weekly = self.per_muscle("fractional_sets", by="week")
         total = weekly.sum().to_frame().T
-        ratios = chains.balance_table(total, self.graph, self.band).iloc[0].drop("verdict")
+        x = self.chain_stimulus("fractional_sets", by="week").sum().to_frame().T
+        ratios = chains.balance_table(x, self.graph, self.band).iloc[0].drop("verdict")
         out = pd.Series(ratios.to_numpy(dtype=float), index=ratios.index)
         out["weekly_sets"] = float(total.to_numpy().sum()) / self.program.n_weeks
         return out
@@ -169,7 +174,10 @@ class Report:
         integer program (:func:`chainload.chains.suggest`); ``.apply(program)`` makes the edits.
         Its verdict says "within band" when nothing is outside."""
         weekly = self.per_muscle("fractional_sets", by="week")
-        return chains.suggest(weekly, self.program, self.catalogue, window, self.band, pair_band, candidates)
+        x = self.chain_stimulus("fractional_sets", by="week")
+        return chains.suggest(
+            weekly, self.program, self.catalogue, window, self.band, pair_band, candidates, stimulus=x
+        )
 
     @property
     def memberships(self) -> pd.DataFrame:
@@ -224,3 +232,19 @@ def analyze(
     """Dose and balance of a program for an athlete (default: :meth:`Athlete.default`)."""
     cat = catalogue if catalogue is not None else Catalogue.default()
     return Report(program, athlete if athlete is not None else Athlete.default(), cat, band)
+
+
+def _bucket(daily: dict[str, np.ndarray], metric: str, by: str, ids: Sequence[str]) -> pd.DataFrame:
+    if metric not in METRICS:
+        raise ValidationError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
+    day = pd.DataFrame(daily[metric], columns=pd.Index(list(ids), name="muscle"))
+    day.index.name = "day"
+    if by == "day":
+        return day
+    weekly = day.groupby(day.index // 7 + 1).sum()
+    weekly.index.name = "week"
+    if by == "week":
+        return weekly
+    if by == "total":
+        return weekly.sum().to_frame(metric)
+    raise ValidationError(f"by must be 'day', 'week' or 'total', got {by!r}")

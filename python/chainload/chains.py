@@ -2,17 +2,17 @@
 
 Every muscle group is on the posterior or the anterior chain by the mirror test of the source
 article (what you see of yourself in a mirror is the anterior chain), or split between the two by
-a documented ``posterior_share`` where it wraps around the body (muscle_graph.toml). A side's
-stimulus is the **volume-weighted mean dose** of its muscles (docs/balance.md)::
-
-    P = Σ p_m s_m d_m / Σ p_m s_m        A = Σ (1 − p_m) s_m d_m / Σ (1 − p_m) s_m
-
-with s_m the muscle's share of body muscle volume (SCIENCE.md 6), p_m its posterior share and d_m
-its dose (fractional sets, kg, capacity ...). posterior:anterior = P / A. P is "the dose an
-average unit of posterior muscle received", so splitting a muscle into parts whose sizes add up
-and whose doses equal the whole's leaves every ratio unchanged. The same over one region (upper,
-lower, trunk) and for each antagonist group (size-weighted mean of the a-side over the b-side).
-The C++ kernel (cpp/src/balance.cpp) computes the same numbers; :meth:`ChainSpec.reference` is the
+a documented ``posterior_share`` where it wraps around the body (muscle_graph.toml). Balance is
+the **per-set volume share** (issue 11, docs/balance.md): each hard set of exercise e spreads one
+unit of stimulus over its muscles, share_em = a_em s_m / Σ_k a_ek s_k (activation × share of body
+muscle volume, SCIENCE.md 6); X_m = Σ_e sets_e share_em; posterior:anterior = Σ p_m X_m /
+Σ (1 − p_m) X_m: "the share of each set's working muscle volume that lies on each chain". The same
+over one region's muscles (upper, lower, trunk) and Σ_a X / Σ_b X for each antagonist group.
+Splitting a muscle into parts whose sizes add up, with its activation, leaves Σ a s and so every
+ratio unchanged. Consequence: triceps (posterior, 0.038) outweigh the pecs (0.031), so a bench set
+is 55 % posterior and bench + row in equal sets scores 1.98. Volume landmarks stay on plain
+fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers;
+:meth:`ChainSpec.reference` is the
 numpy version the tests hold it to.
 """
 
@@ -115,59 +115,115 @@ class ChainSpec:
     def pair_columns(self) -> list[str]:
         return list(self.groups)
 
-    def ratios(self, dose: np.ndarray) -> np.ndarray:
-        """Every ratio of each row of ``dose`` (rows × muscles, graph order), in C++."""
+    def _checked(self, dose: np.ndarray) -> np.ndarray:
         d = np.ascontiguousarray(np.asarray(dose, dtype=float))
         if d.ndim != 2 or d.shape[1] != len(self.ids):
             raise ValidationError(f"dose must be rows × {len(self.ids)} muscles, got shape {d.shape}")
         if (d < 0).any() or np.isnan(d).any():
             r, c = np.argwhere((d < 0) | np.isnan(d))[0]
             raise ValidationError(f"dose must be >= 0; row {r}, muscle {self.ids[c]!r} is {d[r, c]}")
-        return np.asarray(_core.balance(self.core, d))
+        return d
 
-    def weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """Numerator and denominator weights (columns × muscles), each row summing to 1 (or 0 when
-        a side has no muscle): the same matrices the C++ kernel builds, in numpy."""
+    def ratios(self, stimulus: np.ndarray) -> np.ndarray:
+        """Every ratio of each row of ``stimulus`` X (rows × muscles, graph order; the dose of the
+        volume-share table, :func:`share_matrix`): Σ p X / Σ (1 − p) X for the whole body and each
+        region, Σ_a X / Σ_b X for each antagonist group. In C++: the kernel's volume-weighted
+        means of X / s, times the constant Σ num·s / Σ den·s of each column."""
+        x = self._checked(stimulus)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(self.mean_ratios(x / self.size) * self._scale)
+
+    @property
+    def _scale(self) -> np.ndarray:
+        num, den = self.chain_weights()
+        ns, ds = (num * self.size).sum(axis=1), (den * self.size).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where((ns > 0) & (ds > 0), ns / ds, 1.0)
+
+    def mean_ratios(self, values: np.ndarray) -> np.ndarray:
+        """The C++ kernel as such: the volume-weighted mean of ``values`` on each side, posterior
+        over anterior (Σ p s v / Σ p s over Σ (1 − p) s v / Σ (1 − p) s) — the measure for per-muscle
+        *states* such as capacity, where a mean over the chain's volume is meant."""
+        return np.asarray(_core.balance(self.core, self._checked(values)))
+
+    def chain_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Numerator and denominator weights of :meth:`ratios` (columns × muscles): p and 1 − p
+        (whole body; masked to the region), 1 on the a-side and on the b-side of each group."""
         n = len(self.ids)
-        num, den = [], []
-        post, ant = self.share * self.size, (1.0 - self.share) * self.size
-        num.append(post)
-        den.append(ant)
+        num, den = [self.share], [1.0 - self.share]
         for r in REGION_LABELS:
             mask = np.array([reg == r for reg in self.region])
-            num.append(post * mask)
-            den.append(ant * mask)
+            num.append(self.share * mask)
+            den.append((1.0 - self.share) * mask)
         index = {m: i for i, m in enumerate(self.ids)}
         for a_side, b_side in self.groups.values():
             a, b = np.zeros(n), np.zeros(n)
-            for m in a_side:
-                a[index[m]] = self.size[index[m]]
-            for m in b_side:
-                b[index[m]] = self.size[index[m]]
+            a[[index[m] for m in a_side]] = 1.0
+            b[[index[m] for m in b_side]] = 1.0
             num.append(a)
             den.append(b)
-        nw, dw = np.array(num), np.array(den)
+        return np.array(num), np.array(den)
+
+    def weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """The C++ kernel's numerator and denominator weights (columns × muscles; :meth:`mean_ratios`),
+        size-weighted and each row summing to 1 (or 0 when a side has no muscle), in numpy."""
+        num, den = self.chain_weights()
+        nw, dw = num * self.size, den * self.size
         ns, ds = nw.sum(axis=1, keepdims=True), dw.sum(axis=1, keepdims=True)
         ok = (ns > 0) & (ds > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(ok, nw / ns, 0.0), np.where(ok, dw / ds, 0.0)
 
-    def reference(self, dose: np.ndarray) -> np.ndarray:
-        """:meth:`ratios` in numpy (x/0 = inf for x > 0, 0/0 = NaN), for tests and benchmarks."""
-        nw, dw = self.weights()
-        d = np.asarray(dose, dtype=float)
+    def reference(self, stimulus: np.ndarray) -> np.ndarray:
+        """:meth:`ratios` in numpy (x/0 = inf for x > 0, 0/0 = NaN; NaN for every row where a side
+        of the column has no muscle), for tests and benchmarks."""
+        nw, dw = self.chain_weights()
+        d = np.asarray(stimulus, dtype=float)
         n, a = d @ nw.T, d @ dw.T
+        sided = (nw.sum(axis=1) > 0) & (dw.sum(axis=1) > 0)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(a > 0, n / a, np.where(n > 0, math.inf, math.nan))
+            r = np.where(a > 0, n / a, np.where(n > 0, math.inf, math.nan))
+        return np.where(sided[None, :], r, math.nan)
 
-    def side_means(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Volume-weighted mean of each row on the posterior and on the anterior side (columns
-        ``posterior``, ``anterior``): the P and A of the module docstring."""
+    def side_totals(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Each row's chain totals Σ p X (``posterior``) and Σ (1 − p) X (``anterior``): the two
+        sides of the whole-body ratio (module docstring)."""
         d = frame[list(self.ids)].to_numpy(dtype=float)
-        post, ant = self.share * self.size, (1.0 - self.share) * self.size
         return pd.DataFrame(
-            {"posterior": d @ post / post.sum(), "anterior": d @ ant / ant.sum()}, index=frame.index
+            {"posterior": d @ self.share, "anterior": d @ (1.0 - self.share)}, index=frame.index
         )
+
+
+def share_matrix(catalogue: Catalogue) -> np.ndarray:
+    """Exercises × muscles table of each set's volume share: a_em s_m / Σ_k a_ek s_k (rows sum to
+    1; docs/balance.md). Its dose is X, the stimulus the chain ratios take. Cached per catalogue
+    (rebuilt when the catalogue's activation matrix changes)."""
+    return _share_table(catalogue)[0]
+
+
+def share_table(catalogue: Catalogue) -> Any:
+    """:func:`share_matrix` as the C++ core's activation table (for ``_core.dose_batch``)."""
+    return _share_table(catalogue)[1]
+
+
+_SHARE_CACHE: dict[int, tuple[np.ndarray, np.ndarray, Any]] = {}
+
+
+def _share_table(catalogue: Catalogue) -> tuple[np.ndarray, Any]:
+    act = catalogue.activation_matrix()
+    hit = _SHARE_CACHE.get(id(catalogue))
+    if hit is not None and hit[0] is act:
+        return hit[1], hit[2]
+    size = np.array([m.size for m in catalogue.graph.muscles()])
+    if (size <= 0).any():
+        bad = catalogue.graph.ids[int(np.argmax(size <= 0))]
+        raise ValidationError(f"muscle {bad!r} has size {size.min()}; a volume share needs every size > 0")
+    w = act * size
+    total = w.sum(axis=1, keepdims=True)
+    share = np.ascontiguousarray(np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0))
+    table = _core.ActivationTable(share)
+    _SHARE_CACHE[id(catalogue)] = (act, share, table)
+    return share, table
 
 
 def spec(graph: MuscleGraph | None = None) -> ChainSpec:
@@ -455,12 +511,11 @@ def simulation_balance(sim: Simulation) -> pd.DataFrame:
 
 
 def chain_of_exercise(activation: Mapping[str, float], graph: MuscleGraph) -> str:
-    """The chain an exercise trains more, by its volume-weighted activation on each side
-    ("lateral" when even)."""
+    """The chain an exercise trains more: the side holding more of a set's working volume,
+    Σ p a s against Σ (1 − p) a s ("lateral" when even)."""
     s = ChainSpec.of(graph)
     a = np.array([activation.get(m, 0.0) for m in s.ids])
-    post, ant = s.share * s.size, (1 - s.share) * s.size
-    p, q = a @ post / post.sum(), a @ ant / ant.sum()
+    p, q = a @ (s.share * s.size), a @ ((1 - s.share) * s.size)
     return "posterior" if p > q else "anterior" if q > p else "lateral"
 
 
@@ -521,11 +576,14 @@ def problems_of(
     band: tuple[float, float],
     pair_band: tuple[float, float] | None,
     landmarks: bool = True,
+    stimulus: pd.Series | None = None,
 ) -> tuple[list[str], pd.Series]:
-    """What is outside its band in one (average) week of dose: the chain ratio, each pair ratio
-    (defined ones), each muscle against MV..MRV."""
+    """What is outside its band in one (average) week: the chain ratio and each pair ratio
+    (defined ones) of ``stimulus`` (the volume-share dose X; None: ``mean`` itself), each muscle's
+    fractional sets ``mean`` against MV..MRV."""
     s = ChainSpec.of(graph)
-    r = pd.Series(s.ratios(mean[list(s.ids)].to_numpy()[None, :])[0], index=s.columns)
+    x = mean if stimulus is None else stimulus
+    r = pd.Series(s.ratios(x[list(s.ids)].to_numpy()[None, :])[0], index=s.columns)
     out = []
     pa = r["posterior_anterior"]
     if not (band[0] <= pa <= band[1]):
@@ -540,11 +598,11 @@ def problems_of(
         lm = LANDMARKS.get(m)
         if lm is None:
             continue
-        x = float(mean[m])
-        if x < lm.mv - 1e-9:
-            out.append(f"{m} {x:.1f} sets/week below maintenance {lm.mv:g}")
-        elif not math.isnan(lm.mrv) and x > lm.mrv + 1e-9:
-            out.append(f"{m} {x:.1f} sets/week above maximum {lm.mrv:g}")
+        sets = float(mean[m])
+        if sets < lm.mv - 1e-9:
+            out.append(f"{m} {sets:.1f} sets/week below maintenance {lm.mv:g}")
+        elif not math.isnan(lm.mrv) and sets > lm.mrv + 1e-9:
+            out.append(f"{m} {sets:.1f} sets/week above maximum {lm.mrv:g}")
     return out, r
 
 
@@ -558,14 +616,17 @@ def suggest(
     candidates: Sequence[str] | None = None,
     max_sets: int = 30,
     landmarks: bool = True,
+    stimulus: pd.DataFrame | None = None,
 ) -> Suggestion:
     """The smallest edit of weekly sets (fewest sets added plus removed) of named catalogue
     exercises that brings the mean week of the last ``window`` weeks inside every band: the chain
-    ratio in ``band``, every defined antagonist-group ratio in ``pair_band`` (None: not judged)
-    and (``landmarks``) every muscle with landmarks between MV and MRV (SCIENCE.md 3.1).
+    ratio of the volume-share stimulus ``stimulus`` (weeks × muscles, :func:`share_matrix`; None:
+    computed from ``program``) in ``band``, every defined antagonist-group ratio in ``pair_band``
+    (None: not judged) and (``landmarks``) every muscle with landmarks between MV and MRV (SCIENCE.md 3.1).
 
-    Every constraint is linear in the set changes x_e (dose d' = d + Σ x_e a_e, a_e the
-    exercise's activation per set, and lo ≤ N·d'/D·d' ≤ hi ⇔ N·d' − lo D·d' ≥ 0, hi D·d' − N·d' ≥ 0),
+    Every constraint is linear in the set changes x_e (stimulus X' = X + Σ x_e σ_e, σ_e the
+    exercise's volume share per set; sets d' = d + Σ x_e a_e, a_e its activation per set; and
+    lo ≤ N·X'/D·X' ≤ hi ⇔ N·X' − lo D·X' ≥ 0, hi D·X' − N·X' ≥ 0),
     so this is a small integer program, solved with HiGHS (scipy.optimize.milp): x_e = add_e −
     remove_e, integers, remove_e at most the sets of e the program has per week in the window,
     minimising Σ (add_e + remove_e). When no integer edit satisfies every band, the one that
@@ -578,14 +639,24 @@ def suggest(
     lo, hi = check_band(band)
     pairs = pair_band is not None
     plo, phi = check_band(pair_band, "pair band") if pair_band is not None else (0.0, math.inf)
+    if stimulus is None:
+        if program is None:
+            raise ValidationError("suggest: give the program or its weekly volume-share stimulus")
+        from .analysis import analyze
+
+        stimulus = analyze(program, catalogue=catalogue).chain_stimulus(by="week")
+    if list(stimulus.index) != list(weekly.index):
+        raise ValidationError("suggest: stimulus and weekly dose must have the same weeks")
     mean, span = _mean_window(weekly, window)
-    problems, before = problems_of(mean, graph, (lo, hi), pair_band, landmarks)
+    xmean, _ = _mean_window(stimulus, window)
+    problems, before = problems_of(mean, graph, (lo, hi), pair_band, landmarks, xmean)
     cols = ["exercise", "action", "sets_per_week", "swap_for"]
     if not problems:
         return Suggestion(pd.DataFrame(columns=cols), [], before, before, "within band", span)
     s = ChainSpec.of(graph)
     ids = list(s.ids)
     d = mean[ids].to_numpy(dtype=float)
+    xd = xmean[ids].to_numpy(dtype=float)
     have: dict[str, float] = {}
     if program is not None:
         for w, _d, _s, p in program.occurrences():
@@ -596,8 +667,10 @@ def suggest(
         catalogue[c]  # unknown names raise with suggestions
     cands = list(dict.fromkeys([*cands, *have]))
     act = np.array([[catalogue[e].activation.get(m, 0.0) for m in ids] for e in cands])  # E × M
-    nw, dw = s.weights()
-    rows: list[tuple[np.ndarray, float, float]] = []  # (coefficients on dose, lower bound) : c·d' >= lb
+    sh = share_matrix(catalogue)[[catalogue.index(e) for e in cands]]  # E × M volume shares
+    nw, dw = s.chain_weights()
+    # (coefficients, lower bound, on X (1) or on sets (0)) : c·X' >= lb or c·d' >= lb
+    rows: list[tuple[np.ndarray, float, float]] = []
 
     def ratio_rows(c: int, a: float, b: float) -> None:
         rows.append((nw[c] - a * dw[c], 0.0, 1.0))
@@ -608,8 +681,8 @@ def suggest(
     # both chains keep some load (removing everything is no fix: 0/0 has no balance)
     # (hard constraints: the program as it is meets them)
     hard = [len(rows), len(rows) + 1]
-    rows.append((nw[0], 0.5 * float(nw[0] @ d), 1.0))
-    rows.append((dw[0], 0.5 * float(dw[0] @ d), 1.0))
+    rows.append((nw[0], 0.5 * float(nw[0] @ xd), 1.0))
+    rows.append((dw[0], 0.5 * float(dw[0] @ xd), 1.0))
     # every antagonist group (a group with neither side loaded satisfies both rows at 0 >= 0)
     for j, g in enumerate(s.columns):
         if pairs and g in s.groups:
@@ -620,15 +693,16 @@ def suggest(
             continue
         e = np.zeros(len(ids))
         e[i] = 1.0
-        rows.append((e, lm.mv, 1.0))
+        rows.append((e, lm.mv, 0.0))
         if not math.isnan(lm.mrv):
-            rows.append((-e, -lm.mrv, 1.0))
+            rows.append((-e, -lm.mrv, 0.0))
     n_e, n_r = len(cands), len(rows)
     # variables: add (E), remove (E), slack (R); c·(d + act^T (add - remove)) + slack >= lb
     coef = np.array([r[0] for r in rows])  # R × M
-    lb = np.array([r[1] for r in rows]) - coef @ d
+    on_x = np.array([r[2] for r in rows]) == 1.0
+    lb = np.array([r[1] for r in rows]) - np.where(on_x, coef @ xd, coef @ d)
     scale = np.maximum(np.abs(coef).max(axis=1), 1e-12)
-    g_ = (coef @ act.T) / scale[:, None]  # R × E
+    g_ = np.where(on_x[:, None], coef @ sh.T, coef @ act.T) / scale[:, None]  # R × E
     a_mat = np.hstack([g_, -g_, np.eye(n_r)])
     cap_remove = np.array([math.floor(have.get(e, 0.0) + 1e-9) for e in cands], dtype=float)
     slack_upper = np.full(n_r, np.inf)
@@ -651,9 +725,10 @@ def suggest(
     add = np.round(x[:n_e]).astype(int)
     rem = np.round(x[n_e : 2 * n_e]).astype(int)
     edits = _edit_rows(cands, add, rem)
-    new = mean.copy()
+    new, xnew = mean.copy(), xmean.copy()
     new[ids] = d + act.T @ (add - rem)
-    left, after = problems_of(new, graph, (lo, hi), pair_band, landmarks)
+    xnew[ids] = xd + sh.T @ (add - rem)
+    left, after = problems_of(new, graph, (lo, hi), pair_band, landmarks, xnew)
     if left:
         verdict_ = (
             f"no edit of the candidates reaches every band (least shortfall {shortfall:.3g}); still outside: "
@@ -757,9 +832,10 @@ def _replace(session: Any, prescriptions: tuple[Any, ...]) -> Any:
 
 
 # --------------------------------------------------------------------------------- logs
-def log_weekly_dose(log: Any, catalogue: Catalogue | None = None) -> pd.DataFrame:
+def log_weekly_dose(log: Any, catalogue: Catalogue | None = None, stimulus: bool = False) -> pd.DataFrame:
     """Fractional sets per muscle by calendar week (index: the week's Monday) of a workout log:
-    each work set of a catalogue exercise counts its activation. Weeks without training between
+    each work set of a catalogue exercise counts its activation (``stimulus``: its volume share,
+    :func:`share_matrix`, the X the chain ratios take). Weeks without training between
     the first and last are kept as rows of NaN (gaps stay gaps)."""
     from .catalogue import Catalogue as _Catalogue
 
@@ -772,6 +848,8 @@ def log_weekly_dose(log: Any, catalogue: Catalogue | None = None) -> pd.DataFram
     monday = s["date"].dt.normalize() - pd.to_timedelta(s["date"].dt.day_of_week, unit="D")
     counts = s.groupby([monday.rename("week"), "exercise_id"]).size().unstack(fill_value=0)
     act = np.array([[cat[e].activation.get(m, 0.0) for m in ids] for e in counts.columns])
+    if stimulus:
+        act = share_matrix(cat)[[cat.index(e) for e in counts.columns]]
     weekly = pd.DataFrame(
         counts.to_numpy(dtype=float) @ act, index=counts.index, columns=pd.Index(ids, name="muscle")
     )
@@ -786,7 +864,7 @@ def log_balance(log: Any, band: tuple[float, float] = DEFAULT_BAND, window: int 
     from .catalogue import Catalogue as _Catalogue
 
     cat = getattr(log, "catalogue", None) or _Catalogue.default()
-    weekly = log_weekly_dose(log, cat)
+    weekly = log_weekly_dose(log, cat, stimulus=True)
     trained = weekly.notna().all(axis=1)
     out = balance_table(weekly.fillna(0.0), cat.graph, band)
     ratio_cols = [c for c in out.columns if c != "verdict"]

@@ -40,8 +40,21 @@ def test_analyze_table(capsys, posterior_chain_report):
     out, err = capsys.readouterr()
     assert err == ""
     ratio = posterior_chain_report.summary()["posterior_anterior"]
-    # 1.56: the volume-weighted chain means (docs/balance.md); the raw sum ratio was 3.59
-    assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 1.56" in out
+    # 2.12 by hand, the per-set volume share (docs/balance.md): each set of exercise e puts
+    # f_e = Σ p a s / Σ a s of its unit on the posterior chain (activations of exercises.toml, sizes
+    # and shares of muscle_graph.toml); n_e = 9 normal weeks x sets + 3 deload weeks x max(1,
+    # round(sets / 2)). f_e (Σ p a s / Σ a s), n_e: deadlift .242561/.3492 = .69462, 33; pull_up
+    # .058850/.1043 = .56424, 42; hip_thrust .142311/.2319 = .61367, 33; back_extension
+    # .112156/.1193 = .94012, 33; back_squat .134661/.2985 = .45113, 42; bent_over_row
+    # .108925/.133275 = .81730, 42; lunge .113536/.2756 = .41196, 33; face_pull .029988/.03915 =
+    # .76596, 33; romanian_deadlift .203486/.265725 = .76578, 33; kettlebell_swing .187330/.25205 =
+    # .74323, 54; glute_bridge .131505/.1411 = .93200, 33; chin_up .054350/.115275 = .47148, 33.
+    # P = Σ n_e f_e = 301.760, A = Σ n_e (1 - f_e) = 444 - 301.760 = 142.240 -> 2.1215
+    f_n = [(0.69462, 33), (0.56424, 42), (0.61367, 33), (0.94012, 33), (0.45113, 42), (0.81730, 42),
+           (0.41196, 33), (0.76596, 33), (0.76578, 33), (0.74323, 54), (0.93200, 33), (0.47148, 33)]  # fmt: skip
+    post = sum(f * n for f, n in f_n)
+    assert post / (sum(n for _, n in f_n) - post) == pytest.approx(ratio, abs=1e-3)
+    assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 2.12" in out
     assert "Weekly fractional sets per muscle" in out and "posterior-dominant" in out
     assert "band 0.75-1.33" in out and "volume-weighted chain means" in out
 
@@ -91,9 +104,10 @@ def test_program_file_and_athlete_file(capsys, tmp_path):
     athlete.write_text("bodyweight = 60\n[one_rm]\ndeadlift = 140\n")
     assert main(["analyze", str(program), "--athlete", str(athlete), "--format", "json"]) == 0
     out = strict_json(capsys.readouterr().out)
-    # deadlift alone: 1.873 by the hand formula (test_chains.hand_ratio; the raw sum ratio was 4.25)
+    # deadlift alone: P / A = .2425608 / .1066392 = 2.2746 by hand (Σ p a s over Σ (1 - p) a s of
+    # one set, test_analysis.test_bench_below_deadlift; the raw sum ratio was 4.25)
     assert out["program"] == "Deadlift only"
-    assert out["summary"]["posterior_anterior"] == pytest.approx(1.8732, abs=1e-4)
+    assert out["summary"]["posterior_anterior"] == pytest.approx(2.2746, abs=1e-4)
     assert out["weekly_fractional_sets"][1]["glutes"] == 3.0
     # the same program for an athlete without a deadlift 1RM: exit 1 naming the exercise
     athlete.write_text("bodyweight = 60\n[one_rm]\nback_squat = 100\n")

@@ -363,7 +363,7 @@ def test_random_graphs(spec):
         return
     spec = chains.spec(g)
     load = np.random.default_rng(len(added)).uniform(0.1, 5.0, size=(3, len(g)))
-    ratios = spec.ratios(load)
+    ratios = spec.mean_ratios(load)  # the kernel as such: volume-weighted means
     size_of = np.array([g.muscle(m).size for m in g.ids])
     post = np.array([g.muscle(m).chain == "posterior" for m in g.ids])
 
