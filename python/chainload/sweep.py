@@ -186,29 +186,6 @@ def vary(
 
 
 # --- running ------------------------------------------------------------------------------------
-def population_arrays(
-    pop: Population, program: Program, catalogue: Catalogue
-) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """The core's athlete arrays: 1RM = standard × body mass × strength level (athletes ×
-    exercises, NaN for exercises the program does not use), body load, per-muscle params."""
-    body_fraction = np.array([e.bodyweight_fraction if e.load == "bodyweight" else 0.0 for e in catalogue])
-    used = program.exercises()
-    standards = []
-    for e in used:
-        s = catalogue[e].standard_1rm_bw
-        if s is None:
-            raise ValidationError(
-                f"exercise '{e}' has no standard_1rm_bw: a population cannot estimate its 1RM"
-            )
-        standards.append(s)
-    bw = pop.athletes["bodyweight"].to_numpy(dtype=float)
-    strength = pop.athletes["strength"].to_numpy(dtype=float)
-    one_rm = np.full((len(pop), len(catalogue)), np.nan)
-    one_rm[:, [catalogue.index(e) for e in used]] = np.outer(bw * strength, standards)
-    body = np.outer(bw, body_fraction)
-    return one_rm, body, {k: np.ascontiguousarray(v) for k, v in pop.params.items()}
-
-
 def _run_chunk(
     program: Program,
     pop: Population,
@@ -224,8 +201,7 @@ def _run_chunk(
     cat = catalogue if catalogue is not None else Catalogue.default()
     prog = program.with_weeks(weeks)
     compiled = compile_program(prog, cat)
-    one_rm, body, params = population_arrays(pop, prog, cat)
-    sn = pop.core_arrays(cat, prog.exercises())[3]
+    one_rm, body, params, sn = pop.core_arrays(cat, prog.exercises())
     info = lift_info(cat)
     r = _core.simulate_population(
         cat.core_table(),
