@@ -357,6 +357,26 @@ class Simulation:
         return f"Simulation({self.program_name!r}, model={self.model!r}, {self.n_days} days)"
 
 
+def _simulate_one(
+    program: Program, athlete: Athlete | None, cat: Catalogue, model: str, **options: Any
+) -> tuple[_Compiled, dict[str, Any]]:
+    """One closed-loop core run: the program compiled, the athlete's spec and the catalogue's lift
+    information (the one place simulate and recovery build the core's inputs)."""
+    compiled = compile_program(program, cat)
+    spec = athlete_spec(athlete if athlete is not None else Athlete.default(), program, cat)
+    info = lift_info(cat)
+    r = _core.simulate(
+        cat.core_table(),
+        compiled.spec,
+        spec,
+        model,
+        pattern=info.pattern,
+        single_joint=info.single_joint,
+        **options,
+    )
+    return compiled, r
+
+
 def simulate(
     program: Program,
     athlete: Athlete | None = None,
@@ -372,19 +392,7 @@ def simulate(
             raise ValidationError(f"weeks must be a whole number > 0, got {weeks!r}")
         program = program.with_weeks(weeks)
     cat = catalogue if catalogue is not None else Catalogue.default()
-    ath = athlete if athlete is not None else Athlete.default()
-    compiled = compile_program(program, cat)
-    spec = athlete_spec(ath, program, cat)
-    info = lift_info(cat)
-    r = _core.simulate(
-        cat.core_table(),
-        compiled.spec,
-        spec,
-        model,
-        round_kg,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
+    compiled, r = _simulate_one(program, athlete, cat, model, round_kg=round_kg)
     for k in ("pre_test_one_rm", "post_test_one_rm", "pre_size", "post_size"):
         r.pop(k, None)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
@@ -525,20 +533,7 @@ def recovery(
             raise ValidationError("session must be a Program, a Session or a non-empty list of Prescription")
     program = Program("recovery", ((Session(0, prescriptions),),))
     cat = catalogue if catalogue is not None else Catalogue.default()
-    ath = athlete if athlete is not None else Athlete.default()
-    compiled = compile_program(program, cat)
-    spec = athlete_spec(ath, program, cat)
-    info = lift_info(cat)
-    r = _core.simulate(
-        cat.core_table(),
-        compiled.spec,
-        spec,
-        "size_neural",
-        record=False,
-        recovery_hours=hrs,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
+    compiled, r = _simulate_one(program, athlete, cat, "size_neural", record=False, recovery_hours=hrs)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     lifts = pd.DataFrame(100 * np.asarray(r["recovery_lift"]), columns=[f"lift:{e}" for e in used])
     graph = cat.graph
