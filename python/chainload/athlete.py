@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _core
 from ._files import TomlSource, finite_number
-from ._names import check_keys
+from ._names import check_keys, hint
 from .catalogue import Catalogue, Exercise
 from .errors import ValidationError
 from .program import Prescription
@@ -21,10 +21,12 @@ _ATHLETE_KEYS = ("bodyweight", "one_rm", "estimate_missing", "name", "params")
 STATUSES: tuple[str, ...] = ("untrained", "trained", "advanced")
 
 
-def check_status(status: object) -> str:
-    """``status`` if it is one of STATUSES, else a ValidationError listing them."""
+def check_status(status: object, where: str = "status") -> str:
+    """``status`` if it is one of STATUSES, else a ValidationError naming ``where``, the value, the
+    statuses and the nearest one."""
     if not isinstance(status, str) or status not in STATUSES:
-        raise ValidationError(f"training status must be one of {', '.join(STATUSES)}; got {status!r}")
+        near = hint(str(status), STATUSES, 1)
+        raise ValidationError(f"{where}: {status!r} is not a training status ({', '.join(STATUSES)}){near}")
     return status
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .athlete import STATUSES, check_status
 from .catalogue import Catalogue
 from .errors import UnknownNameError, ValidationError
 from .population import Population
@@ -37,8 +38,6 @@ from .simulation import MODELS, compile_program, run_batch
 
 # VALIDATION.md MEAS-1: median test–retest CV of the 1RM test, 4.2 % (Grgic et al. 2020).
 DEFAULT_NOISE_CV = 0.042
-# Training status of a population (issue 10; Population.sample(status=...) on the model branch).
-STATUSES = ("untrained", "trained", "advanced")
 # The common test battery of `compare` (issue 10 item 7): every athlete is tested on all of them.
 BATTERY = (
     "deadlift",
@@ -51,19 +50,8 @@ BATTERY = (
 )
 CHAINS = ("posterior", "anterior", "lateral")
 STATISTICS = ("mean_difference", "mean_pct_difference", "ratio", "es_a", "es_b", "smd_difference")
-# Model names a trial accepts: today's (simulation.MODELS) and the model branch's default.
 # Resample weights held at once by the bootstrap (n_boot × athletes cells, ~32 MB of float64).
 _BOOT_CELLS = 4_000_000
-KNOWN_MODELS = (*MODELS, *(m for m in ("size_neural",) if m not in MODELS))
-
-
-def check_status(status: str, where: str = "status") -> str:
-    """``status`` if it is one of STATUSES, else a ValidationError naming it."""
-    if status not in STATUSES:
-        near = _core.nearest_names(str(status), list(STATUSES), 1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise ValidationError(f"{where}: {status!r} is not a training status ({', '.join(STATUSES)}){hint}")
-    return status
 
 
 def _whole(value: Any, name: str, lo: int) -> int:
@@ -183,10 +171,10 @@ def trial(
     n_boot = _whole(n_boot, "trial(): n_boot", 1)
     if threads is not None:
         threads = _whole(threads, "trial(): threads", 0)
-    if model is not None and model not in KNOWN_MODELS:
-        near = _core.nearest_names(str(model), list(KNOWN_MODELS), 1)
+    if model is not None and model not in MODELS:
+        near = _core.nearest_names(str(model), list(MODELS), 1)
         hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise ValidationError(f"trial(): unknown model {model!r}; known: {', '.join(KNOWN_MODELS)}{hint}")
+        raise ValidationError(f"trial(): unknown model {model!r}; known: {', '.join(MODELS)}{hint}")
     for name, p in programs.items():  # fail before any work on an arm that cannot run
         try:
             compile_program(p, cat)
