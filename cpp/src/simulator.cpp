@@ -194,7 +194,7 @@ void session_muscles(std::size_t n, double* __restrict dose, double* __restrict 
 namespace {
 
 // size_neural (size_neural.hpp): state per muscle D (dose memory), s (size), fast and slow fatigue;
-// per used lift Q (load-weighted set memory) and n (neural gain). A day is one step at its
+// per used lift Q (load-weighted set memory), n (neural gain) and P (set memory). A day is one step at its
 // morning (decay of the last 24 h, growth from the memories), then the session's inputs at once:
 // the state after a day is "hour 0 after that day's session".
 class SizeNeuralEngine {
@@ -202,7 +202,7 @@ class SizeNeuralEngine {
   SizeNeuralEngine(const ActivationTable& activation, const SizeNeuralParams& p, const std::vector<std::int32_t>& lifts,
                    std::size_t n_used, const SimOptions& options)
       : activation_(activation), p_(p), n_(activation.n_muscles()), nu_(n_used) {
-    state_.assign(4 * n_ + 2 * nu_, 0.0);
+    state_.assign(4 * n_ + 3 * nu_, 0.0);
     for (std::size_t m = 0; m < n_; ++m) {
       const double s0 = p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
       start_.push_back(s0);
@@ -214,6 +214,7 @@ class SizeNeuralEngine {
 
     for (auto* v : {&w_, &ws_, &xf_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
     q_.assign(nu_, 0.0);
+    p_sets_.assign(nu_, 0.0);
     e_dose_ = std::exp(-1.0 / p.dose_tau);
     weekly_ = 7.0 * (1.0 - e_dose_);
     e_fast_ = std::exp(-24.0 / p.fast_tau_h);
@@ -292,6 +293,7 @@ class SizeNeuralEngine {
       xs_[m] += sets * sp * a->weight;
     }
     q_[used] += sets * kinetics::load_weight(fraction, p_.load_power, p_.load_full);
+    p_sets_[used] += sets;
     has_input_ = true;
   }
   void step() {
@@ -304,6 +306,7 @@ class SizeNeuralEngine {
     std::fill(xf_.begin(), xf_.end(), 0.0);
     std::fill(xs_.begin(), xs_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
+    std::fill(p_sets_.begin(), p_sets_.end(), 0.0);
     has_input_ = false;
   }
   void rested(double* out) const {
@@ -356,8 +359,10 @@ class SizeNeuralEngine {
                     p_.size_half, p_.size_ceiling, inv_tau_size_, e_fast_, e_slow_);
     for (std::size_t u = 0; u < nu_; ++u) {
       const double q = memory[u] * e_dose_;
+      const double sets = memory[2 * nu_ + u] * e_dose_;
       memory[u] = q;
-      const double target = p_.neural_max * kinetics::saturation(q * weekly_, p_.neural_half);
+      memory[2 * nu_ + u] = sets;
+      const double target = p_.neural_max * kinetics::neural_target(q * weekly_, sets * weekly_, p_.neural_half);
       memory[nu_ + u] = kinetics::neural_step(memory[nu_ + u], target, k_up_, k_down_);
     }
   }
@@ -367,7 +372,10 @@ class SizeNeuralEngine {
     double* memory = dose + 4 * n_;
     detail::session_muscles(n_, dose, dose + 2 * n_, dose + 3 * n_, ws_.data(), xf_.data(), xs_.data(), p_.fast_max,
                     p_.fast_sets, p_.slow_max, p_.slow_sets);
-    for (std::size_t u = 0; u < nu_; ++u) memory[u] += q_[u];
+    for (std::size_t u = 0; u < nu_; ++u) {
+      memory[u] += q_[u];
+      memory[2 * nu_ + u] += p_sets_[u];
+    }
   }
   void read(const double* st) {
     cur_ = st;
@@ -400,7 +408,7 @@ class SizeNeuralEngine {
   bool advanced_ = false;                      // today's morning step is done
   bool has_input_ = false;                     // today's session added inputs
   const double* cur_ = nullptr;
-  std::vector<double> w_, ws_, xf_, xs_, q_, capacity_, fitness_, fatigue_, slow_factor_;
+  std::vector<double> w_, ws_, xf_, xs_, q_, p_sets_, capacity_, fitness_, fatigue_, slow_factor_;
   std::vector<std::size_t> offsets_, transfer_offsets_;
   std::vector<Entry> entries_;
   std::vector<Entry> transfer_;  // per lift: (used lift, transfer factor > 0); `muscle` holds the used index

@@ -79,6 +79,14 @@ TEST_CASE("size_neural kinetics: no input, no change", "[size_neural]") {
   // Neural weight of a set by load: (0.475 / 0.95)^2 = 0.25; 0.95 and above count fully.
   CHECK(kinetics::load_weight(0.95, 2.0, 0.95) == 1.0);
   CHECK(kinetics::load_weight(0.475, 2.0, 0.95) == Approx(0.25));
+  // Neural target = mean load weight x volume saturation (by hand, half 0.5 sets/week): 6 sets at
+  // weight 0.5 -> 3 / 6.5 = 0.4615; the same 6 sets at weight 1 -> 6 / 6.5, twice as much (load
+  // grades the gain at equal volume); 2 vs 10 sets at weight 1 -> 0.8 vs 0.9524 (volume saturates).
+  CHECK(kinetics::neural_target(0.0, 0.0, 0.5) == 0.0);
+  CHECK(kinetics::neural_target(3.0, 6.0, 0.5) == Approx(3.0 / 6.5));
+  CHECK(kinetics::neural_target(6.0, 6.0, 0.5) == Approx(2.0 * kinetics::neural_target(3.0, 6.0, 0.5)));
+  CHECK(kinetics::neural_target(2.0, 2.0, 0.5) == Approx(0.8));
+  CHECK(kinetics::neural_target(10.0, 10.0, 0.5) == Approx(10.0 / 10.5));
   // Two transfers combine bounded by the maximum: 0.1 + 0.1 - 0.1 x 0.1 / 0.2 = 0.15
   // = 0.2 (1 - (1 - 0.5)(1 - 0.5)); one alone gives itself.
   CHECK(0.2 * (1 - kinetics::neural_room(kinetics::neural_room(1.0, 0.1, 5.0), 0.1, 5.0)) == Approx(0.15));

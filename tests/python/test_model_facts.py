@@ -14,7 +14,7 @@ import pytest
 
 import chainload as cl
 from chainload import Prescription as Rx
-from chainload import Program, Session
+from chainload import Program, Session, validation
 from chainload.simulation import BatchOutcome, run_batch
 
 MWF = (0, 2, 4)  # Monday, Wednesday, Friday
@@ -175,28 +175,20 @@ def test_vol1_diminishing_returns_strength_saturates_earlier_than_size():
 # ------------------------------------------------------------------------------- load and effort
 def test_load3_heavier_loads_more_1rm_similar_size():
     """LOAD-3 (Schoenfeld 2015): trained men, 3 sets of 7 exercises (as VOL-3), Mon/Wed/Fri, 8
-    weeks, to failure with 8-12 RM (10 reps) or 25-35 RM (30 reps). Squat 1RM gain ratio
+    weeks, to failure within 8-12 RM or 25-35 RM (the load adjusted to stay in the range: the
+    arms of data/validation/load-3.toml, the one encoding of this protocol). Squat 1RM gain ratio
     (heavy / light) within 1.5-3.0; MT ratio within 0.6-1.6 at biceps, triceps, quadriceps; bench
     1RM gain larger with the heavier load."""
+    row = validation.rows(["LOAD-3"])[0]
     pop = cl.Population.sample(150, seed=8, status="trained")
     tests = ["back_squat", "bench_press"]
-    arms = {
-        reps: run_batch(
-            program(f"{reps}", on(MWF, [Rx(e, 3, reps, rir=0) for e in SCHOENFELD_2019]), 8),
-            pop,
-            tests=tests,
-        )
-        for reps in (10, 30)
-    }
-    squat = (
-        one_rm_change_pct(arms[10], "back_squat").mean() / one_rm_change_pct(arms[30], "back_squat").mean()
-    )
+    arms = {a["name"]: run_batch(validation.arm_program(row, a), pop, tests=tests) for a in row.data["arm"]}
+    heavy, light = arms["moderate"], arms["light"]
+    squat = one_rm_change_pct(heavy, "back_squat").mean() / one_rm_change_pct(light, "back_squat").mean()
     assert 1.5 <= squat <= 3.0
-    assert (
-        one_rm_change_pct(arms[10], "bench_press").mean() > one_rm_change_pct(arms[30], "bench_press").mean()
-    )
+    assert one_rm_change_pct(heavy, "bench_press").mean() > one_rm_change_pct(light, "bench_press").mean()
     for muscle in ("biceps", "triceps", "quadriceps"):
-        ratio = size_change_pct(arms[10], muscle).mean() / size_change_pct(arms[30], muscle).mean()
+        ratio = size_change_pct(heavy, muscle).mean() / size_change_pct(light, muscle).mean()
         assert 0.6 <= ratio <= 1.6, (muscle, ratio)
 
 
@@ -218,13 +210,15 @@ def test_prox1_size_falls_with_reps_in_reserve_strength_about_flat():
 
 def test_spec1_practising_the_test_matches_hypertrophy_training_without_size():
     """SPEC-1 (Mattocks 2017): untrained, 8 weeks, twice a week, leg extension and bench press
-    (as the chest press). TEST: 5 single maximal attempts (1 rep at 0 RIR); HYPER: 4 sets of 10
-    reps to failure. 1RM change (kg) of TEST within +-4 kg of HYPER; size change near zero in
+    (as the chest press). TEST: 5 single maximal attempts (1 rep at 0 RIR); HYPER: 4 sets to
+    failure within 8-12 RM (the arms of data/validation/spec-1.toml, the one encoding of this
+    protocol). 1RM change (kg) of TEST within +-4 kg of HYPER; size change near zero in
     TEST (below 1.5 %), positive in HYPER (above 3 %)."""
     pop = cl.Population.sample(150, seed=10, status="untrained")
     lifts = ["leg_extension", "bench_press"]
-    test = run_batch(program("TEST", on((0, 3), [Rx(e, 5, 1, rir=0) for e in lifts]), 8), pop, tests=lifts)
-    hyper = run_batch(program("HYPER", on((0, 3), [Rx(e, 4, 10, rir=0) for e in lifts]), 8), pop, tests=lifts)
+    row = validation.rows(["SPEC-1"])[0]
+    arms = {a["name"]: run_batch(validation.arm_program(row, a), pop, tests=lifts) for a in row.data["arm"]}
+    test, hyper = arms["TEST"], arms["HYPER"]
     for k, lift in enumerate(lifts):
         d_test = (test.post_one_rm[:, k] - test.pre_one_rm[:, k]).mean()
         d_hyper = (hyper.post_one_rm[:, k] - hyper.pre_one_rm[:, k]).mean()

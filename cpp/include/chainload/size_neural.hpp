@@ -27,7 +27,7 @@ struct SizeNeuralParams {
   double size_force = 0.5;          // beta: share of a relative size change that shows as force
   // Neural / practice (per practised lift).
   double neural_max = 0.15;         // top relative neural gain
-  double neural_half = 1.0;         // weekly load-weighted sets of the lift giving half of neural_max
+  double neural_half = 2.0;         // weekly sets of the lift giving half of its load-graded neural target
   double neural_tau_up = 14.0;      // d: approach to the volume-set target
   double neural_tau_down = 240.0;   // d: decay when the target is below the state (detraining)
   double load_power = 2.0;          // a set counts (fraction / load_full)^load_power for neural gain
@@ -62,6 +62,10 @@ inline double load_weight(double fraction, double power, double full) {
   const double r = std::clamp(fraction / full, 0.0, 1.0);
   return power == 2.0 ? r * r : std::pow(r, power);
 }
+// Neural target (times neural_max) of weekly load-weighted sets q among weekly sets p of the lift:
+// the sets' mean load weight q / p times the volume saturation p / (p + half). Load grades the
+// gain at any volume (LOAD-2, LOAD-3); volume saturates early (VOL-1, VOL-3).
+inline double neural_target(double q, double p, double half) { return q > 0.0 ? q / (p + half) : 0.0; }
 // Neural gains x_u of several practised lifts combine as total = max (1 - prod_u (1 - x_u / max)):
 // bounded by max, order-free, one lift alone gives its own gain (total + x - total x / max pairwise).
 // `room` starts at 1; each lift multiplies it by (1 - x / max).
