@@ -10,10 +10,12 @@ muscle volume, SCIENCE.md 6); X_m = Σ_e sets_e share_em; posterior:anterior = �
 over one region's muscles (upper, lower, trunk) and Σ_a X / Σ_b X for each antagonist group.
 Splitting a muscle into parts whose sizes add up, with its activation, leaves Σ a s and so every
 ratio unchanged. Consequence: triceps (posterior, 0.038) outweigh the pecs (0.031), so a bench set
-is 55 % posterior and bench + row in equal sets scores 1.98. Volume landmarks stay on plain
+is 51 % posterior and bench + row in equal sets scores 1.98 (no monotone activation weighting brings
+it under 1.42: docs/balance.md 7). The report, the simulation, the sweep, suggest, logs and the
+plots all take X from :func:`program_stimulus` / :func:`performed_stimulus` and the ratios from
+:meth:`ChainSpec.ratios`. Volume landmarks stay on plain
 fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers;
-:meth:`ChainSpec.reference` is the
-numpy version the tests hold it to.
+:meth:`ChainSpec.reference` is the numpy version the tests hold it to.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .errors import ValidationError
 from .graph import MuscleGraph
 
 if TYPE_CHECKING:
+    from .athlete import Athlete
     from .catalogue import Catalogue
     from .program import Program
     from .simulation import Simulation
@@ -460,53 +463,68 @@ def simulation_strength_balance(sim: Simulation) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------- simulation balance
-def shares_by_id(chains: Mapping[str, Sequence[str]], ids: Sequence[str]) -> dict[str, float]:
-    """Posterior share of each muscle of a result that records only its chain lists: posterior 1,
-    anterior 0, lateral ones from the shipped graph's ``posterior_share``."""
-    default = MuscleGraph.default().posterior_shares()
-    out = {}
-    post, ant = set(chains.get("posterior", [])), set(chains.get("anterior", []))
-    for m in ids:
-        if m in post:
-            out[m] = 1.0
-        elif m in ant:
-            out[m] = 0.0
-        elif m in default:
-            out[m] = default[m]
-        else:
-            raise ValidationError(f"muscle {m!r} is lateral and has no posterior_share in the shipped graph")
-    return out
+def program_stimulus(
+    programs: Sequence[Program],
+    catalogue: Catalogue,
+    athlete: Athlete | None = None,
+    bucket_days: int = 1,
+    threads: int = 0,
+) -> dict[str, np.ndarray]:
+    """X of each program, the stimulus the chain ratios take: the dose of the volume-share table
+    (:func:`share_matrix`) over the planned sets (planned deloads applied), in one batched C++
+    call. ``{"fractional_sets", "volume_load"}`` -> programs × buckets of ``bucket_days`` × muscles
+    (graph order). ``athlete`` (default: :meth:`Athlete.default`) sets only the planned kg."""
+    from .analysis import set_blocks
+    from .athlete import Athlete as _Athlete
+
+    progs = list(programs)
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    sets, volume = _core.dose_batch(
+        share_table(catalogue), b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
+        bucket_days, threads,
+    )  # fmt: skip
+    shape = (len(progs), -1, len(catalogue.graph))
+    return {"fractional_sets": sets.reshape(shape), "volume_load": volume.reshape(shape)}
 
 
-def weighted_sides(
-    frame: pd.DataFrame, sizes: Mapping[str, float], shares: Mapping[str, float]
-) -> pd.DataFrame:
-    """Volume-weighted mean of each row on each side (columns posterior, anterior)."""
-    ids = list(frame.columns)
-    s = np.array([sizes[m] for m in ids])
-    p = np.array([shares[m] for m in ids])
-    d = frame.to_numpy(dtype=float)
-    post, ant = p * s, (1 - p) * s
-    return pd.DataFrame(
-        {"posterior": d @ post / post.sum(), "anterior": d @ ant / ant.sum()}, index=frame.index
+def performed_stimulus(sessions: pd.DataFrame, catalogue: Catalogue, weeks: Sequence[int]) -> pd.DataFrame:
+    """X by week of the sets a simulation performed (its session log: week, exercise, sets; deload
+    weeks' reduced sets as done): weeks × muscles, 0 in a week without a session."""
+    ids = catalogue.graph.ids
+    counts = sessions.groupby(["week", "exercise"])["sets"].sum().unstack(fill_value=0)
+    share = share_matrix(catalogue)[[catalogue.index(e) for e in counts.columns]]
+    x = pd.DataFrame(
+        counts.to_numpy(dtype=float) @ share, index=counts.index, columns=pd.Index(ids, name="muscle")
     )
+    return x.reindex(pd.Index(list(weeks), name="week"), fill_value=0.0)
 
 
-def simulation_balance(sim: Simulation) -> pd.DataFrame:
-    """Per week: posterior:anterior of the achieved dose (volume-weighted mean stimulus of each
-    side), and the volume-weighted mean capacity of each side and their ratio (end of week)."""
-    shares = shares_by_id(sim.chains, sim.muscle_ids)
-    dose = pd.DataFrame(sim.arrays["dose"], columns=sim.muscle_ids)
-    weekly = dose.groupby(dose.index // 7 + 1).sum()
-    out = pd.DataFrame(index=pd.Index(weekly.index, name="week"))
-    sides = weighted_sides(weekly, sim.sizes, shares)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["dose_posterior_anterior"] = sides["posterior"] / sides["anterior"]
-    cap = pd.DataFrame(sim.arrays["capacity"], columns=sim.muscle_ids).groupby(dose.index // 7 + 1).last()
-    cs = weighted_sides(cap, sim.sizes, shares)
-    out["capacity_posterior"] = cs["posterior"].to_numpy()
-    out["capacity_anterior"] = cs["anterior"].to_numpy()
-    out["capacity_posterior_anterior"] = out["capacity_posterior"] / out["capacity_anterior"]
+def simulation_balance(sim: Simulation, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Per week: posterior:anterior of the sets the simulation performed, on the one measure of
+    :func:`program_stimulus` and :meth:`ChainSpec.ratios` (so an unchanged program scores as
+    ``analyze`` does, deload weeks included); and the volume-weighted mean capacity of each side and
+    their ratio at the end of the week (:meth:`ChainSpec.mean_ratios`: a mean over each chain's
+    volume is what a per-muscle state means). ``catalogue``: the simulation's own (the one
+    :func:`~chainload.simulate` ran with), else the shipped one."""
+    from .catalogue import Catalogue as _Catalogue
+
+    cat = catalogue or sim.catalogue or _Catalogue.default()
+    if list(cat.graph.ids) != list(sim.muscle_ids):
+        raise ValidationError(
+            f"simulation_balance: the catalogue's muscles {cat.graph.ids} are not the simulation's "
+            f"{sim.muscle_ids}; pass the catalogue the simulation ran with"
+        )
+    s = ChainSpec.of(cat.graph)
+    cap = pd.DataFrame(sim.arrays["capacity"], columns=sim.muscle_ids)
+    cap = cap.groupby(cap.index // 7 + 1).last()
+    x = performed_stimulus(sim.sessions, cat, [int(w) for w in cap.index])
+    out = pd.DataFrame(index=pd.Index(cap.index, name="week"))
+    out["dose_posterior_anterior"] = s.ratios(x.to_numpy())[:, 0]
+    nw, dw = s.weights()
+    c = cap.to_numpy(dtype=float)
+    out["capacity_posterior"] = c @ nw[0]
+    out["capacity_anterior"] = c @ dw[0]
+    out["capacity_posterior_anterior"] = s.mean_ratios(c)[:, 0]
     return out
 
 
@@ -916,7 +934,9 @@ __all__ = [
     "apply_edits",
     "balance_table",
     "membership",
+    "performed_stimulus",
     "posterior_shares",
+    "program_stimulus",
     "simulation_balance",
     "simulation_strength_balance",
     "suggest",

@@ -608,11 +608,12 @@ def balance_over_time(
 ) -> Figure:
     """The posterior:anterior ratio per week, with the target ``band`` shaded (log y-axis).
 
-    For a :class:`~chainload.Report`: the whole-body ratio of the weekly planned dose (each
-    chain's volume-weighted mean fractional sets, :mod:`chainload.chains`) and the same per region
+    For a :class:`~chainload.Report`: the whole-body ratio of the weekly planned sets (the per-set
+    volume share, :mod:`chainload.chains`) and the same per region
     (upper, lower, trunk); ``band`` defaults to the report's own. For a
-    :class:`~chainload.Simulation`: the ratio of the achieved dose and of the chains' mean
-    capacity (1 = both chains changed alike). For a balance table by calendar week (a log's
+    :class:`~chainload.Simulation`: the same ratio of the sets performed and that of the
+    chains' volume-weighted mean capacity (1 = both chains changed alike). For a balance table by
+    calendar week (a log's
     ``balance``, DatetimeIndex): the same lines against dates, weeks without training left as gaps
     (the line breaks) and marked along the x-axis. ``band`` defaults to ``chainload.DEFAULT_BAND``.
     The band patch carries the gid ``"band"``.
