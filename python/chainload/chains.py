@@ -434,7 +434,7 @@ def strength_from_lifts(one_rm: pd.DataFrame) -> pd.DataFrame:
 def strength_from_capacity(capacity: pd.DataFrame, sizes: Mapping[str, float]) -> pd.DataFrame:
     """Each norm's ratio from relative muscle capacities (1 = a normal athlete's): the norm times
     the size-weighted mean capacity of the a-side over that of the b-side. A normal athlete sits
-    on the norm; one whose hamstrings start at 0.8 of normal has H:Q 0.6 × 0.8 = 0.48."""
+    on the norm; one whose hamstrings have 0.9 of normal force has H:Q 0.6 × 0.9 = 0.54."""
     vals = {}
     for n in STRENGTH_NORMS:
         sides = []
@@ -447,9 +447,10 @@ def strength_from_capacity(capacity: pd.DataFrame, sizes: Mapping[str, float]) -
 
 
 def simulation_strength_balance(sim: Simulation) -> pd.DataFrame:
-    """Per week (end of week): every strength ratio from the simulated capacities, and from the
+    """Per week (end of week): every strength ratio from the simulated rested capacities (a strength
+    test is done rested: :meth:`Simulation.rested_capacity`, the week's last day), and from the
     simulated 1RMs where the program has both lifts (columns ``<ratio> (lifts)``)."""
-    cap = sim.capacity()
+    cap = sim.rested_capacity()
     week = cap.index // 7 + 1
     weekly_cap = cap.groupby(week).last()
     weekly_cap.index.name = "week"

@@ -264,6 +264,12 @@ class Simulation:
         """Relative capacity (1 = start) per day × muscle."""
         return self._frame("capacity")
 
+    def rested_capacity(self) -> pd.DataFrame:
+        """Capacity without the day's acute fatigue (capacity / readiness; NaN where readiness is
+        0): what a strength test on a rested day would find, per day × muscle."""
+        ready = self._frame("readiness") / 100.0
+        return self.capacity() / ready.where(ready > 0)
+
     @property
     def balance(self) -> pd.DataFrame:
         """Per week: posterior:anterior of the sets performed (the per-set volume share of

@@ -427,7 +427,8 @@ def test_simulation_strength_balance_reads_capacities_and_lifts():
     sim = cl.simulate(prog, weeks=3)
     sb = sim.strength_balance
     assert list(sb.index) == [1, 2, 3]
-    cap = sim.capacity().groupby(sim.capacity().index // 7 + 1).last()
+    rested = sim.capacity() / (sim.muscles.pivot(index="day", columns="muscle", values="readiness") / 100)
+    cap = rested.groupby(rested.index // 7 + 1).last()
     np.testing.assert_allclose(
         sb["hamstrings:quadriceps"], 0.6 * cap["hamstrings"] / cap["quadriceps"], rtol=1e-12
     )
@@ -485,6 +486,58 @@ def test_sweep_dose_balance_is_the_report_total(catalogue):
     # weeks 1-3 at 2.114, deload week 4 at 2.159 (by hand over the program's sets, lead issue 11)
     assert 2.114 < want < 2.159
     np.testing.assert_allclose(res.outcomes["dose_balance"], want, rtol=1e-12)
+
+
+SEVEN = ("deadlift", "back_squat", "kettlebell_swing", "lunge", "hip_thrust", "pull_up", "bent_over_row")
+
+
+def seven_exercise_program() -> Program:
+    """The source article's seven exercises, 3 × 8 at 70 % 1RM, over two sessions a week."""
+    a = Session(0, tuple(Prescription(e, 3, 8, percent_1rm=70) for e in SEVEN[:4]))
+    b = Session(3, tuple(Prescription(e, 3, 8, percent_1rm=70) for e in SEVEN[4:]))
+    return Program.repeat("seven", [a, b], 12)
+
+
+@pytest.fixture(scope="module")
+def weak_hamstrings_hq() -> dict[str, pd.Series]:
+    ath = cl.Athlete.default().with_imbalance({"hamstrings": 0.8})
+    progs = {"seven": seven_exercise_program(), "mirror": Program.examples()["mirror_muscles"]}
+    out = {}
+    for k, p in progs.items():
+        sim = cl.simulate(p, ath, weeks=12)
+        rested = sim.rested_capacity()
+        # day 0, before any growth: size 0.8 -> force 1 + 0.5 (0.8 - 1) = 0.9 (size_force 0.5, docs/model.md)
+        assert rested.loc[0, "hamstrings"] == pytest.approx(0.9, abs=1e-3)
+        assert rested.loc[0, "quadriceps"] == pytest.approx(1.0, abs=1e-3)
+        out[k] = sim.strength_balance["hamstrings:quadriceps"]
+    return out
+
+
+def test_seven_exercises_raise_weak_hamstrings_and_mirror_muscles_do_not(weak_hamstrings_hq):
+    # H:Q starts at 0.6 x 0.9 / 1.0 = 0.54 (by hand above). Over 12 weeks the seven exercises grow the
+    # hamstrings more than the quadriceps, the mirror-muscles program the other way (simulated:
+    # 0.5450 and 0.5349 at week 12)
+    seven, mirror = weak_hamstrings_hq["seven"], weak_hamstrings_hq["mirror"]
+    assert seven.iloc[0] == pytest.approx(0.54, abs=0.003) and mirror.iloc[0] == pytest.approx(
+        0.54, abs=0.003
+    )
+    assert seven.iloc[-1] > seven.iloc[0] + 0.003 and mirror.iloc[-1] < mirror.iloc[0] - 0.003
+    assert seven.iloc[-1] - mirror.iloc[-1] > 0.008
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 check not meetable as posed: with_imbalance sets start size, and size_neural shows "
+    "half a size change as force (size_force 0.5, docs/model.md), so hamstrings at 0.8 size have 0.9 "
+    "force and H:Q starts at 0.54, already inside 0.5-0.8; the mirror-muscles program stays inside "
+    "too (0.535 at week 12)",
+)
+def test_seven_exercises_bring_hq_into_band_and_mirror_muscles_do_not(weak_hamstrings_hq):
+    lo, hi = 0.5, 0.8  # RATIO-2 band (STRENGTH_NORMS)
+    seven, mirror = weak_hamstrings_hq["seven"], weak_hamstrings_hq["mirror"]
+    assert seven.iloc[0] < lo  # the athlete must start outside the band for the check to mean anything
+    assert lo <= seven.iloc[-1] <= hi
+    assert not (lo <= mirror.iloc[-1] <= hi)
 
 
 # --------------------------------------------------------------------------- suggest
