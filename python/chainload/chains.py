@@ -167,6 +167,17 @@ class ChainSpec:
             den.append(b)
         return np.array(num), np.array(den)
 
+    def exercise_weights(self, catalogue: Catalogue) -> tuple[np.ndarray, np.ndarray]:
+        """Exercises × columns: the volume share of one set of each exercise on each column's
+        numerator and denominator muscles, σ_e · num_c and σ_e · den_c (:func:`share_matrix`,
+        :meth:`chain_weights`). Every ratio of X is Σ_e sets_e num_ec / Σ_e sets_e den_ec, so the
+        C++ dose kernel computes them in its own pass (``_core.dose_balance_batch``)."""
+        if list(catalogue.graph.ids) != list(self.ids):
+            raise ValidationError("exercise_weights: the catalogue's graph is not this spec's graph")
+        share = share_matrix(catalogue)
+        num, den = self.chain_weights()
+        return np.ascontiguousarray(share @ num.T), np.ascontiguousarray(share @ den.T)
+
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         """The C++ kernel's numerator and denominator weights (columns × muscles; :meth:`mean_ratios`),
         size-weighted and each row summing to 1 (or 0 when a side has no muscle), in numpy."""
@@ -486,6 +497,32 @@ def program_stimulus(
     )  # fmt: skip
     shape = (len(progs), -1, len(catalogue.graph))
     return {"fractional_sets": sets.reshape(shape), "volume_load": volume.reshape(shape)}
+
+
+def program_balance(
+    programs: Sequence[Program],
+    catalogue: Catalogue,
+    athlete: Athlete | None = None,
+    bucket_days: int = 7,
+    threads: int = 0,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The dose (activation-weighted, as :func:`chainload.analysis.dose`) and every ratio of
+    :meth:`ChainSpec.ratios` of the per-set volume share, per bucket, in one C++ pass over the set
+    blocks: ``({"fractional_sets", "volume_load"}: programs × buckets × muscles,
+    ratios: programs × buckets × columns)``; columns as :attr:`ChainSpec.columns`."""
+    from .analysis import set_blocks
+    from .athlete import Athlete as _Athlete
+
+    progs = list(programs)
+    num, den = ChainSpec.of(catalogue.graph).exercise_weights(catalogue)
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    sets, volume, ratios = _core.dose_balance_batch(
+        catalogue.core_table(), num, den, b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
+        bucket_days, threads,
+    )  # fmt: skip
+    shape = (len(progs), -1, len(catalogue.graph))
+    dose = {"fractional_sets": sets.reshape(shape), "volume_load": volume.reshape(shape)}
+    return dose, ratios.reshape(len(progs), -1, num.shape[1])
 
 
 def performed_stimulus(sessions: pd.DataFrame, catalogue: Catalogue, weeks: Sequence[int]) -> pd.DataFrame:
@@ -937,6 +974,7 @@ __all__ = [
     "membership",
     "performed_stimulus",
     "posterior_shares",
+    "program_balance",
     "program_stimulus",
     "simulation_balance",
     "simulation_strength_balance",

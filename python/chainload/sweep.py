@@ -227,8 +227,8 @@ def _run_chunk(
     cap_balance = spec.mean_ratios(cap)[:, 0]  # volume-weighted mean capacity, posterior over anterior
     # the per-set volume share of the program's sets (analyze's measure, docs/balance.md): every
     # athlete does the same sets (auto deloads lower the load, not the sets), so one number
-    total = chains.program_stimulus([prog], cat, bucket_days=prog.n_days)["fractional_sets"][0]
-    dose_balance = np.full(len(cap), spec.ratios(total)[0, 0])
+    _, ratios = chains.program_balance([prog], cat, bucket_days=prog.n_days)
+    dose_balance = np.full(len(cap), ratios[0, 0, 0])
     lo, hi = band
     error = np.abs(np.log(dose_balance / np.clip(dose_balance, lo, hi)))
     out = pd.DataFrame(

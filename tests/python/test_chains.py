@@ -699,3 +699,51 @@ def test_ratios_refuse_negative_or_missing_dose(graph):
         s.ratios(d)
     with pytest.raises(cl.ValidationError, match="dose must be rows × 22 muscles, got shape \\(2, 5\\)"):
         s.ratios(np.ones((2, 5)))
+
+
+def test_fused_dose_and_balance_equal_the_two_step_measure(catalogue):
+    # _core.dose_balance_batch: the dose of analysis.dose, and the ratios of ChainSpec.reference on
+    # X = the volume-share dose, per week, from one pass over the set blocks (docs/balance.md 2)
+    progs = list(Program.examples().values())
+    dose, ratios = chains.program_balance(progs, catalogue)
+    plain = cl.analysis.dose(progs, catalogue=catalogue, by="week")
+    for k in ("fractional_sets", "volume_load"):
+        np.testing.assert_array_equal(dose[k], plain[k])
+    x = chains.program_stimulus(progs, catalogue, bucket_days=7)["fractional_sets"]
+    s = chains.spec(catalogue.graph)
+    for i, p in enumerate(progs):
+        want = s.reference(x[i])
+        got = ratios[i]
+        assert (np.isnan(got) == np.isnan(want)).all()
+        ok = ~np.isnan(want)
+        np.testing.assert_allclose(got[ok], want[ok], rtol=1e-12)
+        # and the report's own table, week by week
+        bal = analyze(p, catalogue=catalogue).balance
+        np.testing.assert_allclose(got[: len(bal), 0], bal["posterior_anterior"], rtol=1e-12)
+    # bench + row by hand (1.978, test above) in the fused kernel
+    _, r = chains.program_balance([program_of(("bench_press", 3), ("bent_over_row", 3))], catalogue)
+    assert r[0, 0, 0] == pytest.approx(1.978, abs=1e-3)
+
+
+def test_fused_kernel_refuses_bad_coefficients(catalogue):
+    from chainload import _core
+
+    num, den = chains.spec(catalogue.graph).exercise_weights(catalogue)
+    bad = num.copy()
+    bad[3, 1] = -0.5
+    args = (
+        np.zeros(1, np.int32),
+        np.zeros(1, np.int32),
+        np.ones(1),
+        np.ones(1),
+        np.ones(1),
+        np.array([0, 1]),
+        7,
+        7,
+    )
+    with pytest.raises(
+        cl.ValidationError, match="ratio coefficients of exercise 3, column 1 must be finite and >= 0"
+    ):
+        _core.dose_balance_batch(catalogue.core_table(), bad, den, *args)
+    with pytest.raises(cl.ValidationError, match="ratio coefficients must both be"):
+        _core.dose_balance_batch(catalogue.core_table(), num[:5], den, *args)
