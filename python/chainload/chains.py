@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 # (0.75 = 1 / 1.33): neither chain's mean stimulus a third above the other's. No published norm
 # exists for a load ratio of the chains; the strength norms (SCIENCE.md 4) are in STRENGTH_NORMS.
 DEFAULT_BAND: tuple[float, float] = (0.75, 4.0 / 3.0)
-# Band of each antagonist-group load ratio (mean fractional sets per unit volume, a-side over
-# b-side): engine choice, neither side more than twice the other.
+# Band of each antagonist-group load ratio (Σ X of the a-side over that of the b-side, X the
+# per-set volume share): engine choice, neither side more than twice the other.
 PAIR_BAND: tuple[float, float] = (0.5, 2.0)
 REGION_LABELS: dict[str, str] = {"upper": "upper", "lower": "lower", "core": "trunk"}
 CHAIN_COLUMNS = ["posterior_anterior", *(f"posterior_anterior_{r}" for r in REGION_LABELS.values())]

@@ -695,7 +695,7 @@ def balance_over_time(
         ax.set_xlim(weeks.min() - 0.5, weeks.max() + 0.5)
         ax.xaxis.set_major_locator(FixedLocator([int(w) for w in weeks if len(weeks) <= 16 or w % 2 == 1]))
         ax.set_xlabel("week")
-    ax.set_ylabel("posterior : anterior (mean stimulus per unit volume)")
+    ax.set_ylabel("posterior : anterior (per-set volume share)")
     kw: dict[str, Any] = {"transform": ax.transAxes, "fontsize": 8, "ha": "right"}
     ax.text(0.99, 0.97, "posterior-dominant ↑", va="top", color=PALETTE.posterior, **kw)
     ax.text(0.99, 0.03, "anterior-dominant ↓", va="bottom", color=PALETTE.anterior, **kw)
