@@ -62,6 +62,41 @@ void bind_dose(py::module_& m) {
       py::arg("offsets"), py::arg("n_days"), py::arg("bucket_days"), py::arg("threads") = 0,
       "Dose of a batch of programs: (fractional_sets, volume_load), each (programs*buckets) x muscles.");
 
+  m.def(
+      "dose_balance_batch",
+      [](const ActivationTable& activation, const ConstRowMatrixRef& num_coef, const ConstRowMatrixRef& den_coef,
+         const py::object& day_in, const py::object& exercise_in, const CArray<double>& sets,
+         const CArray<double>& reps, const CArray<double>& kg, const CArray<std::int64_t>& offsets,
+         std::int32_t n_days, std::int32_t bucket_days, unsigned threads) {
+        const CArray<std::int32_t> day = int32_indices(day_in, "day");
+        const CArray<std::int32_t> exercise = int32_indices(exercise_in, "exercise");
+        const auto n = static_cast<std::size_t>(day.size());
+        if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
+        const auto n_programs = static_cast<std::size_t>(offsets.size() - 1);
+        SetBlocks blocks{checked(day, n, "day"),   checked(exercise, n, "exercise"), checked(sets, n, "sets"),
+                         checked(reps, n, "reps"), checked(kg, n, "kg"),             n,
+                         offsets.data(),           n_programs};
+        const auto rows = static_cast<Eigen::Index>(dose_rows(n_programs, activation.n_muscles(), n_days, bucket_days));
+        const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
+        const auto ratio_cols = static_cast<Eigen::Index>(num_coef.cols());
+        py::array_t<double> sets_out({rows, cols}), volume_out({rows, cols}), ratio_out({rows, ratio_cols});
+        Eigen::Map<RowMatrix> sets_map(sets_out.mutable_data(), rows, cols);
+        Eigen::Map<RowMatrix> volume_map(volume_out.mutable_data(), rows, cols);
+        Eigen::Map<RowMatrix> ratio_map(ratio_out.mutable_data(), rows, ratio_cols);
+        run_interruptible(
+            [&] {
+              dose_balance_batch(activation, num_coef, den_coef, blocks, n_days, bucket_days, sets_map, volume_map,
+                                 ratio_map, threads);
+            },
+            static_cast<double>(n) + static_cast<double>(rows) * static_cast<double>(cols));
+        return py::make_tuple(sets_out, volume_out, ratio_out);
+      },
+      py::arg("activation"), py::arg("num_coef"), py::arg("den_coef"), py::arg("day"), py::arg("exercise"),
+      py::arg("sets"), py::arg("reps"), py::arg("kg"), py::arg("offsets"), py::arg("n_days"), py::arg("bucket_days"),
+      py::arg("threads") = 0,
+      "dose_batch and, in the same pass, sum_e sets num_coef[e] / sum_e sets den_coef[e] per bucket: "
+      "(fractional_sets, volume_load, ratios).");
+
   py::class_<BalanceSpec>(m, "BalanceSpec")
       .def(py::init([](const MuscleGraph& graph, const std::vector<double>& posterior_share) {
              return BalanceSpec::from_graph(graph, posterior_share);

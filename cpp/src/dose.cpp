@@ -73,8 +73,19 @@ void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_
     if (!block_ok(b, i, n_exercises, n_days)) bad_block(b, i, n_exercises, n_days);
 }
 
-void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
-                std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads) {
+namespace {
+// The per-exercise ratio coefficients of dose_balance_batch (none for dose_batch).
+struct RatioCoefficients {
+  const double* num = nullptr;  // exercises x columns, row-major
+  const double* den = nullptr;
+  std::size_t n_columns = 0;
+  double* out = nullptr;  // rows x columns, row-major (stride out_stride)
+  Eigen::Index out_stride = 0;
+};
+
+void dose_impl(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
+               std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume,
+               const RatioCoefficients& ratio, unsigned threads) {
   const auto rows = static_cast<Eigen::Index>(dose_rows(blocks.n_programs, activation.n_muscles(), n_days, bucket_days));
   validate_offsets(blocks, n_days);  // blocks are checked inside the threads, as they are read
   const auto n_buckets = static_cast<std::size_t>(bucket_count(n_days, bucket_days));
@@ -94,6 +105,8 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
     std::vector<std::int32_t> slot_of(n_exercises, -1);
     std::vector<std::int32_t> exercise_of;
     std::vector<double> sets_total, volume_total;
+    // per bucket: the numerator and denominator sums of every ratio column
+    std::vector<double> num_total(n_buckets * ratio.n_columns), den_total(n_buckets * ratio.n_columns);
     exercise_of.reserve(n_exercises);
     for (std::size_t p = first; p < last; ++p) {
       check_cancelled();
@@ -125,10 +138,15 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
           out_volume.middleRows(static_cast<Eigen::Index>(p * n_buckets), static_cast<Eigen::Index>(n_buckets));
       sets_out.setZero();
       volume_out.setZero();
+      const std::size_t n_cols = ratio.n_columns;
+      std::fill(num_total.begin(), num_total.end(), 0.0);
+      std::fill(den_total.begin(), den_total.end(), 0.0);
       for (std::size_t slot = 0; slot < exercise_of.size(); ++slot) {
         const auto exercise = static_cast<std::size_t>(exercise_of[slot]);
         const double* s = &sets_total[slot * n_buckets];
         const double* v = &volume_total[slot * n_buckets];
+        const double* num_e = n_cols > 0 ? ratio.num + exercise * n_cols : nullptr;
+        const double* den_e = n_cols > 0 ? ratio.den + exercise * n_cols : nullptr;
         for (std::size_t bucket = 0; bucket < n_buckets; ++bucket) {
           if (s[bucket] == 0.0 && v[bucket] == 0.0) continue;
           const auto row = static_cast<Eigen::Index>(bucket);
@@ -136,12 +154,59 @@ void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std:
             sets_out(row, a->muscle) += s[bucket] * a->weight;
             volume_out(row, a->muscle) += v[bucket] * a->weight;
           }
+          double* num_b = num_total.data() + bucket * n_cols;
+          double* den_b = den_total.data() + bucket * n_cols;
+          for (std::size_t c = 0; c < n_cols; ++c) {
+            num_b[c] += s[bucket] * num_e[c];
+            den_b[c] += s[bucket] * den_e[c];
+          }
         }
         slot_of[exercise] = -1;
       }
       exercise_of.clear();
+      // The ratios, with the conventions of balance(): sums are >= 0, so IEEE division gives
+      // x / 0 = +inf for x > 0 and 0 / 0 = NaN.
+      for (std::size_t bucket = 0; bucket < n_buckets && n_cols > 0; ++bucket) {
+        double* o = ratio.out + static_cast<Eigen::Index>(p * n_buckets + bucket) * ratio.out_stride;
+        for (std::size_t c = 0; c < n_cols; ++c)
+          o[c] = num_total[bucket * n_cols + c] / den_total[bucket * n_cols + c];
+      }
     }
   });
+}
+
+}  // namespace
+
+void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
+                std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads) {
+  dose_impl(activation, blocks, n_days, bucket_days, out_sets, out_volume, RatioCoefficients{}, threads);
+}
+
+void dose_balance_batch(const ActivationTable& activation, const ConstRowMatrixRef& num_coef,
+                        const ConstRowMatrixRef& den_coef, const SetBlocks& blocks, std::int32_t n_days,
+                        std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume,
+                        RowMatrixRef out_ratio, unsigned threads) {
+  const auto n_exercises = static_cast<Eigen::Index>(activation.n_exercises());
+  if (num_coef.rows() != n_exercises || den_coef.rows() != n_exercises || num_coef.cols() != den_coef.cols())
+    throw InvalidInput("ratio coefficients must both be " + std::to_string(n_exercises) +
+                       " exercises x columns, got " + std::to_string(num_coef.rows()) + " x " +
+                       std::to_string(num_coef.cols()) + " and " + std::to_string(den_coef.rows()) + " x " +
+                       std::to_string(den_coef.cols()));
+  for (Eigen::Index e = 0; e < n_exercises; ++e)
+    for (Eigen::Index c = 0; c < num_coef.cols(); ++c)
+      if (!(num_coef(e, c) >= 0.0 && std::isfinite(num_coef(e, c)) && den_coef(e, c) >= 0.0 &&
+            std::isfinite(den_coef(e, c))))
+        throw InvalidInput("ratio coefficients of exercise " + std::to_string(e) + ", column " + std::to_string(c) +
+                           " must be finite and >= 0, got " + std::to_string(num_coef(e, c)) + " and " +
+                           std::to_string(den_coef(e, c)));
+  const auto rows = static_cast<Eigen::Index>(dose_rows(blocks.n_programs, activation.n_muscles(), n_days, bucket_days));
+  if (out_ratio.rows() != rows || out_ratio.cols() != num_coef.cols())
+    throw InvalidInput("ratio output array has the wrong shape");
+  // Contiguous row-major copies (the caller's may be strided); small: exercises x columns.
+  const RowMatrix num = num_coef, den = den_coef;
+  RatioCoefficients ratio{num.data(), den.data(), static_cast<std::size_t>(num.cols()), out_ratio.data(),
+                          out_ratio.outerStride()};
+  dose_impl(activation, blocks, n_days, bucket_days, out_sets, out_volume, ratio, threads);
 }
 
 }  // namespace chainload

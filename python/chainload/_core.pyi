@@ -47,6 +47,20 @@ def dose_batch(
     bucket_days: int,
     threads: int = 0,
 ) -> tuple[FloatArray, FloatArray]: ...
+def dose_balance_batch(
+    activation: ActivationTable,
+    num_coef: FloatArray,
+    den_coef: FloatArray,
+    day: npt.ArrayLike,
+    exercise: npt.ArrayLike,
+    sets: FloatArray,
+    reps: FloatArray,
+    kg: FloatArray,
+    offsets: npt.NDArray[np.int64],
+    n_days: int,
+    bucket_days: int,
+    threads: int = 0,
+) -> tuple[FloatArray, FloatArray, FloatArray]: ...
 
 class BalanceSpec:
     def __init__(self, graph: MuscleGraph, posterior_share: Sequence[float]) -> None: ...

@@ -118,13 +118,8 @@ class Report:
         """X per muscle: the dose of the volume-share table (:func:`chainload.chains.share_matrix`),
         each set spread over its muscles by activation × muscle volume; what the chain ratios take."""
         if self._stimulus is None:
-            b = set_blocks([self.program], self.catalogue, self.athlete)
-            sets, volume = _core.dose_batch(
-                chains.share_table(self.catalogue), b.day, b.exercise, b.sets, b.reps, b.kg,
-                b.offsets, b.n_days, 1, 0,
-            )  # fmt: skip
-            n = len(self.graph)
-            self._stimulus = {"fractional_sets": sets.reshape(-1, n), "volume_load": volume.reshape(-1, n)}
+            x = chains.program_stimulus([self.program], self.catalogue, self.athlete)
+            self._stimulus = {k: v[0] for k, v in x.items()}
         return _bucket(self._stimulus, metric, by, self.graph.ids)
 
     def per_muscle(
@@ -205,8 +200,9 @@ class Report:
     def _repr_html_(self) -> str:
         s = self.summary().to_frame(self.program.name).T.round(3)
         note = (
-            "each chain's stimulus is the volume-weighted mean of its muscles"
-            " (wrapping muscles split by their posterior share)"
+            "each set spreads one unit over its muscles by activation × muscle volume (the per-set"
+            " volume share); posterior:anterior is the part landing on each chain, wrapping muscles"
+            " split by their posterior share"
         )
         return (
             f"<b>Dose and balance</b> (band {self.band[0]:.2f}–{self.band[1]:.2f})"

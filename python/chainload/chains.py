@@ -10,10 +10,12 @@ muscle volume, SCIENCE.md 6); X_m = Σ_e sets_e share_em; posterior:anterior = �
 over one region's muscles (upper, lower, trunk) and Σ_a X / Σ_b X for each antagonist group.
 Splitting a muscle into parts whose sizes add up, with its activation, leaves Σ a s and so every
 ratio unchanged. Consequence: triceps (posterior, 0.038) outweigh the pecs (0.031), so a bench set
-is 55 % posterior and bench + row in equal sets scores 1.98. Volume landmarks stay on plain
+is 51 % posterior and bench + row in equal sets scores 1.98 (no monotone activation weighting brings
+it under 1.42: docs/balance.md 7). The report, the simulation, the sweep, suggest, logs and the
+plots all take X from :func:`program_stimulus` / :func:`performed_stimulus` and the ratios from
+:meth:`ChainSpec.ratios`. Volume landmarks stay on plain
 fractional sets. The C++ kernel (cpp/src/balance.cpp) computes the same numbers;
-:meth:`ChainSpec.reference` is the
-numpy version the tests hold it to.
+:meth:`ChainSpec.reference` is the numpy version the tests hold it to.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .errors import ValidationError
 from .graph import MuscleGraph
 
 if TYPE_CHECKING:
+    from .athlete import Athlete
     from .catalogue import Catalogue
     from .program import Program
     from .simulation import Simulation
@@ -39,8 +42,8 @@ if TYPE_CHECKING:
 # (0.75 = 1 / 1.33): neither chain's mean stimulus a third above the other's. No published norm
 # exists for a load ratio of the chains; the strength norms (SCIENCE.md 4) are in STRENGTH_NORMS.
 DEFAULT_BAND: tuple[float, float] = (0.75, 4.0 / 3.0)
-# Band of each antagonist-group load ratio (mean fractional sets per unit volume, a-side over
-# b-side): engine choice, neither side more than twice the other.
+# Band of each antagonist-group load ratio (Σ X of the a-side over that of the b-side, X the
+# per-set volume share): engine choice, neither side more than twice the other.
 PAIR_BAND: tuple[float, float] = (0.5, 2.0)
 REGION_LABELS: dict[str, str] = {"upper": "upper", "lower": "lower", "core": "trunk"}
 CHAIN_COLUMNS = ["posterior_anterior", *(f"posterior_anterior_{r}" for r in REGION_LABELS.values())]
@@ -163,6 +166,17 @@ class ChainSpec:
             num.append(a)
             den.append(b)
         return np.array(num), np.array(den)
+
+    def exercise_weights(self, catalogue: Catalogue) -> tuple[np.ndarray, np.ndarray]:
+        """Exercises × columns: the volume share of one set of each exercise on each column's
+        numerator and denominator muscles, σ_e · num_c and σ_e · den_c (:func:`share_matrix`,
+        :meth:`chain_weights`). Every ratio of X is Σ_e sets_e num_ec / Σ_e sets_e den_ec, so the
+        C++ dose kernel computes them in its own pass (``_core.dose_balance_batch``)."""
+        if list(catalogue.graph.ids) != list(self.ids):
+            raise ValidationError("exercise_weights: the catalogue's graph is not this spec's graph")
+        share = share_matrix(catalogue)
+        num, den = self.chain_weights()
+        return np.ascontiguousarray(share @ num.T), np.ascontiguousarray(share @ den.T)
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         """The C++ kernel's numerator and denominator weights (columns × muscles; :meth:`mean_ratios`),
@@ -431,7 +445,7 @@ def strength_from_lifts(one_rm: pd.DataFrame) -> pd.DataFrame:
 def strength_from_capacity(capacity: pd.DataFrame, sizes: Mapping[str, float]) -> pd.DataFrame:
     """Each norm's ratio from relative muscle capacities (1 = a normal athlete's): the norm times
     the size-weighted mean capacity of the a-side over that of the b-side. A normal athlete sits
-    on the norm; one whose hamstrings start at 0.8 of normal has H:Q 0.6 × 0.8 = 0.48."""
+    on the norm; one whose hamstrings have 0.9 of normal force has H:Q 0.6 × 0.9 = 0.54."""
     vals = {}
     for n in STRENGTH_NORMS:
         sides = []
@@ -444,9 +458,10 @@ def strength_from_capacity(capacity: pd.DataFrame, sizes: Mapping[str, float]) -
 
 
 def simulation_strength_balance(sim: Simulation) -> pd.DataFrame:
-    """Per week (end of week): every strength ratio from the simulated capacities, and from the
+    """Per week (end of week): every strength ratio from the simulated rested capacities (a strength
+    test is done rested: :meth:`Simulation.rested_capacity`, the week's last day), and from the
     simulated 1RMs where the program has both lifts (columns ``<ratio> (lifts)``)."""
-    cap = sim.capacity()
+    cap = sim.rested_capacity()
     week = cap.index // 7 + 1
     weekly_cap = cap.groupby(week).last()
     weekly_cap.index.name = "week"
@@ -460,53 +475,94 @@ def simulation_strength_balance(sim: Simulation) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------- simulation balance
-def shares_by_id(chains: Mapping[str, Sequence[str]], ids: Sequence[str]) -> dict[str, float]:
-    """Posterior share of each muscle of a result that records only its chain lists: posterior 1,
-    anterior 0, lateral ones from the shipped graph's ``posterior_share``."""
-    default = MuscleGraph.default().posterior_shares()
-    out = {}
-    post, ant = set(chains.get("posterior", [])), set(chains.get("anterior", []))
-    for m in ids:
-        if m in post:
-            out[m] = 1.0
-        elif m in ant:
-            out[m] = 0.0
-        elif m in default:
-            out[m] = default[m]
-        else:
-            raise ValidationError(f"muscle {m!r} is lateral and has no posterior_share in the shipped graph")
-    return out
+def program_stimulus(
+    programs: Sequence[Program],
+    catalogue: Catalogue,
+    athlete: Athlete | None = None,
+    bucket_days: int = 1,
+    threads: int = 0,
+) -> dict[str, np.ndarray]:
+    """X of each program, the stimulus the chain ratios take: the dose of the volume-share table
+    (:func:`share_matrix`) over the planned sets (planned deloads applied), in one batched C++
+    call. ``{"fractional_sets", "volume_load"}`` -> programs × buckets of ``bucket_days`` × muscles
+    (graph order). ``athlete`` (default: :meth:`Athlete.default`) sets only the planned kg."""
+    from .analysis import set_blocks
+    from .athlete import Athlete as _Athlete
+
+    progs = list(programs)
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    sets, volume = _core.dose_batch(
+        share_table(catalogue), b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
+        bucket_days, threads,
+    )  # fmt: skip
+    shape = (len(progs), -1, len(catalogue.graph))
+    return {"fractional_sets": sets.reshape(shape), "volume_load": volume.reshape(shape)}
 
 
-def weighted_sides(
-    frame: pd.DataFrame, sizes: Mapping[str, float], shares: Mapping[str, float]
-) -> pd.DataFrame:
-    """Volume-weighted mean of each row on each side (columns posterior, anterior)."""
-    ids = list(frame.columns)
-    s = np.array([sizes[m] for m in ids])
-    p = np.array([shares[m] for m in ids])
-    d = frame.to_numpy(dtype=float)
-    post, ant = p * s, (1 - p) * s
-    return pd.DataFrame(
-        {"posterior": d @ post / post.sum(), "anterior": d @ ant / ant.sum()}, index=frame.index
+def program_balance(
+    programs: Sequence[Program],
+    catalogue: Catalogue,
+    athlete: Athlete | None = None,
+    bucket_days: int = 7,
+    threads: int = 0,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The dose (activation-weighted, as :func:`chainload.analysis.dose`) and every ratio of
+    :meth:`ChainSpec.ratios` of the per-set volume share, per bucket, in one C++ pass over the set
+    blocks: ``({"fractional_sets", "volume_load"}: programs × buckets × muscles,
+    ratios: programs × buckets × columns)``; columns as :attr:`ChainSpec.columns`."""
+    from .analysis import set_blocks
+    from .athlete import Athlete as _Athlete
+
+    progs = list(programs)
+    num, den = ChainSpec.of(catalogue.graph).exercise_weights(catalogue)
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    sets, volume, ratios = _core.dose_balance_batch(
+        catalogue.core_table(), num, den, b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
+        bucket_days, threads,
+    )  # fmt: skip
+    shape = (len(progs), -1, len(catalogue.graph))
+    dose = {"fractional_sets": sets.reshape(shape), "volume_load": volume.reshape(shape)}
+    return dose, ratios.reshape(len(progs), -1, num.shape[1])
+
+
+def performed_stimulus(sessions: pd.DataFrame, catalogue: Catalogue, weeks: Sequence[int]) -> pd.DataFrame:
+    """X by week of the sets a simulation performed (its session log: week, exercise, sets; deload
+    weeks' reduced sets as done): weeks × muscles, 0 in a week without a session."""
+    ids = catalogue.graph.ids
+    counts = sessions.groupby(["week", "exercise"])["sets"].sum().unstack(fill_value=0)
+    share = share_matrix(catalogue)[[catalogue.index(e) for e in counts.columns]]
+    x = pd.DataFrame(
+        counts.to_numpy(dtype=float) @ share, index=counts.index, columns=pd.Index(ids, name="muscle")
     )
+    return x.reindex(pd.Index(list(weeks), name="week"), fill_value=0.0)
 
 
-def simulation_balance(sim: Simulation) -> pd.DataFrame:
-    """Per week: posterior:anterior of the achieved dose (volume-weighted mean stimulus of each
-    side), and the volume-weighted mean capacity of each side and their ratio (end of week)."""
-    shares = shares_by_id(sim.chains, sim.muscle_ids)
-    dose = pd.DataFrame(sim.arrays["dose"], columns=sim.muscle_ids)
-    weekly = dose.groupby(dose.index // 7 + 1).sum()
-    out = pd.DataFrame(index=pd.Index(weekly.index, name="week"))
-    sides = weighted_sides(weekly, sim.sizes, shares)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["dose_posterior_anterior"] = sides["posterior"] / sides["anterior"]
-    cap = pd.DataFrame(sim.arrays["capacity"], columns=sim.muscle_ids).groupby(dose.index // 7 + 1).last()
-    cs = weighted_sides(cap, sim.sizes, shares)
-    out["capacity_posterior"] = cs["posterior"].to_numpy()
-    out["capacity_anterior"] = cs["anterior"].to_numpy()
-    out["capacity_posterior_anterior"] = out["capacity_posterior"] / out["capacity_anterior"]
+def simulation_balance(sim: Simulation, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Per week: posterior:anterior of the sets the simulation performed, on the one measure of
+    :func:`program_stimulus` and :meth:`ChainSpec.ratios` (so an unchanged program scores as
+    ``analyze`` does, deload weeks included); and the volume-weighted mean capacity of each side and
+    their ratio at the end of the week (:meth:`ChainSpec.mean_ratios`: a mean over each chain's
+    volume is what a per-muscle state means). ``catalogue``: the simulation's own (the one
+    :func:`~chainload.simulate` ran with), else the shipped one."""
+    from .catalogue import Catalogue as _Catalogue
+
+    cat = catalogue or sim.catalogue or _Catalogue.default()
+    if list(cat.graph.ids) != list(sim.muscle_ids):
+        raise ValidationError(
+            f"simulation_balance: the catalogue's muscles {cat.graph.ids} are not the simulation's "
+            f"{sim.muscle_ids}; pass the catalogue the simulation ran with"
+        )
+    s = ChainSpec.of(cat.graph)
+    cap = pd.DataFrame(sim.arrays["capacity"], columns=sim.muscle_ids)
+    cap = cap.groupby(cap.index // 7 + 1).last()
+    x = performed_stimulus(sim.sessions, cat, [int(w) for w in cap.index])
+    out = pd.DataFrame(index=pd.Index(cap.index, name="week"))
+    out["dose_posterior_anterior"] = s.ratios(x.to_numpy())[:, 0]
+    nw, dw = s.weights()
+    c = cap.to_numpy(dtype=float)
+    out["capacity_posterior"] = c @ nw[0]
+    out["capacity_anterior"] = c @ dw[0]
+    out["capacity_posterior_anterior"] = s.mean_ratios(c)[:, 0]
     return out
 
 
@@ -916,7 +972,10 @@ __all__ = [
     "apply_edits",
     "balance_table",
     "membership",
+    "performed_stimulus",
     "posterior_shares",
+    "program_balance",
+    "program_stimulus",
     "simulation_balance",
     "simulation_strength_balance",
     "suggest",

@@ -66,7 +66,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 0
     print(repr(report))
     _emit(report.per_muscle().round(2), "table", "\nWeekly fractional sets per muscle:")
-    _emit(report.balance, "table", "\nBalance per week (volume-weighted chain means; docs/balance.md):")
+    _emit(
+        report.balance, "table", "\nBalance per week (per-set volume share of each chain; docs/balance.md):"
+    )
     return 0
 
 

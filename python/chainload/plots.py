@@ -608,11 +608,12 @@ def balance_over_time(
 ) -> Figure:
     """The posterior:anterior ratio per week, with the target ``band`` shaded (log y-axis).
 
-    For a :class:`~chainload.Report`: the whole-body ratio of the weekly planned dose (each
-    chain's volume-weighted mean fractional sets, :mod:`chainload.chains`) and the same per region
+    For a :class:`~chainload.Report`: the whole-body ratio of the weekly planned sets (the per-set
+    volume share, :mod:`chainload.chains`) and the same per region
     (upper, lower, trunk); ``band`` defaults to the report's own. For a
-    :class:`~chainload.Simulation`: the ratio of the achieved dose and of the chains' mean
-    capacity (1 = both chains changed alike). For a balance table by calendar week (a log's
+    :class:`~chainload.Simulation`: the same ratio of the sets performed and that of the
+    chains' volume-weighted mean capacity (1 = both chains changed alike). For a balance table by
+    calendar week (a log's
     ``balance``, DatetimeIndex): the same lines against dates, weeks without training left as gaps
     (the line breaks) and marked along the x-axis. ``band`` defaults to ``chainload.DEFAULT_BAND``.
     The band patch carries the gid ``"band"``.
@@ -694,7 +695,7 @@ def balance_over_time(
         ax.set_xlim(weeks.min() - 0.5, weeks.max() + 0.5)
         ax.xaxis.set_major_locator(FixedLocator([int(w) for w in weeks if len(weeks) <= 16 or w % 2 == 1]))
         ax.set_xlabel("week")
-    ax.set_ylabel("posterior : anterior (mean stimulus per unit volume)")
+    ax.set_ylabel("posterior : anterior (per-set volume share)")
     kw: dict[str, Any] = {"transform": ax.transAxes, "fontsize": 8, "ha": "right"}
     ax.text(0.99, 0.97, "posterior-dominant ↑", va="top", color=PALETTE.posterior, **kw)
     ax.text(0.99, 0.03, "anterior-dominant ↓", va="bottom", color=PALETTE.anterior, **kw)

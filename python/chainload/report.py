@@ -175,9 +175,10 @@ figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }} figcaption {{ color: #5
 <h1>Program comparison</h1>
 <p>{c.weeks} weeks, model <b>{html.escape(c.model)}</b>, {html.escape(c.athlete.name)}
 ({c.athlete.bodyweight:g} kg), population: {pop}. chainload {html.escape(__version__)}.</p>
-<p>posterior_anterior: planned dose ratio (each chain's volume-weighted mean fractional sets, every
-muscle on a chain or split by its share; balanced band {DEFAULT_BAND[0]:.2f}–{DEFAULT_BAND[1]:.2f};
-docs/balance.md). capacity_post_ant: the same mean of capacity at the end.
+<p>posterior_anterior: planned dose ratio (the per-set volume share: each set spreads one unit
+over its muscles by activation × volume, the part on each chain; every muscle on a chain or split
+by its share; balanced band {DEFAULT_BAND[0]:.2f}–{DEFAULT_BAND[1]:.2f};
+docs/balance.md). capacity_post_ant: the volume-weighted mean capacity of each chain at the end.
 Gains are in % of the starting 1RM.</p>
 <div class="tablewrap">{table_html}</div>
 {blocks}

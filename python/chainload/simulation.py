@@ -235,6 +235,8 @@ class Simulation:
     sessions: pd.DataFrame
     chains: dict[str, list[str]] = field(default_factory=dict)
     sizes: dict[str, float] = field(default_factory=dict)
+    # the catalogue it ran with (its volume shares give the dose balance); None when loaded from a file
+    catalogue: Catalogue | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_days(self) -> int:
@@ -262,11 +264,17 @@ class Simulation:
         """Relative capacity (1 = start) per day × muscle."""
         return self._frame("capacity")
 
+    def rested_capacity(self) -> pd.DataFrame:
+        """Capacity without the day's acute fatigue (capacity / readiness; NaN where readiness is
+        0): what a strength test on a rested day would find, per day × muscle."""
+        ready = self._frame("readiness") / 100.0
+        return self.capacity() / ready.where(ready > 0)
+
     @property
     def balance(self) -> pd.DataFrame:
-        """Per week: posterior:anterior ratio of the achieved dose, and of the capacity (each
-        chain's volume-weighted mean; wrapping muscles split by their posterior share). See
-        :func:`chainload.chains.simulation_balance`."""
+        """Per week: posterior:anterior of the sets performed (the per-set volume share of
+        docs/balance.md, as :func:`~chainload.analyze` measures it) and of the capacity (each chain's
+        volume-weighted mean). See :func:`chainload.chains.simulation_balance`."""
         from . import chains
 
         return chains.simulation_balance(self)
@@ -413,6 +421,7 @@ def simulate(
         log,
         {c: graph.chain(c) for c in ("posterior", "anterior", "lateral")},
         {m.id: m.size for m in graph.muscles()},
+        cat,
     )
 
 

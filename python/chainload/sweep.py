@@ -225,9 +225,10 @@ def _run_chunk(
     spec = chains.spec(cat.graph)
     cap = r["final_capacity"]
     cap_balance = spec.mean_ratios(cap)[:, 0]  # volume-weighted mean capacity, posterior over anterior
-    # the simulated achieved dose is per muscle (no per-set shares): still the volume-weighted mean
-    # (issue 11: not yet moved to the per-set volume share)
-    dose_balance = spec.mean_ratios(r["total_dose"])[:, 0]
+    # the per-set volume share of the program's sets (analyze's measure, docs/balance.md): every
+    # athlete does the same sets (auto deloads lower the load, not the sets), so one number
+    _, ratios = chains.program_balance([prog], cat, bucket_days=prog.n_days)
+    dose_balance = np.full(len(cap), ratios[0, 0, 0])
     lo, hi = band
     error = np.abs(np.log(dose_balance / np.clip(dose_balance, lo, hi)))
     out = pd.DataFrame(
@@ -273,8 +274,9 @@ TRAJECTORY_MEMORY_LIMIT = 2 * 1024**3
 class SweepResult:
     """Outcomes of every (variant × athlete) pair: ``outcomes`` has columns variant, athlete,
     strength_gain (mean % 1RM gain over the program's lifts), capacity_balance (size-weighted
-    posterior:anterior capacity at the end), dose_balance (posterior:anterior of the achieved
-    dose), balance_error (log-distance of dose_balance outside the band, 0 inside), peak_fatigue,
+    posterior:anterior capacity at the end), dose_balance (posterior:anterior of the program's
+    sets by the per-set volume share, docs/balance.md; the same for every athlete),
+    balance_error (log-distance of dose_balance outside the band, 0 inside), peak_fatigue,
     failures, and gain_<lift> per lift."""
 
     variants: list[Variant]

@@ -353,3 +353,47 @@ TEST_CASE("dose rejects output arrays of the wrong shape", "[dose][errors]") {
   // Daily buckets need 2 x 14 rows.
   CHECK_THROWS_AS(dose_batch(table, batch.view(), 14, 1, ok, ok2, 1), InvalidInput);
 }
+
+TEST_CASE("dose_balance_batch: the dose of dose_batch and hand ratios of per-exercise sums", "[dose][balance]") {
+  const ActivationTable table(two_by_three());
+  // One ratio column: numerator coefficient deadlift 0.75, squat 0.25; denominator 0.25, 0.5.
+  RowMatrix num(2, 1), den(2, 1);
+  num << 0.75, 0.25;
+  den << 0.25, 0.5;
+  Batch batch;
+  // week 1: deadlift 4 sets + squat 2 sets -> (4 x 0.75 + 2 x 0.25) / (4 x 0.25 + 2 x 0.5) = 3.5 / 2 = 1.75
+  // week 2: nothing -> 0 / 0 = NaN; week 3: deadlift 2 sets -> 1.5 / 0.5 = 3
+  batch.add(0, deadlift, 4, 5, 100).add(3, squat, 2, 8, 80).add(15, deadlift, 2, 5, 100).end_program();
+  // a second program, squat only with a zero numerator: 0 / (1 x 0.5) = 0, and 1 / 0 = inf
+  RowMatrix num2 = num;
+  batch.add(1, squat, 1, 5, 60).end_program();
+  const std::int32_t n_days = 21, bucket = 7;
+  const auto rows = static_cast<Eigen::Index>(2 * bucket_count(n_days, bucket));
+  RowMatrix sets = RowMatrix::Constant(rows, 3, kNaN), volume = RowMatrix::Constant(rows, 3, kNaN);
+  RowMatrix ratio = RowMatrix::Constant(rows, 1, -1.0);
+  dose_balance_batch(table, num, den, batch.view(), n_days, bucket, sets, volume, ratio, 2);
+  const Dose plain = run(table, batch, n_days, bucket);
+  CHECK(sets == plain.sets);
+  CHECK(volume == plain.volume);
+  CHECK(ratio(0, 0) == 1.75);
+  CHECK(std::isnan(ratio(1, 0)));
+  CHECK(ratio(2, 0) == 3.0);
+  CHECK(ratio(3, 0) == 0.5);  // squat 1 set: 0.25 / 0.5
+  CHECK(std::isnan(ratio(4, 0)));
+  CHECK(std::isnan(ratio(5, 0)));
+  // x / 0 = +inf: a denominator without the squat
+  RowMatrix den_no_squat(2, 1);
+  den_no_squat << 0.25, 0.0;
+  dose_balance_batch(table, num2, den_no_squat, batch.view(), n_days, bucket, sets, volume, ratio, 1);
+  CHECK(ratio(3, 0) == kInf);
+
+  RowMatrix bad = num;
+  bad(1, 0) = -1.0;
+  CHECK_THROWS_AS(dose_balance_batch(table, bad, den, batch.view(), n_days, bucket, sets, volume, ratio, 1),
+                  InvalidInput);
+  CHECK(message_of([&] { dose_balance_batch(table, bad, den, batch.view(), n_days, bucket, sets, volume, ratio, 1); })
+            .find("ratio coefficients of exercise 1, column 0 must be finite and >= 0") != std::string::npos);
+  RowMatrix wrong(rows, 2);
+  CHECK_THROWS_AS(dose_balance_batch(table, num, den, batch.view(), n_days, bucket, sets, volume, wrong, 1),
+                  InvalidInput);
+}

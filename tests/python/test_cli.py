@@ -56,7 +56,7 @@ def test_analyze_table(capsys, posterior_chain_report):
     assert post / (sum(n for _, n in f_n) - post) == pytest.approx(ratio, abs=1e-3)
     assert f"posterior:anterior {ratio:.2f}" in out and "posterior:anterior 2.12" in out
     assert "Weekly fractional sets per muscle" in out and "posterior-dominant" in out
-    assert "band 0.75-1.33" in out and "volume-weighted chain means" in out
+    assert "band 0.75-1.33" in out and "per-set volume share of each chain" in out
 
 
 def test_analyze_csv(capsys, posterior_chain_report):

@@ -31,7 +31,7 @@ def test_program_html_lists_week_one(program):
 @pytest.mark.slow
 def test_report_simulation_and_sweep_display_and_plot(program):
     report = cl.analyze(program)
-    assert "posterior_anterior" in report._repr_html_() and "volume-weighted mean" in report._repr_html_()
+    assert "posterior_anterior" in report._repr_html_() and "per-set" in report._repr_html_()
     for kind in ("balance", "body_map"):
         assert isinstance(report.plot(kind), Figure)
     sim = cl.simulate(program, weeks=4)

@@ -61,6 +61,16 @@ void validate(const SetBlocks& blocks, const ActivationTable& activation, std::i
 // overwritten. Programs are split across `threads` threads (0 = all cores). Touches no Python.
 void dose_batch(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
                 std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume, unsigned threads);
+// dose_batch, and in the same pass a ratio of two per-exercise sums for every bucket and column c:
+//   out_ratio(row, c) = sum_e sets_e num_coef(e, c) / sum_e sets_e den_coef(e, c)
+// (x / 0 = +inf for x > 0, 0 / 0 = NaN). With num_coef(e, c) = sum_m num(c, m) share(e, m), the
+// per-set volume share of exercise e on column c's numerator muscles (chains.ChainSpec.
+// exercise_weights), this is every balance ratio of docs/balance.md without forming the stimulus.
+// num_coef, den_coef: exercises x columns, finite and >= 0; out_ratio: rows x columns.
+void dose_balance_batch(const ActivationTable& activation, const ConstRowMatrixRef& num_coef,
+                        const ConstRowMatrixRef& den_coef, const SetBlocks& blocks, std::int32_t n_days,
+                        std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume,
+                        RowMatrixRef out_ratio, unsigned threads);
 
 // Number of buckets of `bucket_days` days that cover `n_days` days, in 64-bit arithmetic (in 32
 // bits n_days + bucket_days - 1 overflows for bucket_days near 2^31).
