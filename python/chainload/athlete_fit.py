@@ -579,6 +579,100 @@ def simulated_tests(
     return pd.DataFrame(rows, columns=["date", "exercise_id", "e1rm_kg"])
 
 
+SYNTHETIC_SCHEDULE: tuple[tuple[str, int], ...] = (
+    ("bench_press", 0), ("back_squat", 0), ("deadlift", 2), ("bent_over_row", 2),
+)  # fmt: skip
+"""The synthetic lifter's tests: each lift on the first session of its week, every second week
+(26 tests a lift in a year: the realistic test spacing of issue 12's coverage check)."""
+SYNTHETIC_BASE = {"bench_press": 100.0, "back_squat": 140.0, "deadlift": 170.0, "bent_over_row": 80.0}
+"""Typical 1RMs (kg) the synthetic lifters' bases spread around (log-SD 0.15; engine choice)."""
+
+
+def synthetic_program(weeks: int = 52) -> Program:
+    """Three sessions a week at percentages of today's 1RM (so the loads follow the lifter):
+    bench and squat 3 × 8 at 75 % and 3 × 5 at 82 %, deadlift 3 × 5 at 80 %, row 3 × 10 at 70 %."""
+    from .program import Prescription, Session
+
+    def rx(ex: str, reps: int, pct: float) -> Prescription:
+        return Prescription(ex, 3, reps, percent_1rm=pct)
+
+    a = Session(0, (rx("bench_press", 8, 75), rx("back_squat", 8, 75)))
+    b = Session(2, (rx("deadlift", 5, 80), rx("bent_over_row", 10, 70)))
+    c = Session(4, (rx("bench_press", 5, 82), rx("back_squat", 5, 82)))
+    return Program(name="synthetic", weeks=tuple((a, b, c) for _ in range(weeks)))
+
+
+def synthetic_lifter(
+    seed: int, program: Program | None = None, start: Any = "2024-01-01", noise: float = 0.04
+) -> tuple[np.ndarray, dict[str, float], pd.DataFrame]:
+    """A lifter drawn from the population the fit's prior describes: responses u (log
+    multipliers) from :func:`response_prior`, bases around :data:`SYNTHETIC_BASE`, and its tests
+    (:data:`SYNTHETIC_SCHEDULE`, relative noise ``noise``) on ``program`` (default
+    :func:`synthetic_program`). Returns (u, bases, tests)."""
+    from .catalogue import Catalogue
+
+    prog = program if program is not None else synthetic_program()
+    rng = np.random.default_rng(seed)
+    mean, cov = response_prior()
+    u = rng.multivariate_normal(mean, cov)
+    base = {k: v * math.exp(0.15 * rng.standard_normal()) for k, v in SYNTHETIC_BASE.items()}
+    muscles = Catalogue.default().graph.ids
+    athlete = Athlete(
+        one_rm=base,
+        params={
+            "size_response": {m: math.exp(float(u[0])) for m in muscles},
+            "neural_max": size_neural_params("trained")["neural_max"] * math.exp(float(u[1])),
+        },
+    )
+    tests = simulated_tests(prog, athlete, SYNTHETIC_SCHEDULE, start=start, noise=noise, seed=seed + 10_000)
+    return u, base, tests
+
+
+def fit_report(lifters: int = 30, seed: int = 0) -> dict[str, float]:
+    """What VALIDATION.md FFM-5 asks of a fit's report, measured on ``lifters`` synthetic lifters
+    (:func:`synthetic_lifter`, seeds from ``seed``):
+
+    * ``out_of_sample_over_in_sample``: pooled out-of-sample RMSE of :meth:`AthleteFit.validate`
+      over the in-sample RMSE it reports apart; above 1 when the forecasts are truly out of
+      sample (a forecast that saw its test would match the in-sample error or beat it);
+    * ``r2_flagged`` and ``r2_identified``: across lifters, the R² of the true log responses
+      on the estimated ones, for the responses labelled not identified and for those labelled
+      identified: a flag is right when the flagged estimates do not track the truth and the
+      identified ones do;
+    * ``flagged_share``: the share of response estimates flagged not identified."""
+    start = pd.Timestamp("2024-01-01")
+    prog = synthetic_program()
+    out_sq = out_n = in_sq = in_n = 0.0
+    pairs: dict[str, list[tuple[float, float]]] = {"identified": [], "not identified": []}
+    for i in range(lifters):
+        u, _, tests = synthetic_lifter(seed + i, prog, start)
+        af = fit_program(prog, tests, start=start)
+        model = af.validate().loc["model"].to_numpy(dtype=float)  # n, mae, rmse, in_sample_rmse
+        out_sq += model[2] ** 2 * model[0]
+        out_n += model[0]
+        in_sq += model[3] ** 2 * len(af.tests)
+        in_n += len(af.tests)
+        for j, name in enumerate(RESPONSES):
+            lab = str(af.params.loc[name, "label"])
+            if lab in pairs:
+                est = af.params["estimate"].to_numpy(dtype=float)[j]  # the responses come first
+                pairs[lab].append((float(u[j]), math.log(est)))
+
+    def r2(xy: list[tuple[float, float]]) -> float:
+        if len(xy) < 3:
+            return math.nan
+        a = np.array(xy)
+        return float(np.corrcoef(a[:, 0], a[:, 1])[0, 1] ** 2)
+
+    n_resp = sum(len(v) for v in pairs.values())
+    return {
+        "out_of_sample_over_in_sample": math.sqrt(out_sq / out_n) / math.sqrt(in_sq / in_n),
+        "r2_flagged": r2(pairs["not identified"]),
+        "r2_identified": r2(pairs["identified"]),
+        "flagged_share": len(pairs["not identified"]) / max(n_resp, 1),
+    }
+
+
 __all__ = [
     "DRAWS",
     "MIN_TESTS",
@@ -586,6 +680,9 @@ __all__ = [
     "FittedAthlete",
     "fit_athlete",
     "fit_program",
+    "fit_report",
     "response_prior",
     "simulated_tests",
+    "synthetic_lifter",
+    "synthetic_program",
 ]

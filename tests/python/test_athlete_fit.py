@@ -15,59 +15,17 @@ import pytest
 from test_fit import STRONG_HEADER, write_log
 
 import chainload as cl
-from chainload.athlete_fit import DRAWS, fit_program, response_prior, simulated_tests
+from chainload.athlete_fit import DRAWS, fit_program, response_prior, synthetic_lifter, synthetic_program
 from chainload.errors import UnknownNameError, ValidationError
-from chainload.program import Prescription, Program, Session
 from chainload.simulation import size_neural_params
 
 START = pd.Timestamp("2024-01-01")  # a Monday: the program's day 0
-SCHEDULE = (("bench_press", 0), ("back_squat", 0), ("deadlift", 2), ("bent_over_row", 2))
-"""Each lift tested on the first session of its week, every second week: 26 tests a lift in a
-year (the realistic test spacing of the coverage check)."""
-
-
-def program(weeks: int = 52) -> Program:
-    """Three sessions a week at percentages of today's 1RM (so the loads follow the lifter)."""
-    a = Session(
-        0,
-        (Prescription("bench_press", 3, 8, percent_1rm=75), Prescription("back_squat", 3, 8, percent_1rm=75)),
-    )
-    b = Session(
-        2,
-        (
-            Prescription("deadlift", 3, 5, percent_1rm=80),
-            Prescription("bent_over_row", 3, 10, percent_1rm=70),
-        ),
-    )
-    c = Session(
-        4,
-        (Prescription("bench_press", 3, 5, percent_1rm=82), Prescription("back_squat", 3, 5, percent_1rm=82)),
-    )
-    return Program(name="synthetic", weeks=tuple((a, b, c) for _ in range(weeks)))  # fmt: skip
-
-
-PROGRAM = program()
+PROGRAM = synthetic_program()
 
 
 def lifter(seed: int) -> tuple[np.ndarray, dict[str, float], pd.DataFrame]:
-    """A synthetic lifter drawn from the population the fit's prior describes: responses u
-    (log multipliers) from response_prior(), base 1RMs spread 15 % around typical values, and
-    its tests with 4 % noise."""
-    rng = np.random.default_rng(seed)
-    mean, cov = response_prior()
-    u = rng.multivariate_normal(mean, cov)
-    typical = {"bench_press": 100.0, "back_squat": 140.0, "deadlift": 170.0, "bent_over_row": 80.0}
-    base = {k: v * math.exp(0.15 * rng.standard_normal()) for k, v in typical.items()}
-    muscles = cl.Catalogue.default().graph.ids
-    athlete = cl.Athlete(
-        one_rm=base,
-        params={
-            "size_response": {m: math.exp(u[0]) for m in muscles},
-            "neural_max": size_neural_params("trained")["neural_max"] * math.exp(u[1]),
-        },
-    )
-    tests = simulated_tests(PROGRAM, athlete, SCHEDULE, start=START, seed=seed + 10_000)
-    return u, base, tests
+    """A synthetic lifter drawn from the population the fit's prior describes (4 % test noise)."""
+    return synthetic_lifter(seed, PROGRAM, START)
 
 
 def test_joint_fit_recovers_a_lifter_and_its_algebra_holds() -> None:
@@ -155,14 +113,14 @@ def test_fitted_athlete_gives_prediction_intervals_in_simulate() -> None:
     assert isinstance(athlete, cl.Athlete) and athlete.bodyweight == 85
     assert len(athlete.parameter_draws) == DRAWS
     assert athlete.one_rm["bench_press"] == pytest.approx(af.params.loc["base:bench_press", "estimate"])
-    sim = cl.simulate(program(12), athlete)
+    sim = cl.simulate(synthetic_program(12), athlete)
     band = sim.performance_interval.xs("bench_press", level="exercise")
     assert (band["lower"] <= band["upper"]).all()
     assert (band["upper"] - band["lower"]).iloc[-1] > 0
     # the estimate is the fitted athlete's own run
     assert band["estimate"].to_numpy() == pytest.approx(sim.performance["bench_press"].to_numpy())
     with pytest.raises(ValidationError, match="carries no parameter draws"):
-        _ = cl.simulate(program(2), cl.Athlete.default()).performance_interval
+        _ = cl.simulate(synthetic_program(2), cl.Athlete.default()).performance_interval
 
 
 def test_population_from_fits() -> None:
