@@ -12,13 +12,13 @@ Measurement model (docs/fitting.md §5): the log's training is replayed through 
 is the model's function of the shared per-muscle sizes and that lift's own neural gain and fatigue
 (docs/model.md). Each strength test y of lift u on day t is
 
-    log y = log b_u + log g_u(t; θ) + ε,     ε ~ N(0, σ²)      (one σ: a relative test error)
+    log y = log b_u + log g_u(t; θ) + ε,     ε ~ N(0, σ_u²)      (a relative test error per lift)
 
 with g_u the model's 1RM relative to its base b_u, and θ the athlete's two response multipliers
 that :meth:`chainload.Population.sample` draws (size response × size_rate, neural response ×
 neural_max; log-normal, correlated: data/model_size_neural.toml [population]). θ gets that
 population distribution as its prior; each log b_u is solved exactly for θ (the mean residual) and
-σ is concentrated out. MAP by Nelder–Mead in log θ from the population median, Laplace covariance
+each σ_u is concentrated out. MAP by Nelder–Mead in log θ from the population median, Laplace covariance
 from the curvature there.
 """
 
@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize  # type: ignore[import-untyped]
+from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
 from . import _core
 from .athlete import Athlete
@@ -53,6 +54,9 @@ IDENTIFIED_RATIO = 0.5
 halve the population's spread at least), weakly identified below :data:`WEAK_RATIO`, else not
 identified: the prior dominates (engine choices, docs/fitting.md §5)."""
 WEAK_RATIO = 0.8
+SIGMA_FLOOR = 0.005
+"""Smallest relative test error a lift is credited with (0.5 %; engine choice): a lift logged at
+the same weight × reps every session would otherwise claim a near-zero error and outweigh the rest."""
 DRAWS = 100
 """Posterior draws behind every interval of a fitted athlete (state, simulate): the 2.5 and
 97.5 % quantiles of 100 draws sit within about 1.6 percentile points of the true ones (binomial
@@ -123,8 +127,11 @@ class _Problem:
         one_rm = np.asarray(self.run(u)["one_rm"])[:, self.columns]
         return np.asarray(np.log(one_rm) - np.log([self.base[x] for x in self.lifts]))
 
-    def solve(self, u: np.ndarray, use: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
-        """SSE of the log residuals, each lift's log base solved exactly, and the relative curve."""
+    def solve(
+        self, u: np.ndarray, use: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per lift: the SSE of its log residuals and its log base solved exactly; and the
+        relative curve (days × lifts)."""
         lg = self.log_g(u)
         sel = np.ones(len(self.day), bool) if use is None else use
         r = self.log_y[sel] - lg[self.day[sel], self.lift[sel]]
@@ -132,13 +139,18 @@ class _Problem:
         n = np.bincount(self.lift[sel], minlength=k)
         log_b = np.bincount(self.lift[sel], weights=r, minlength=k) / np.maximum(n, 1)
         e = r - log_b[self.lift[sel]]
-        return float(e @ e), log_b, lg
+        return np.bincount(self.lift[sel], weights=e * e, minlength=k), log_b, lg
 
     def objective(self, u: np.ndarray, use: np.ndarray | None = None) -> float:
+        """Σ_lifts n_u/2 · log SSE_u (each lift's own test error, concentrated out) + the prior."""
         sse, _, _ = self.solve(u, use)
-        n = len(self.day) if use is None else int(use.sum())
+        sel = np.ones(len(self.day), bool) if use is None else use
+        n = np.bincount(self.lift[sel], minlength=len(self.lifts)).astype(float)
+        floor = n * SIGMA_FLOOR**2
+        fit = n > 0
         d = u - self.prior_mean
-        return 0.5 * n * math.log(max(sse, 1e-300)) + 0.5 * float(d @ self._prior_inv @ d)
+        like = 0.5 * float(n[fit] @ np.log(np.maximum(sse[fit], floor[fit])))
+        return like + 0.5 * float(d @ self._prior_inv @ d)
 
     def map(self, use: np.ndarray | None = None, start: np.ndarray | None = None) -> np.ndarray:
         x0 = self.prior_mean if start is None else start
@@ -185,13 +197,13 @@ class AthleteFit:
     """What :func:`fit_athlete` returns. ``params``: one row per parameter (the two responses as
     multipliers of the preset, each lift's ``base:<lift>`` 1RM in kg) with estimate, 95 % interval,
     label and reason; ``tests`` the observations used (date, lift, e1rm_kg, fitted); ``skipped``
-    the lifts left out with the reason; ``sigma`` the relative test error (log-SD)."""
+    the lifts left out with the reason; ``sigma`` each lift's relative test error (log-SD)."""
 
     params: pd.DataFrame
     tests: pd.DataFrame
     skipped: dict[str, str]
     dates: pd.DatetimeIndex
-    sigma: float
+    sigma: dict[str, float]
     name: str
     status: str
     bodyweight: float
@@ -304,7 +316,8 @@ class AthleteFit:
         d0, d1 = self.dates[0].date(), self.dates[-1].date()
         lines = [
             f"{self.name}: size_neural fitted jointly to {len(self.tests)} tests of {len(self.lifts)} lifts, "
-            f"{d0} to {d1}; test error {100 * self.sigma:.1f} %"
+            f"{d0} to {d1}; test error {100 * float(np.median(list(self.sigma.values()))):.1f} % "
+            "(median of the lifts)"
         ]
         for name, r in self.params.iterrows():
             lines.append(
@@ -380,11 +393,12 @@ def fit_program(
     u = prob.map()
     cov = prob.laplace(u)
     sse, log_b, lg = prob.solve(u)
-    n, k = len(y), len(lifts)
-    sigma = math.sqrt(sse / max(n - k, 1))
+    k = len(lifts)
     counts = np.bincount(lift, minlength=k)
+    sigma_u = np.sqrt(np.maximum(sse / np.maximum(counts - 1, 1), SIGMA_FLOOR**2))
+    sigma = dict(zip(lifts, sigma_u.tolist(), strict=True))
     slope = prob.base_slope(u)
-    base_cond_se = sigma / np.sqrt(counts)  # given the responses
+    base_cond_se = sigma_u / np.sqrt(counts)  # given the responses
     base_se = np.sqrt(base_cond_se**2 + np.einsum("ij,jk,ik->i", slope, cov, slope))
     prior_sd = np.sqrt(np.diag(prob.prior_cov))
     post_sd = np.sqrt(np.diag(cov))
@@ -399,11 +413,13 @@ def fit_program(
             "reason": why,
             "method": "MAP + Laplace, population prior",
         }
+    # Student-t quantiles: each base's error SD is estimated from its own n_u - 1 residual dof
+    q = student_t.ppf(0.975, np.maximum(counts - 1, 1))
     for i, x in enumerate(lifts):
         rows[f"base:{x}"] = {
             "estimate": math.exp(log_b[i]),
-            "lower": math.exp(log_b[i] - 1.96 * base_se[i]),
-            "upper": math.exp(log_b[i] + 1.96 * base_se[i]),
+            "lower": math.exp(log_b[i] - q[i] * base_se[i]),
+            "upper": math.exp(log_b[i] + q[i] * base_se[i]),
             "label": "identified",
             "reason": f"{counts[i]} tests",
             "method": "least squares given the responses, their uncertainty propagated",

@@ -36,8 +36,11 @@ def test_joint_fit_recovers_a_lifter_and_its_algebra_holds() -> None:
     # least squares in log: each lift's log residuals average to zero (its base is their intercept)
     t = af.tests.assign(r=np.log(af.tests["e1rm_kg"] / af.tests["fitted"]))
     assert t.groupby("exercise_id")["r"].mean().abs().max() < 1e-9
-    # 4 % test noise is what the fit sees (relative error, log-SD; 104 tests, 4 bases fitted)
-    assert af.sigma == pytest.approx(0.04, rel=0.2)
+    # 4 % test noise is what the fit sees: each lift's relative error (log-SD) from 26 tests,
+    # whose sample SD errs by about 1/sqrt(2 * 25) = 14 %
+    assert set(af.sigma) == set(base)
+    for s in af.sigma.values():
+        assert s == pytest.approx(0.04, rel=0.35)
     # on day 0 the model 1RM is the base (size 1, no neural gain, no fatigue: docs/model.md)
     first = af.tests[af.tests["date"] == START].set_index("exercise_id")["fitted"]
     for lift in ("bench_press", "back_squat"):
@@ -67,8 +70,8 @@ def test_joint_fit_recovers_a_lifter_and_its_algebra_holds() -> None:
 def test_identified_parameters_are_covered_in_90_to_98_percent_of_200_lifters() -> None:
     """Issue 12's coverage check on the default model: 200 synthetic lifters drawn from the
     population (responses) with 4 % test noise and a test every two weeks. Measured: identified
-    parameters inside their 95 % intervals in 95.9 % of 983 parameter-draws (neural response
-    95.1 % of 183, base 1RMs 96.0 % of 800); size response labelled not identified in all 200."""
+    parameters inside their 95 % intervals in 93.5 % of 986 parameter-draws (neural response
+    91.4 % of 186, base 1RMs 94.0 % of 800); size response labelled not identified in all 200."""
     inside: dict[str, list[bool]] = {}
     size_labels = []
     for seed in range(200):
