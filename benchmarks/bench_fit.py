@@ -9,7 +9,8 @@
 3. The joint fit of the default model (issue 12, "Speed"): ``cl.fit_athlete`` on a 2-year log
    (target under 2 s on one core) and its ``validate()`` (target under 10 s), side by side with
    one replay of the log (``cl.simulate(log.to_program())``, the unit the fit repeats) and the
-   per-lift Banister ``cl.fit`` of the same log's bench press; medians of 5 runs, CPU and wall.
+   per-lift Banister ``cl.fit`` of the same log's bench press; medians of 5 runs, CPU and wall;
+   and the real Hevy export (24 lifts fitted), medians of 3.
    The log: a synthetic lifter (``chainload.athlete_fit.synthetic_lifter``) on 104 weeks of
    ``synthetic_program``, its simulated sessions written as a Strong export (1,872 sets).
 Run: python benchmarks/bench_fit.py
@@ -146,6 +147,13 @@ def bench_fit_athlete() -> None:
           f"{c_val / c_sim:5.0f} replays   (target < 10 s)")  # fmt: skip
     print(f"  cl.fit, Banister of the bench press alone     {c_ban:7.3f} / {w_ban:.3f} s")
     print("  out of sample (MAE kg): " + ", ".join(f"{k} {r['mae']:.2f}" for k, r in v.iterrows()))
+    real = next((p for p in (HEVY, Path("/work/shared/data") / HEVY.name) if p.exists()), None)
+    if real is not None:  # the real log with the most lifts: 14 months, 24 fitted lifts
+        hevy = cl.read_log(real)
+        w_h, c_h, ah = _median_cpu(lambda: cl.fit_athlete(hevy), 3)
+        w_hv, c_hv, _ = _median_cpu(ah.validate, 3)
+        print(f"  real Hevy log ({len(ah.tests)} tests of {len(ah.lifts)} lifts), medians of 3: fit_athlete "
+              f"{c_h:.3f} / {w_h:.3f} s, validate {c_hv:.3f} / {w_hv:.3f} s")  # fmt: skip
 
 
 if __name__ == "__main__":
