@@ -6,12 +6,22 @@
 2. Reading the real Hevy export (``../shared/data``, 7,211 sets) with ``cl.read_log`` and
    computing its weekly per-muscle load (``cl.analyze(log.to_program()).per_muscle()``), best of 3,
    in seconds, against plain ``pandas.read_csv`` of the same file (the ratio).
+3. The joint fit of the default model (issue 12, "Speed"): ``cl.fit_athlete`` on a 2-year log
+   (target under 2 s on one core) and its ``validate()`` (target under 10 s), side by side with
+   one replay of the log (``cl.simulate(log.to_program())``, the unit the fit repeats) and the
+   per-lift Banister ``cl.fit`` of the same log's bench press; medians of 5 runs, CPU and wall;
+   and the real Hevy export (24 lifts fitted), medians of 3.
+   The log: a synthetic lifter (``chainload.athlete_fit.synthetic_lifter``) on 104 weeks of
+   ``synthetic_program``, its simulated sessions written as a Strong export (1,872 sets).
 Run: python benchmarks/bench_fit.py
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,6 +92,71 @@ def bench_read() -> None:
     print(f"  total                                          {total:7.3f} s   {total / t_csv:6.1f}x read_csv")
 
 
+def _median_cpu(f: Callable[[], Any], repeat: int = 5) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds of ``repeat`` runs (the machine is shared and noisy)."""
+    walls, cpus, out = [], [], None
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        out = f()
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return float(np.median(walls)), float(np.median(cpus)), out
+
+
+def two_year_log(folder: Path) -> Path:
+    """A synthetic lifter's 2 years of training as a Strong export: every simulated session's
+    sets at their kg and achieved reps."""
+    from chainload.athlete_fit import SYNTHETIC_BASE, synthetic_program
+
+    names = {
+        "bench_press": "Bench Press (Barbell)",
+        "back_squat": "Squat (Barbell)",
+        "deadlift": "Deadlift (Barbell)",
+        "bent_over_row": "Bent Over Row (Barbell)",
+    }
+    sim = cl.simulate(synthetic_program(104), cl.Athlete(one_rm=SYNTHETIC_BASE))
+    start = pd.Timestamp("2023-01-02")
+    rows = []
+    for r in sim.sessions.itertuples():
+        date = (start + pd.Timedelta(days=int(r.day))).strftime("%Y-%m-%d 07:00:00")
+        for k in range(int(r.sets)):
+            rows.append(f'{date},"W",1h,"{names[r.exercise]}",{k + 1},{r.kg},{int(r.achieved_reps)},0,0,,,\n')
+    path = folder / "two_years.csv"
+    header = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    return path
+
+
+def bench_fit_athlete() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        log = cl.read_log(two_year_log(Path(d)))
+    prog = log.to_program()
+    w_sim, c_sim, _ = _median_cpu(lambda: cl.simulate(prog))
+    w_fit, c_fit, af = _median_cpu(lambda: cl.fit_athlete(log))
+    w_val, c_val, v = _median_cpu(af.validate)
+    w_ban, c_ban, _ = _median_cpu(lambda: cl.fit(log, "Bench Press (Barbell)", bootstrap=0))
+    days = (log.sets["date"].max() - log.sets["date"].min()).days + 1
+    print(f"\nJoint fit of the default model, 2-year log ({len(log.sets):,} sets, {days} days, "
+          f"{len(af.tests)} tests of {len(af.lifts)} lifts); medians of 5, CPU / wall:")  # fmt: skip
+    print(f"  one replay (cl.simulate of log.to_program())   {c_sim:7.3f} / {w_sim:.3f} s")
+    print(f"  cl.fit_athlete (joint MAP + Laplace)          {c_fit:7.3f} / {w_fit:.3f} s   "
+          f"{c_fit / c_sim:5.0f} replays   (target < 2 s)")  # fmt: skip
+    print(f"  AthleteFit.validate() ({v.loc['model', 'n']:.0f} forecasts)           {c_val:7.3f} / {w_val:.3f} s   "
+          f"{c_val / c_sim:5.0f} replays   (target < 10 s)")  # fmt: skip
+    print(f"  cl.fit, Banister of the bench press alone     {c_ban:7.3f} / {w_ban:.3f} s")
+    print("  out of sample (MAE kg): " + ", ".join(f"{k} {r['mae']:.2f}" for k, r in v.iterrows()))
+    real = next((p for p in (HEVY, Path("/work/shared/data") / HEVY.name) if p.exists()), None)
+    if real is not None:  # the real log with the most lifts: 14 months, 24 fitted lifts
+        hevy = cl.read_log(real)
+        w_h, c_h, ah = _median_cpu(lambda: cl.fit_athlete(hevy), 3)
+        w_hv, c_hv, _ = _median_cpu(ah.validate, 3)
+        print(f"  real Hevy log ({len(ah.tests)} tests of {len(ah.lifts)} lifts), medians of 3: fit_athlete "
+              f"{c_h:.3f} / {w_h:.3f} s, validate {c_hv:.3f} / {w_hv:.3f} s")  # fmt: skip
+
+
 if __name__ == "__main__":
     bench_fit()
     bench_read()
+    bench_fit_athlete()

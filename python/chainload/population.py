@@ -21,6 +21,7 @@ Seeded and reproducible: the same ``seed`` and ``n`` give the same athletes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,6 +196,55 @@ class Population:
         )
         athletes.index.name = "athlete"
         return cls(athletes, params, tuple(g.ids), status=status)
+
+    @classmethod
+    def from_fits(cls, fits: Sequence[Any], catalogue: Catalogue | None = None) -> Population:
+        """A population of fitted lifters (:func:`chainload.fit_athlete` results, one athlete
+        each, at their MAP): size_neural ``size_response`` and ``neural_max`` from each fit's
+        responses, body mass from the fit, and the strength level = the geometric mean over the
+        fit's lifts of base 1RM / (catalogue standard × body mass), since a population scales
+        every standard by one level. All fits must share one training status (the preset)."""
+        from .athlete_fit import AthleteFit
+
+        if isinstance(fits, AthleteFit) or not isinstance(fits, Sequence) or len(fits) == 0:
+            raise ValidationError("Population.from_fits needs a non-empty list of fit_athlete results")
+        for i, f in enumerate(fits):
+            if not isinstance(f, AthleteFit):
+                raise ValidationError(
+                    f"Population.from_fits: item {i} is a {type(f).__name__}, not an AthleteFit"
+                )
+        statuses = {f.status for f in fits}
+        if len(statuses) > 1:
+            raise ValidationError(f"Population.from_fits: the fits mix training statuses {sorted(statuses)}")
+        cat = catalogue if catalogue is not None else Catalogue.default()
+        g = cat.graph
+        n, m = len(fits), len(g)
+        preset = size_neural_params(fits[0].status)
+        strength, bw = [], []
+        for i, f in enumerate(fits):
+            ratios = []
+            for lift in f.lifts:
+                std = cat[lift].standard_1rm_bw
+                if std is not None:
+                    ratios.append(
+                        math.log(float(f.params.loc[f"base:{lift}", "estimate"]) / (std * f.bodyweight))
+                    )
+            if not ratios:
+                raise ValidationError(
+                    f"Population.from_fits: fit {i} ({f.name}) has no lift with a catalogue standard 1RM"
+                )
+            strength.append(math.exp(float(np.mean(ratios))))
+            bw.append(f.bodyweight)
+        athletes = pd.DataFrame({"bodyweight": bw, "strength": strength})
+        athletes.index.name = "athlete"
+        size = np.array([float(f.params.loc["size_response", "estimate"]) for f in fits])
+        neural = np.array([float(f.params.loc["neural_response", "estimate"]) for f in fits])
+        sn = {
+            "size_response": np.repeat(size[:, None], m, axis=1),
+            "neural_max": preset["neural_max"] * neural,
+        }
+        params = {k: np.full((n, m), v) for k, v in DEFAULT_PARAMS.items()}
+        return cls(athletes, params, tuple(g.ids), status=fits[0].status, size_neural=sn)
 
     def __len__(self) -> int:
         return len(self.athletes)

@@ -255,6 +255,23 @@ class Simulation:
         return f
 
     @property
+    def performance_interval(self) -> pd.DataFrame:
+        """For an athlete that carries parameter uncertainty (``fit.athlete()``): per day and lift,
+        the 1RM of the fitted athlete (``estimate``) and the 2.5 and 97.5 % quantiles over its
+        posterior draws (``lower``, ``upper``). Raises ValidationError for a plain athlete."""
+        if "one_rm_lower" not in self.arrays:
+            raise ValidationError(
+                "performance_interval: the athlete carries no parameter draws (use a fit's athlete())"
+            )
+        parts = {
+            name: pd.DataFrame(self.arrays[key], columns=pd.Index(self.exercise_ids, name="exercise")).stack()
+            for name, key in (("estimate", "one_rm"), ("lower", "one_rm_lower"), ("upper", "one_rm_upper"))
+        }
+        out = pd.DataFrame(parts)
+        out.index.names = ["day", "exercise"]
+        return out
+
+    @property
     def muscles(self) -> pd.DataFrame:
         """Tidy table: day, muscle, fitness, fatigue, capacity, readiness (%), dose (same-day load)."""
         parts = {k: self._frame(k).stack() for k in ("fitness", "fatigue", "capacity", "readiness", "dose")}
@@ -403,6 +420,12 @@ def simulate(
     compiled, r = _simulate_one(program, athlete, cat, model, round_kg=round_kg)
     for k in ("pre_test_one_rm", "post_test_one_rm", "pre_size", "post_size"):
         r.pop(k, None)
+    draws = tuple(getattr(athlete, "parameter_draws", ()))
+    if draws:  # a fitted athlete: the same program on each posterior draw (docs/fitting.md §6)
+        runs = np.array(
+            [_simulate_one(program, a, cat, model, round_kg=round_kg)[1]["one_rm"] for a in draws]
+        )
+        r["one_rm_lower"], r["one_rm_upper"] = np.quantile(runs, [0.025, 0.975], axis=0)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     log = pd.DataFrame(r.pop("sessions"))
     slot = [compiled.slots[i] for i in log["prescription"]]

@@ -61,14 +61,14 @@ IDS = (
     "IND-1", "STAT-2", "STAT-3", "MEAS-1",
     "FFM-4", "FFM-5", "RATIO-2", "RATIO-4",
 )  # fmt: skip
-KINDS = ("trial", "recovery", "population", "not_applicable")
+KINDS = ("trial", "recovery", "population", "fit", "not_applicable")
 ARM_STATS = ("mean_pct", "es", "cv", "max_pct", "min_pct", "retest_cv", "pre_ratio", "post_ratio")
 PAIR_STATS = (
     "ratio", "pct_difference", "abs_pct_difference", "kg_ratio", "mean_difference",
     "smd_difference", "abs_smd_difference", "post_pct", "post_es",
 )  # fmt: skip
 MULTI_STATS = ("order", "concave", "marginal_ratio")
-OTHER_STATS = ("decrement", "param_within", "param_cv", "unavailable")
+OTHER_STATS = ("decrement", "param_within", "param_cv", "fit_report", "unavailable")
 STATS = ARM_STATS + PAIR_STATS + MULTI_STATS + OTHER_STATS
 DEFAULT_N = 200  # athletes per row unless the file says otherwise (engine choice)
 
@@ -136,6 +136,8 @@ def _check_check(c: Mapping[str, Any], arms: list[Any], where: str) -> None:
     stat = c.get("statistic")
     if stat not in STATS:
         raise FileFormatError(f"{where}: statistic {stat!r} is not one of {', '.join(STATS)}")
+    if stat == "fit_report" and not isinstance(c.get("field"), str):
+        raise FileFormatError(f"{where}: a fit_report check needs its 'field'")
     for key in ("arm", "a", "b"):
         if key in c and c[key] not in arms:
             raise FileFormatError(f"{where}: {key} = {c[key]!r} is not an arm ({', '.join(map(str, arms))})")
@@ -325,6 +327,8 @@ def _value(row: Row, c: Mapping[str, Any], ctx: dict[str, Any]) -> float:
         a = ctx["population"].params.get(c["param"])
         per_athlete = None if a is None else np.asarray(a).mean(axis=1)
         value = math.nan if per_athlete is None else float(per_athlete.std(ddof=1) / per_athlete.mean())
+    elif stat == "fit_report":
+        value = float(ctx["fit"][c["field"]])
     elif stat == "unavailable":
         value = math.nan  # the row's reason says why this engine cannot compute it
     else:  # pragma: no cover - checked when the file is read
@@ -454,6 +458,10 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
             ctx["trial"], notes = run_trials(row, n, model)
         elif row.kind == "recovery":
             ctx["recovery"] = _recovery(row, model)
+        elif row.kind == "fit":  # a finding about how fits are reported (athlete_fit.fit_report)
+            from .athlete_fit import fit_report
+
+            ctx["fit"] = fit_report(**row.data.get("fit", {}))
         elif row.kind == "population":
             ctx["population"], note2 = _population(row, row.data.get("population", {}).get("status"), n, 1)
             notes = [note2] if note2 else []

@@ -511,36 +511,6 @@ def test_cli_fit_prints_labels_and_out_of_sample_error(
     assert [p["param"] for p in data["params"]] == NAMES
 
 
-# ------------------------------------------------------------------------------------ fitted athletes
-def test_fit_athlete_by_hand(tmp_path: Path) -> None:
-    log = cl.read_log(write_log(tmp_path))
-    af = cl.fit_athlete(log, bootstrap=20)
-    assert list(af.lifts) == ["bench_press"]  # 8 test days; the squat's 2 are too few
-    assert af.skipped == {"back_squat": "2 test days (fewer than min_tests = 8)"}
-    f = af.lifts["bench_press"]
-    assert f.labels["tau1"] == f.labels["tau2"] == "fixed"  # shared, from the joint MAP
-    assert f.params["tau1"] == af.tau.loc["tau1", "estimate"]
-    assert af.tau.loc["tau1", "ci_low"] <= af.tau.loc["tau1", "estimate"] <= af.tau.loc["tau1", "ci_high"]
-    # the observations are the strength tests: 80 x 5 on the first day -> 93.33 kg
-    assert f.observed.loc["2024-01-01"] == pytest.approx(80 * (1 + 5 / 30))
-    # the calendar: the whole log, 2024-01-01 to 2024-01-24
-    assert af.dates[0] == pd.Timestamp("2024-01-01") and af.dates[-1] == pd.Timestamp("2024-01-24")
-    st = af.state("2024-01-10")
-    assert st["bench_press"] == pytest.approx(f.predicted.loc["2024-01-10"])
-    athlete = af.athlete(bodyweight=90)
-    assert isinstance(athlete, cl.Athlete) and athlete.bodyweight == 90
-    assert athlete.one_rm["bench_press"] == pytest.approx(f.predicted.iloc[-1])
-    with pytest.raises(ValidationError, match=r"2023-12-31 is outside the log \(2024-01-01 to 2024-01-24\)"):
-        af.state("2023-12-31")
-    with pytest.raises(ValidationError, match="not a date"):
-        af.state("someday")
-    with pytest.raises(ValidationError, match="no lift has 9 test days or more"):
-        cl.fit_athlete(log, min_tests=9)
-    with pytest.raises(TypeError, match="needs a Log"):
-        cl.fit_athlete(pd.DataFrame())  # type: ignore[arg-type]
-    assert "1 lifts fitted jointly" in af.summary()
-
-
 @pytest.mark.slow
 def test_identified_parameters_are_covered_in_90_to_98_percent_of_draws() -> None:
     """Issue 12's check: over 200 noise draws of the synthetic athlete (20 tests, SD 0.5), the 95 %
