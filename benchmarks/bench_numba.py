@@ -14,10 +14,14 @@
 
 Every result is checked equal to chainload's in the same run (rtol 1e-12 open loop, 1e-9 dose).
 Threads: numba.set_num_threads and chainload's threads argument; 1 thread unless said.
-The closed loop's numba port is not here yet (issue 15, must-have 2: still open).
+* Closed loop, Banister (benchmarks/bench_closed_loop.py's workload: random athletes x the
+  posterior-chain program x 52 weeks): the numba port in benchmarks/numba_closed_loop.py (one
+  athlete per ``prange`` iteration: the plain port, not a struct-of-arrays one), the numpy
+  reference (on 1,000 of the athletes, its time scaled linearly: it is vectorised over athletes),
+  chainload ``_core.simulate_batch``; all three checked equal (rtol 1e-9, failures exact).
 
 Needs the ``bench`` extra (numba): pip install -e .[bench]
-Run: python benchmarks/bench_numba.py [athletes] [programs]
+Run: python benchmarks/bench_numba.py [athletes] [programs] [closed-loop athletes]
 """
 
 from __future__ import annotations
@@ -30,10 +34,16 @@ import numpy as np
 from numba import njit, prange
 
 import chainload as cl
+import numba_closed_loop
+import numpy_closed_loop as ref
 from bench_adaptation import numpy_banister
+from bench_closed_loop import check_equal
 from bench_dose import make_blocks, numpy_dose_balance
 from chainload import _core
+from chainload.simulation import compile_program
 from timing import best
+
+NUMPY_SAMPLE = 1_000
 
 
 @njit(cache=True, fastmath=False)
@@ -101,12 +111,14 @@ def gbs(nbytes: float, seconds: float) -> float:
 def main() -> None:
     athletes = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     n_programs = int(sys.argv[2]) if len(sys.argv) > 2 else 2500
+    closed_athletes = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; numba {numba.__version__}")
 
     bw1, bw2 = triad_bandwidth()
     print(f"triad (numba), 8 M doubles: 1 thread {bw1:.1f} GB/s, 2 threads {bw2:.1f} GB/s")
     open_loop(athletes, bw1)
     dose_balance(n_programs, bw1, bw2)
+    closed_loop(closed_athletes)
 
 
 def triad_bandwidth() -> tuple[float, float]:
@@ -142,7 +154,7 @@ def open_loop(athletes: int, bw1: float) -> None:
     for name, t in (("chainload", t_c), ("numba", t_nb), ("numpy", t_np)):
         print(
             f"  {name:<10} {t:7.3f} s  {updates / t / 1e6:7.0f} M muscle-days/s  {gbs(16 * updates, t):5.1f} GB/s"
-            f" = {gbs(16 * updates, t) / bw1:4.0%} of the triad   chainload {t / t_c:4.2f}x faster"
+            f" = {gbs(16 * updates, t) / bw1:4.0%} of the triad   speed {t_c / t:4.2f}x chainload's"
         )
     print("  numba equal to chainload: yes (rtol 1e-12)")
 
@@ -188,13 +200,59 @@ def dose_balance(n_programs: int, bw1: float, bw2: float) -> None:
         for name, t in (("chainload", t_core), ("numba", t_nb)):
             print(
                 f"  {name:<10} {threads} thr {t:7.3f} s  {n_programs / t:9,.0f} programs/s  {gbs(moved, t):5.1f} GB/s"
-                f" = {gbs(moved, t) / bw:4.0%} of the triad   chainload {t / t_core:4.2f}x faster"
+                f" = {gbs(moved, t) / bw:4.0%} of the triad   speed {t_core / t:4.2f}x chainload's"
             )
     print(
         f"  numpy      1 thr {t_np:7.3f} s  {n_programs / t_np:9,.0f} programs/s  {gbs(moved, t_np):5.1f} GB/s"
-        f"   chainload {t_np / rows[0][1]:4.2f}x faster"
+        f"   speed {rows[0][1] / t_np:4.2f}x chainload's (1 thread)"
     )
     print("  numba equal to chainload: yes (rtol 1e-9: sets, volume, ratios)")
+
+
+def closed_loop(n: int) -> None:
+    cat = cl.Catalogue.default()
+    program = cl.Program.examples()["posterior_chain"].with_weeks(52)
+    table, activation = cat.core_table(), cat.activation_matrix()
+    spec = compile_program(program, cat).spec
+    compiled = ref.compile_reference(program, cat)
+    pop = ref.population(ref.random_athletes(n, cat, seed=2024), program, cat)
+    packed = numba_closed_loop.pack(compiled, activation)
+    arrays = (pop.one_rm, pop.body_load, pop.k1, pop.k2, pop.tau1, pop.tau2)
+    keys = ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue", "failures")
+    muscle_days = n * program.n_days * activation.shape[1]
+
+    def numba_run():
+        return dict(zip(keys, numba_closed_loop.simulate(*packed, *arrays), strict=True))
+
+    numba_run()  # compile
+    rows = []
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        t_core, core = best(
+            lambda threads=threads: _core.simulate_batch(table, spec, pop.specs, threads=threads)
+        )
+        t_nb, got = best(numba_run)
+        check_equal(core, got)
+        rows.append((threads, t_core, t_nb))
+    m = min(n, NUMPY_SAMPLE)
+    sample = ref.Population(*(x[:m] for x in arrays))
+    t_sample, out = best(lambda: ref.simulate(activation, compiled, sample), 1)
+    check_equal(core, out, slice(0, m))
+    t_np = t_sample * n / m
+    print(
+        f"\nclosed loop, banister, {n:,} athletes x posterior chain x 52 weeks ({muscle_days / 1e6:.0f} M muscle-days)"
+    )
+    for threads, t_core, t_nb in rows:
+        for name, t in (("chainload", t_core), ("numba", t_nb)):
+            print(
+                f"  {name:<10} {threads} thr {t:7.3f} s  {muscle_days / t / 1e6:7.0f} M muscle-days/s"
+                f"   speed {t_core / t:4.2f}x chainload's   (numpy / this: {t_np / t:5.1f}x)"
+            )
+    print(
+        f"  numpy      1 thr {t_np:7.3f} s  {muscle_days / t_np / 1e6:7.0f} M muscle-days/s   (scaled from {m:,} athletes)"
+    )
+    print(f"  chainload 1 -> 2 threads {rows[0][1] / rows[1][1]:.2f}x, numba {rows[0][2] / rows[1][2]:.2f}x")
+    print("  numba and numpy equal to chainload: yes (rtol 1e-9, failures exact)")
 
 
 if __name__ == "__main__":
