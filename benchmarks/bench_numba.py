@@ -15,8 +15,8 @@
 Every result is checked equal to chainload's in the same run (rtol 1e-12 open loop, 1e-9 dose).
 Threads: numba.set_num_threads and chainload's threads argument; 1 thread unless said.
 * Closed loop, Banister (benchmarks/bench_closed_loop.py's workload: random athletes x the
-  posterior-chain program x 52 weeks): the numba port in benchmarks/numba_closed_loop.py (one
-  athlete per ``prange`` iteration: the plain port, not a struct-of-arrays one), the numpy
+  posterior-chain program x 52 weeks): the two numba ports in benchmarks/numba_closed_loop.py
+  (plain: one athlete per ``prange`` iteration; SoA: blocks of 64 athletes as lanes), the numpy
   reference (on 1,000 of the athletes, its time scaled linearly: it is vectorised over athletes),
   chainload ``_core.simulate_batch``; all three checked equal (rtol 1e-9, failures exact).
 
@@ -221,19 +221,24 @@ def closed_loop(n: int) -> None:
     keys = ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue", "failures")
     muscle_days = n * program.n_days * activation.shape[1]
 
-    def numba_run():
-        return dict(zip(keys, numba_closed_loop.simulate(*packed, *arrays), strict=True))
+    ports = {"numba plain": numba_closed_loop.simulate, "numba SoA": numba_closed_loop.simulate_soa}
 
-    numba_run()  # compile
+    def numba_run(kernel):
+        return dict(zip(keys, kernel(*packed, *arrays), strict=True))
+
+    for kernel in ports.values():
+        numba_run(kernel)  # compile
     rows = []
     for threads in (1, 2):
         numba.set_num_threads(threads)
         t_core, core = best(
             lambda threads=threads: _core.simulate_batch(table, spec, pop.specs, threads=threads)
         )
-        t_nb, got = best(numba_run)
-        check_equal(core, got)
-        rows.append((threads, t_core, t_nb))
+        times = {"chainload": t_core}
+        for name, kernel in ports.items():
+            times[name], got = best(lambda kernel=kernel: numba_run(kernel))
+            check_equal(core, got)
+        rows.append((threads, times))
     m = min(n, NUMPY_SAMPLE)
     sample = ref.Population(*(x[:m] for x in arrays))
     t_sample, out = best(lambda: ref.simulate(activation, compiled, sample), 1)
@@ -242,16 +247,16 @@ def closed_loop(n: int) -> None:
     print(
         f"\nclosed loop, banister, {n:,} athletes x posterior chain x 52 weeks ({muscle_days / 1e6:.0f} M muscle-days)"
     )
-    for threads, t_core, t_nb in rows:
-        for name, t in (("chainload", t_core), ("numba", t_nb)):
+    for threads, times in rows:
+        for name, t in times.items():
             print(
-                f"  {name:<10} {threads} thr {t:7.3f} s  {muscle_days / t / 1e6:7.0f} M muscle-days/s"
-                f"   speed {t_core / t:4.2f}x chainload's   (numpy / this: {t_np / t:5.1f}x)"
+                f"  {name:<12} {threads} thr {t:7.3f} s  {muscle_days / t / 1e6:7.0f} M muscle-days/s"
+                f"   speed {times['chainload'] / t:4.2f}x chainload's   (numpy / this: {t_np / t:5.1f}x)"
             )
     print(
-        f"  numpy      1 thr {t_np:7.3f} s  {muscle_days / t_np / 1e6:7.0f} M muscle-days/s   (scaled from {m:,} athletes)"
+        f"  numpy        1 thr {t_np:7.3f} s  {muscle_days / t_np / 1e6:7.0f} M muscle-days/s   (scaled from {m:,} athletes)"
     )
-    print(f"  chainload 1 -> 2 threads {rows[0][1] / rows[1][1]:.2f}x, numba {rows[0][2] / rows[1][2]:.2f}x")
+    print("  1 -> 2 threads: " + ", ".join(f"{k} {rows[0][1][k] / rows[1][1][k]:.2f}x" for k in rows[0][1]))
     print("  numba and numpy equal to chainload: yes (rtol 1e-9, failures exact)")
 
 
