@@ -179,6 +179,11 @@ class Catalogue:
         self._rows = None
         return ex
 
+    def _shipped_exercises(self) -> object | None:
+        """The unchanged shipped exercises this catalogue shares (a cache key), or None once it
+        has its own (a user's catalogue, or a copy of the shipped one that was changed)."""
+        return self._exercises if self._shared else None
+
     def __getitem__(self, exercise_id: str) -> Exercise:
         try:
             return self._exercises[exercise_id]
