@@ -107,13 +107,27 @@ class Catalogue:
         self._exercises: dict[str, Exercise] = {}
         self._matrix_cache: np.ndarray | None = None
         self._rows: dict[str, int] | None = None
+        # Copy-on-write: default() hands out views of one cached catalogue; the first add() takes
+        # a private copy of the exercises, so a user's change never reaches the cache.
+        self._shared = False
         for e in exercises:
             self.add(e)
 
     @classmethod
     def default(cls, graph: MuscleGraph | None = None) -> Catalogue:
-        """The shipped catalogue (``chainload/data/exercises.toml``)."""
-        return cls.load(DATA_DIR / "exercises.toml", graph)
+        """The shipped catalogue (``chainload/data/exercises.toml``): a copy-on-write view of one
+        cached instance when ``graph`` is the default."""
+        if graph is not None:
+            return cls.load(DATA_DIR / "exercises.toml", graph)
+        path = DATA_DIR / "exercises.toml"
+        return _default_cached(str(path), path.stat().st_mtime_ns)._view()
+
+    def _view(self) -> Catalogue:
+        view = Catalogue.__new__(Catalogue)
+        view.graph = self.graph._view()
+        view._exercises, view._matrix_cache, view._rows = self._exercises, self._matrix_cache, self._rows
+        view._shared = True
+        return view
 
     @classmethod
     def load(cls, path: str | Path, graph: MuscleGraph | None = None) -> Catalogue:
@@ -133,8 +147,14 @@ class Catalogue:
         if not entries:
             raise ValidationError(f"{src.path}: no [[exercise]] tables")
         for i, entry in enumerate(entries):
-            where = src.where("exercise", i, entry)
-            self.add(Exercise.from_dict(entry, where), override=override, where=where)
+            try:
+                self.add(Exercise.from_dict(entry, "?"), override=override, where="?")
+            except (ValidationError, UnknownNameError):
+                # The line number is found only now: the same step again raises the same error,
+                # with the file and line in place of "?" (a failed add changes nothing).
+                where = src.where("exercise", i, entry)
+                self.add(Exercise.from_dict(entry, where), override=override, where=where)
+                raise
 
     def add(
         self, exercise: Exercise | None = None, *, override: bool = False, where: str = "", **fields: Any
@@ -152,10 +172,17 @@ class Catalogue:
             raise ValidationError(
                 f"exercise '{ex.id}' is already in the catalogue (pass override=True to replace it)"
             )
+        if self._shared:
+            self._exercises, self._shared = dict(self._exercises), False
         self._exercises[ex.id] = ex
         self._matrix_cache = None
         self._rows = None
         return ex
+
+    def _shipped_exercises(self) -> object | None:
+        """The unchanged shipped exercises this catalogue shares (a cache key), or None once it
+        has its own (a user's catalogue, or a copy of the shipped one that was changed)."""
+        return self._exercises if self._shared else None
 
     def __getitem__(self, exercise_id: str) -> Exercise:
         try:
@@ -224,6 +251,15 @@ class Catalogue:
 @cache
 def _read(path: str, _mtime: int) -> TomlSource:
     return TomlSource(path)
+
+
+@cache
+def _default_cached(path: str, _mtime: int) -> Catalogue:
+    """The shipped catalogue on the shipped graph, parsed once; handed out only as views."""
+    cat = Catalogue.load(path)
+    cat.activation_matrix()  # built once: read-only, shared by every view
+    cat.index(next(iter(cat.ids)))  # fills the row index
+    return cat
 
 
 __all__ = ["LOAD_TYPES", "PATTERNS", "Catalogue", "Exercise"]

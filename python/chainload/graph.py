@@ -43,6 +43,10 @@ class MuscleGraph:
     def __init__(self) -> None:
         self._core = _core.MuscleGraph()
         self._shares: dict[str, float] = {}  # explicit posterior shares (wrapping muscles), see chains.py
+        # Copy-on-write: a graph from load()/default() shares the cached parsed graph until its
+        # first change, so the default costs nothing per call and a user's change stays theirs.
+        self._shared = False
+        self._ids: tuple[str, ...] | None = None
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
@@ -55,7 +59,20 @@ class MuscleGraph:
         """Read a graph from TOML: ``[[muscle]]``, ``[[synergist]]`` and ``[[antagonist]]`` tables."""
         if not Path(path).is_file():
             return cls.from_toml_source(TomlSource(path))  # raises FileFormatError naming the file
-        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns).copy()
+        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)._view()
+
+    def _view(self) -> MuscleGraph:
+        """A copy-on-write view of this (cached, never changed) graph."""
+        view = MuscleGraph.__new__(MuscleGraph)
+        view._core, view._shares, view._ids, view._shared = self._core, self._shares, self._ids, True
+        return view
+
+    def _own(self) -> None:
+        """Before a change: take a private copy if shared, and forget the cached ids."""
+        if self._shared:
+            private = self.copy()
+            self._core, self._shares, self._shared = private._core, private._shares, False
+        self._ids = None
 
     @classmethod
     def from_toml_source(cls, src: TomlSource) -> MuscleGraph:
@@ -91,7 +108,7 @@ class MuscleGraph:
         return graph
 
     def copy(self) -> MuscleGraph:
-        """An independent copy (the default graph is shared; copy before changing it)."""
+        """An independent copy (graphs from :meth:`load` are copy-on-write views already)."""
         new = MuscleGraph()
         for m in self.muscles():
             new.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
@@ -112,6 +129,7 @@ class MuscleGraph:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._core = _core.MuscleGraph()
         self._shares = dict(state["shares"])
+        self._shared, self._ids = False, None
         for m in state["muscles"]:
             self.add_muscle(m.id, name=m.name, chain=m.chain, region=m.region, size=m.size)
         for a, b, kind, weight, group in state["links"]:
@@ -139,6 +157,7 @@ class MuscleGraph:
             raise ValidationError(
                 f"{where}posterior_share of {id!r} must be in [0, 1], got {posterior_share}"
             )
+        self._own()
         try:
             self._core.add_muscle(id, name or id, chain, region, size)
         except Exception as e:
@@ -159,6 +178,7 @@ class MuscleGraph:
         self._link(a, b, "antagonist", 1.0, group or f"{a}:{b}", "")
 
     def _link(self, a: str, b: str, kind: str, weight: float, group: str, where: str) -> None:
+        self._own()
         try:
             self._core.add_link(a, b, kind, weight, group)
         except Exception as e:
@@ -169,7 +189,7 @@ class MuscleGraph:
         return len(self._core)
 
     def __contains__(self, muscle_id: object) -> bool:
-        return isinstance(muscle_id, str) and muscle_id in self.ids
+        return isinstance(muscle_id, str) and muscle_id in self._id_tuple()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.ids)
@@ -177,7 +197,12 @@ class MuscleGraph:
     @property
     def ids(self) -> list[str]:
         """Muscle ids in graph order (the column order of every dose matrix)."""
-        return list(self._core.ids())
+        return list(self._id_tuple())
+
+    def _id_tuple(self) -> tuple[str, ...]:
+        if self._ids is None:
+            self._ids = tuple(self._core.ids())
+        return self._ids
 
     def index(self, muscle_id: str) -> int:
         """Position of a muscle in :attr:`ids`; raises UnknownNameError with suggestions."""
@@ -278,7 +303,9 @@ class MuscleGraph:
 
 @cache
 def _load_cached(path: str, _mtime: int) -> MuscleGraph:
-    return MuscleGraph.from_toml_source(TomlSource(path))
+    graph = MuscleGraph.from_toml_source(TomlSource(path))
+    graph._id_tuple()  # filled once, shared by every view
+    return graph
 
 
 def _coerce(graph: MuscleGraph | None) -> MuscleGraph:

@@ -164,10 +164,34 @@ class _Compiled:
     slots: list[tuple[int, int, str]]  # (weekday, position, exercise) of each prescription row
 
 
+# Compiled programs on the shipped catalogue, by program (the last few, for notebook loops): the
+# shipped catalogue's exercises never change (copy-on-write), so a program compiles to the same spec.
+_COMPILED: dict[Program, tuple[object, _Compiled]] = {}
+_COMPILED_KEEP = 32  # engine choice
+
+
 def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     """The program as the core's ProgramSpec. Equal prescriptions share one progression state
     (the same lift prescribed the same way on Monday and Thursday progresses session by session
-    across both); different prescriptions of one lift (heavy and light days) progress apart."""
+    across both); different prescriptions of one lift (heavy and light days) progress apart.
+    Cached for the shipped catalogue (until a copy of it is changed)."""
+    shipped = catalogue._shipped_exercises()
+    if shipped is None:
+        return _compile_program(program, catalogue)
+    try:
+        hit = _COMPILED.get(program)
+    except TypeError:  # a program holding an unhashable value: compiled every time
+        return _compile_program(program, catalogue)
+    if hit is not None and hit[0] is shipped:
+        return hit[1]
+    compiled = _compile_program(program, catalogue)
+    if len(_COMPILED) >= _COMPILED_KEEP:
+        del _COMPILED[next(iter(_COMPILED))]  # the oldest
+    _COMPILED[program] = (shipped, compiled)
+    return compiled
+
+
+def _compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     program.check_exercises(catalogue.ids)
     slots: dict[Prescription, int] = {}
     specs: list[_core.PrescriptionSpec] = []

@@ -206,3 +206,35 @@ def test_matrix_columns_follow_a_custom_graph():
     np.testing.assert_array_equal(cat.activation_matrix(), [[0.25, 1.0]])
     with pytest.raises(cl.UnknownNameError, match="unknown muscle 'glutes'"):
         cat.add(Exercise("bridge", "Bridge", {"glutes": 1.0}))
+
+
+def test_default_catalogue_is_cached_but_copy_on_write():
+    """Catalogue.default() shares one parsed catalogue (issue 15: notebook loops); a change to
+    one copy reaches neither the cache nor a later default() (63 [[exercise]] tables in the file)."""
+    mine = Catalogue.default()
+    shipped_deadlift = dict(mine["deadlift"].activation)
+    mine.add(Exercise(id="band_walk", name="Band walk", activation={"glutes": 1.0}))
+    mine.add(Exercise(id="deadlift", name="Deadlift", activation={"glutes": 1.0}), override=True)
+    mine.graph.add_muscle("serratus", chain="anterior", region="upper", size=0.01)
+    fresh = Catalogue.default()
+    assert len(mine) == 64 and len(fresh) == 63 and "band_walk" not in fresh
+    assert dict(fresh["deadlift"].activation) == shipped_deadlift != {"glutes": 1.0}
+    assert "serratus" in mine.graph and "serratus" not in fresh.graph and len(fresh.graph) == 22
+    # the shared activation matrix stays the shipped one; the changed copy has its own
+    row = fresh.index("deadlift")
+    glutes = fresh.graph.index("glutes")
+    assert fresh.activation_matrix()[row].sum() == pytest.approx(sum(shipped_deadlift.values()))
+    assert mine.activation_matrix()[mine.index("deadlift"), glutes] == 1.0
+    assert mine.activation_matrix()[mine.index("deadlift")].sum() == 1.0
+
+
+def test_line_number_of_a_later_bad_exercise(tmp_path, graph):
+    """Line numbers are found only once an error is raised, and still point at the right entry:
+    the second table's id is on line 5 of this file (counted by hand)."""
+    path = tmp_path / "two.toml"
+    path.write_text(
+        '[[exercise]]\nid = "ok"\nactivation = { glutes = 1.0 }\n[[exercise]]\nid = "bad"\n'
+        "activation = { glutez = 1.0 }\n"
+    )
+    with pytest.raises(cl.UnknownNameError, match=r"two.toml: line 5, \[\[exercise\]\] #2 \('bad'\)"):
+        Catalogue.load(path, graph)

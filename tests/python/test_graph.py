@@ -388,3 +388,15 @@ def test_missing_graph_file(tmp_path):
     assert isinstance(e.value, ValueError)
     with pytest.raises(cl.FileFormatError, match="cannot read"):
         MuscleGraph.load(tmp_path)  # a directory
+
+
+def test_default_graph_is_cached_but_copy_on_write():
+    """MuscleGraph.default() shares one parsed graph (issue 15); the first change to a copy makes
+    it private, so the shipped 22 muscles stay as they are for every later default()."""
+    mine = MuscleGraph.default()
+    mine.add_muscle("serratus", chain="anterior", region="upper", size=0.01)
+    mine.add_synergist("serratus", "pecs", 0.5, chain="anterior")
+    fresh = MuscleGraph.default()
+    assert len(mine) == 23 and mine.ids[-1] == "serratus" and "pecs" in mine.synergists("serratus")
+    assert len(fresh) == 22 and "serratus" not in fresh and "serratus" not in fresh.ids
+    assert len(fresh.links()) == len(mine.links()) - 1

@@ -194,3 +194,22 @@ def test_bad_input_is_reported():
         cl.simulate(prog, model="fitness")  # type: ignore[arg-type]
     with pytest.raises(cl.UnknownNameError, match="glutes"):
         cl.simulate(prog, cl.Athlete(params={"k1": {"glute": 0.1}}, estimate_missing=True))
+
+
+def test_compiled_programs_are_cached_for_the_shipped_catalogue_only():
+    """Issue 15 (notebook loops): the shipped catalogue compiles a program once. A catalogue of
+    the same 63 exercises in reverse order is not served that spec: each exercise's row becomes
+    62 - its shipped row, by hand."""
+    from chainload._files import DATA_DIR
+    from chainload.simulation import compile_program
+
+    program = Program.load(DATA_DIR / "programs" / "balanced_full_body.toml")
+    shipped = compile_program(program, cl.Catalogue.default())
+    assert compile_program(program, cl.Catalogue.default()) is shipped
+    reverse = cl.Catalogue(reversed(list(cl.Catalogue.default())))
+    again = compile_program(program, reverse)
+    assert again is not shipped
+    assert list(again.spec.used_exercises) == [62 - i for i in shipped.spec.used_exercises]
+    changed = cl.Catalogue.default()
+    changed.add(cl.Exercise(id="band_walk", name="Band walk", activation={"glutes": 1.0}))
+    assert compile_program(program, changed) is not shipped

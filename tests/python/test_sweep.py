@@ -165,6 +165,39 @@ def test_trajectories_stream_to_parquet_and_match_single_runs(pop, tmp_path):
     assert row["dose:glutes"] == pytest.approx(sim.arrays["dose"][7:14, g.index("glutes")].sum(), rel=1e-6)
 
 
+def test_trajectory_parquet_is_float32_without_dictionaries_and_reads_back_equal(pop, tmp_path):
+    """Issue 15: numeric columns are written plain (no dictionary pages), float32 as the core
+    gives them, and the files hold exactly the values of the same sweep kept in memory."""
+    import pyarrow.parquet as pq
+
+    prog = small_program()
+    cl.sweep(prog, pop, weeks=4, trajectories=tmp_path / "traj", chunk_size=16)
+    kept = cl.sweep(prog, pop, weeks=4, trajectories=True, chunk_size=16).trajectories
+    part = pq.ParquetFile(tmp_path / "traj" / "variant=0" / "part-000000000.parquet")
+    assert part.schema_arrow.field("capacity:glutes").type == "float"  # Arrow's name for float32
+    column = part.metadata.row_group(0).column(part.schema_arrow.get_field_index("capacity:glutes"))
+    assert not any("DICTIONARY" in e for e in column.encodings)
+    back = pd.read_parquet(tmp_path / "traj").sort_values(["athlete", "day"], ignore_index=True)
+    kept = kept.drop(columns="variant").sort_values(["athlete", "day"], ignore_index=True)
+    pd.testing.assert_frame_equal(back.drop(columns="variant"), kept, check_exact=True)
+    assert (back.drop(columns=["athlete", "day", "variant"]).dtypes == np.float32).all()
+
+
+def test_trajectory_budget_bounds_the_chunk(pop, tmp_path):
+    """4 weeks sampled weekly = 4 blocks; one athlete holds 4 x (3 kinds x 22 muscles x 20 bytes
+    + 8) = 5,312 bytes in flight (sweep.TRAJECTORY_BYTES_PER_VALUE), so a budget of 7 athletes
+    plus 100 bytes writes parts of 7 athletes (28 rows), the last of 40 - 35 = 5 (20 rows)."""
+    from chainload.sweep import trajectory_bytes_per_athlete
+
+    assert trajectory_bytes_per_athlete(4, 7, 22) == 5312
+    cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "t", trajectory_budget=7 * 5312 + 100)
+    parts = sorted((tmp_path / "t" / "variant=0").iterdir())
+    assert [p.name for p in parts] == [f"part-{s:09d}.parquet" for s in range(0, 40, 7)]
+    assert [len(pd.read_parquet(p)) for p in parts] == [28] * 5 + [20]
+    with pytest.raises(cl.ValidationError, match="trajectory_budget 5311 bytes is less than one athlete's"):
+        cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "u", trajectory_budget=5311)
+
+
 def test_trajectories_in_memory_are_refused_when_too_large(pop):
     big = cl.Population.sample(n=4000, seed=1)
     variants = cl.vary(small_program(), increment_kg=[0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5])
