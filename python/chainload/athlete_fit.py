@@ -31,8 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize  # type: ignore[import-untyped]
-from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
 from . import _core
 from .athlete import Athlete
@@ -156,6 +154,8 @@ class _Problem:
         x0 = self.prior_mean if start is None else start
         step = 0.3 if start is None else 0.1
         simplex = np.array([x0, x0 + np.array([step, 0.0]), x0 + np.array([0.0, step])])
+        from scipy.optimize import minimize  # type: ignore[import-untyped]  # lazy: import chainload stays light
+
         res = minimize(
             self.objective, x0, args=(use,), method="Nelder-Mead",
             options={"initial_simplex": simplex, "xatol": 0.01, "fatol": 0.01, "maxfev": 80},
@@ -414,6 +414,8 @@ def fit_program(
             "method": "MAP + Laplace, population prior",
         }
     # Student-t quantiles: each base's error SD is estimated from its own n_u - 1 residual dof
+    from scipy.stats import t as student_t  # type: ignore[import-untyped]
+
     q = student_t.ppf(0.975, np.maximum(counts - 1, 1))
     for i, x in enumerate(lifts):
         rows[f"base:{x}"] = {
