@@ -335,7 +335,7 @@ def test_ctrl_c_stops_a_fit_within_half_a_second():
         load = rng.uniform(0, 5, 2000)
         perf = np.full(2000, np.nan); perf[::20] = 100 + rng.normal(0, 1, 100)
         def run():
-            cl.fit_series(load, perf, starts=400, bootstrap=2000, threads=1)
+            cl.fit_series(load, perf, starts=400, bootstrap=20000, threads=1)  # about 13 s
         """
     )
     assert "KeyboardInterrupt" in out and "finished" not in out and code != 0
