@@ -29,7 +29,7 @@ from .simulation import (
     run_batch,
     simulate,
 )
-from .sweep import SweepResult, Variant, sweep, vary
+from .sweep import SweepResult, Variant, compare_models, sweep, vary
 from .trial import Trial, compare, trial
 
 try:
@@ -72,6 +72,7 @@ __all__ = [
     "banister",
     "chains",
     "compare",
+    "compare_models",
     "config",
     "dose",
     "e1rm",
