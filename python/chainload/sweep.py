@@ -608,6 +608,19 @@ def sweep(
             )
         if trajectories is True:
             check_memory(need, "the in-memory trajectories of this sweep (pass a folder to stream them)")
+    from .config import population_run_bytes
+
+    chunk = min(chunk_size, len(population))
+    check_memory(
+        population_run_bytes(
+            chunk,
+            len(cat.graph),
+            n_lifts,
+            len(population.params),
+            blocks=-(-weeks * 7 // sample) if sample else 0,
+        ),
+        f"one sweep chunk of {chunk} athletes x {len(cat.graph)} muscles (chunk_size= to make it smaller)",
+    )
     out_dir = prepare_output(trajectories, overwrite) if isinstance(trajectories, str | Path) else None
     kept: list[Any] = []
     muscles = cat.graph.ids

@@ -152,10 +152,62 @@ def test_memory_budget_is_configurable():
     old = cl.config.memory_budget()
     assert old == int(cl.config.physical_memory() * 0.5)  # the documented default
     try:
-        cl.config.set_memory_budget(10 * 2**20)  # 10 MiB: 2 x 9 x 5000 x 22 x 8 = 15.1 MiB is over
-        with pytest.raises(cl.ResourceError, match="memory budget of 0.0 GiB"):
+        # 10 MiB: 2 x 9 x 5000 x 22 x 8 + 64 x 5000 = 16,160,000 bytes = 15.4 MiB is over
+        cl.config.set_memory_budget(10 * 2**20)
+        with pytest.raises(
+            cl.ResourceError, match=r"needs about 15\.4 MiB, over the memory budget of 10\.0 MiB"
+        ):
             cl.Population.sample(5000)
         cl.Population.sample(3000)  # 9.1 MiB: under
+    finally:
+        cl.config.set_memory_budget(old)
+
+
+@pytest.fixture
+def pop_2000_and_a_2mib_budget():
+    pop = cl.Population.sample(2000, seed=1)  # 6.2 MiB itself: sampled before the budget
+    old = cl.config.memory_budget()
+    cl.config.set_memory_budget(2 * 2**20)
+    yield pop
+    cl.config.set_memory_budget(old)
+
+
+def test_every_batched_run_is_refused_past_the_budget_before_running(pop_2000_and_a_2mib_budget, tmp_path):
+    # Hand-computed with config.population_run_bytes: posterior_chain has 12 lifts; a population
+    # has 9 parameters per muscle, 22 muscles. Per athlete, inputs 12 + 1 + 9 x 22 = 211 and
+    # outputs 12 + 2 x 22 + 2 + 2 x tests + 2 x 22 float64 values.
+    prog = cl.Program.examples()["posterior_chain"]
+    pop = pop_2000_and_a_2mib_budget
+    # run_batch, 1 test: (211 + 104) x 8 = 2,520 bytes x 2000 = 5,040,000 bytes = 4.8 MiB
+    with pytest.raises(
+        cl.ResourceError, match=r"run_batch of 2000 athletes x 22 muscles needs about 4\.8 MiB"
+    ):
+        cl.run_batch(prog, pop, tests=["deadlift"])
+    # a sweep's chunk: (211 + 102) x 8 = 2,504 bytes x 2000 = 5,008,000 bytes = 4.8 MiB ...
+    with pytest.raises(cl.ResourceError, match=r"one sweep chunk of 2000 athletes x 22 muscles .* 4\.8 MiB"):
+        cl.sweep(prog, pop, weeks=2, progress=False)
+    # ... and streaming weekly trajectories of 12 weeks, + 4 x 3 x 12 x 22 = 3,168: 5,672 x 500
+    # = 2,836,000 bytes = 2.7 MiB even in chunks of 500, refused before the folder is made
+    with pytest.raises(cl.ResourceError, match=r"one sweep chunk of 500 athletes .* 2\.7 MiB"):
+        cl.sweep(prog, pop, weeks=12, chunk_size=500, trajectories=tmp_path / "t", progress=False)
+    assert not (tmp_path / "t").exists()
+    # a trial of 2 arms, 2 tests: per arm 2 x 2000 x 2 x 8 noise + 2000 x (2 tests + 22 muscles
+    # + 3 chains) rows x 80 = 64,000 + 4,320,000; x 2 arms = 8,768,000 bytes = 8.4 MiB
+    with pytest.raises(cl.ResourceError, match=r"trial of 2 arms x 2000 athletes needs about 8\.4 MiB"):
+        cl.trial({"a": prog, "b": prog}, pop, tests=("deadlift", "back_squat"))
+    cl.sweep(prog, pop, weeks=2, chunk_size=200, progress=False)  # 200 x 2,504 = 0.5 MiB: runs
+
+
+def test_reading_a_log_past_the_budget_is_refused_before_reading(tmp_path):
+    # 100,000 bytes x 24 (LOG_MEMORY_PER_BYTE, from the shared exports' 18-19 x) = 2,400,000
+    # bytes = 2.3 MiB, over a 2 MiB budget
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 100_000)
+    old = cl.config.memory_budget()
+    cl.config.set_memory_budget(2 * 2**20)
+    try:
+        with pytest.raises(cl.ResourceError, match=r"reading the log .*big\.csv needs about 2\.3 MiB"):
+            cl.read_log(big)
     finally:
         cl.config.set_memory_budget(old)
 
