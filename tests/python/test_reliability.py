@@ -449,3 +449,143 @@ def test_cli_never_prints_a_traceback_without_debug(monkeypatch, capsys):
     )
     with pytest.raises(IndexError):
         cli.main(["analyze", "posterior_chain", "--debug"])
+
+
+# --- 6b. every public function with wrong types and values -----------------------------------------
+# Each public function of chainload.__all__ is called from a valid baseline with one argument at a
+# time replaced by each value of WRONG_INPUTS. Whatever it raises must be a chainload.Error,
+# ValueError, KeyError or TypeError (never AttributeError, IndexError, OverflowError ...: the issue
+# found 57 such cases, the table below 190 before chainload._checks), and its message must name the
+# argument (or the bad value itself, for an unknown name). A call that succeeds is fine: "nonsense"
+# is a valid program name.
+WRONG_INPUTS = (object(), "nonsense", -1, float("nan"), [1, 2], {"a": 1}, 10**30, True)
+PUBLIC_ERRORS = (cl.Error, ValueError, KeyError, TypeError)
+# Cases that raise an allowed type whose message does not name the argument yet (strict: each
+# fails the test once fixed, so the list stays true). The modules are others' (simulation, trial,
+# athlete_fit): see the report of issue 14.
+UNNAMED = {
+    ("banister", "tau1", "10**30"): "numpy's isfinite on a Python int past 64 bits: ufunc TypeError",
+    ("banister", "tau2", "10**30"): "numpy's isfinite on a Python int past 64 bits: ufunc TypeError",
+    ("banister", "loads", "object()"): "loads is annotated Any: float() TypeError without the name",
+    ("banister", "loads", "{'a': 1}"): "loads is annotated Any: float() TypeError without the name",
+    ("compare", "n_boot", "10**30"): "numpy 'Maximum allowed dimension exceeded'",
+    (
+        "trial",
+        "arms",
+        "'nonsense'",
+    ): "a string is taken as a list of arms: \"arm '#1' is not a Program, got 'n'\"",
+    ("fit_athlete", "min_tests", "-1"): "min_tests is not checked; the error is about observations",
+    ("fit_athlete", "min_tests", "nan"): "min_tests is not checked; the error is about observations",
+    ("fit_athlete", "min_tests", "True"): "min_tests is not checked; the error is about observations",
+}
+
+
+def _names_the_input(text: str, argument: str, bad: object) -> bool:
+    """The message names the argument, the bad value, or the bad item of a list or table."""
+    items = list(bad) if isinstance(bad, list | dict) else []
+    return (
+        argument in text
+        or (isinstance(bad, str) and bad in text)
+        or repr(bad)[:20] in text
+        or any(f"'{x}'" in text or f"got {x!r}" in text for x in items)
+    )
+
+
+def _label(v: object) -> str:
+    return (
+        "object()" if type(v) is object else "10**30" if v == 10**30 and not isinstance(v, bool) else repr(v)
+    )
+
+
+@pytest.fixture(scope="module")
+def baselines() -> dict[str, tuple[object, dict[str, object]]]:
+    prog = cl.Program.examples()["posterior_chain"]
+    pop = cl.Population.sample(4, seed=0)
+    log = cl.read_log(STRONG_REAL)
+    loads = np.ones(40)
+    perf = np.full(40, np.nan)
+    perf[::5] = 100 + np.arange(8)
+    return {
+        "acwr": (cl.acwr, {"loads": loads}),
+        "monotony": (cl.monotony, {"loads": loads}),
+        "strain": (cl.strain, {"loads": loads}),
+        "banister": (cl.banister, {"loads": loads}),
+        "analyze": (cl.analyze, {"program": prog}),
+        "dose": (cl.dose, {"programs": prog}),
+        "simulate": (cl.simulate, {"program": prog, "weeks": 2}),
+        "recovery": (cl.recovery, {"session": prog}),
+        "run_batch": (cl.run_batch, {"program": prog, "population": pop, "tests": ["deadlift"]}),
+        "sweep": (cl.sweep, {"variants": prog, "population": pop, "weeks": 2, "progress": False}),
+        "compare_models": (
+            cl.compare_models,
+            {
+                "variants": [prog, prog],
+                "population": pop,
+                "weeks": 1,
+                "models": ["banister"],
+                "progress": False,
+            },
+        ),
+        "trial": (cl.trial, {"arms": {"a": prog}, "population": pop, "weeks": 2, "n_boot": 10}),
+        "compare": (cl.compare, {"programs": [prog], "population": pop, "weeks": 2, "n_boot": 10}),
+        "vary": (cl.vary, {"program": prog, "weekly_sets": {"posterior": [10]}}),
+        "read_log": (cl.read_log, {"path": STRONG_REAL}),
+        "e1rm": (cl.e1rm, {"log": log}),
+        "fit": (cl.fit, {"log": log, "exercise": "deadlift", "bootstrap": 5, "starts": 2}),
+        "fit_athlete": (cl.fit_athlete, {"log": log, "bootstrap": 2}),
+        "fit_series": (
+            cl.fit_series,
+            {"daily_load": loads, "performance": perf, "starts": 2, "bootstrap": 2},
+        ),
+        "Athlete": (cl.Athlete, {}),
+        "Population.sample": (cl.Population.sample, {"n": 3}),
+    }
+
+
+SHARED = next(
+    (p / "shared" / "data" for p in Path(__file__).resolve().parents if (p / "shared" / "data").is_dir()),
+    Path("/work/shared/data"),
+)
+STRONG_REAL = SHARED / "strong_export_breinsp.csv"  # a real export (the shared data)
+PUBLIC_CALLS = (
+    "acwr monotony strain banister analyze dose simulate recovery run_batch sweep compare_models trial "
+    "compare vary read_log e1rm fit fit_athlete fit_series Athlete Population.sample"
+).split()
+
+
+@pytest.mark.skipif(not STRONG_REAL.exists(), reason="needs the shared real export")
+@pytest.mark.parametrize("name", PUBLIC_CALLS)
+def test_every_public_function_raises_only_public_errors_naming_the_argument(name, baselines):
+    import inspect
+    import warnings
+
+    func, base = baselines[name]
+    escapes, unnamed = [], []
+    for param in inspect.signature(func).parameters.values():
+        if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL) or param.name in ("client", "progress"):
+            continue
+        for bad in WRONG_INPUTS:
+            case = (name, param.name, _label(bad))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    func(**{**base, param.name: bad})
+            except PUBLIC_ERRORS as e:
+                if not _names_the_input(str(e), param.name, bad):
+                    unnamed.append(case)
+            except BaseException as e:
+                escapes.append((*case, f"{type(e).__name__}: {e}"))
+    assert escapes == []
+    assert sorted(unnamed) == sorted(k for k in UNNAMED if k[0] == name), UNNAMED
+
+
+def test_a_wrong_type_names_the_function_the_argument_and_what_it_expects():
+    prog = cl.Program.examples()["posterior_chain"]
+    with pytest.raises(TypeError, match=r"^sweep\(\): population must be Population, got 'nonsense'$"):
+        cl.sweep(prog, "nonsense")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^vary\(\): frequency must be Sequence\[int\] \| None, got 3$"):
+        cl.vary(prog, frequency=3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Athlete\(\): one_rm must be Mapping\[str, float\], got \[1, 2\]$"):
+        cl.Athlete(one_rm=[1, 2])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^simulate\(\): got an unexpected keyword argument 'wekks'$"):
+        cl.simulate(prog, wekks=2)  # type: ignore[call-arg]
