@@ -589,3 +589,44 @@ def test_a_wrong_type_names_the_function_the_argument_and_what_it_expects():
         cl.Athlete(one_rm=[1, 2])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^simulate\(\): got an unexpected keyword argument 'wekks'$"):
         cl.simulate(prog, wekks=2)  # type: ignore[call-arg]
+
+
+BAD_CLI = [
+    ["analyze", "no_such_program"],
+    ["analyze", "posterior_chain", "--athlete", "no_such_athlete.toml"],
+    ["analyze", "{bad}"],
+    ["simulate", "posterior_chain", "--weeks", "0"],
+    ["simulate", "{bad}"],
+    ["compare", "no_such_program", "--population", "0", "--out", ""],
+    ["compare", "--population", "-3"],
+    ["compare", "--weeks", "1e9"],
+    ["log", "no_such_export.csv"],
+    ["log", "{bad}"],
+    ["fit", "no_such_export.csv"],
+    ["fit", "{bad}"],
+    ["fit", "{strong}", "--bootstrap", "-5"],
+    ["fit", "{strong}", "--max-reps", "-1"],
+    ["fit", "{strong}", "--exercise", "no_such_lift"],
+    ["sweep", "no_such_spec.toml"],
+    ["sweep", "{bad}"],
+    ["validate", "--ids", "NO-1"],
+    ["validate", "-n", "-4"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_CLI, ids=[" ".join(a) for a in BAD_CLI])
+def test_every_cli_subcommand_refuses_bad_input_without_a_traceback(argv, tmp_path, capsys):
+    from chainload.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('this is = "not [valid toml\n')
+    argv = [a.format(bad=bad, strong=STRONG_REAL) for a in argv]
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse's usage errors exit 2
+        code = e.code
+    err = capsys.readouterr().err
+    assert code not in (0, None), err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("chainload") and "internal error" not in last, err
