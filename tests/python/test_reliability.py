@@ -337,6 +337,44 @@ def test_dask_sweep_without_live_workers_fails_after_the_timeout_naming_the_chun
         assert 2 <= time.perf_counter() - t < 10
 
 
+@pytest.mark.slow
+def test_dask_sweep_whose_workers_are_killed_fails_after_the_timeout_naming_the_chunks():
+    # The issue's hang: a sweep whose workers are all gone waited forever. Here the one worker
+    # process is killed (SIGKILL; its nanny, closing gracefully, does not restart it) 1.5 s into a sweep of 100
+    # chunks; the sweep must fail about worker_timeout = 3 s later, naming the chunks not run.
+    import os
+    import re
+    import threading
+
+    distributed = pytest.importorskip("distributed")
+    prog = cl.Program.examples()["posterior_chain"]
+    pop = cl.Population.sample(1000, seed=0)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        (worker,) = client.run(os.getpid).values()
+        killed: list[float] = []
+
+        def kill() -> None:
+            time.sleep(1.5)
+            for nanny in cluster.workers.values():  # a nanny closing gracefully restarts no worker
+                nanny.close_gracefully("test: the worker is killed for good")
+            os.kill(worker, signal.SIGKILL)
+            killed.append(time.perf_counter())
+
+        threading.Thread(target=kill, daemon=True).start()
+        with pytest.raises(cl.Error, match=r"no live Dask worker for 3 s \(worker_timeout\)") as e:
+            cl.sweep(prog, pop, weeks=104, chunk_size=10, client=client, worker_timeout=3, progress=False)
+        waited = time.perf_counter() - killed[0]
+    m = re.search(r"(\d+) of 100 sweep chunks not run: variant 0 athletes (\d+)\.\.", str(e.value))
+    assert m, str(e.value)
+    assert 1 <= int(m.group(1)) <= 100 and int(m.group(2)) % 10 == 0
+    assert 3 <= waited < 15, waited
+
+
 # --- 4. prompt cancellation ---------------------------------------------------------------------
 def _stop_latency(work: str) -> tuple[float, str, int]:
     """Seconds from SIGINT to the KeyboardInterrupt reaching Python in a child running ``work``
