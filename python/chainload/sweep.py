@@ -326,9 +326,9 @@ class SweepResult:
         for o in objectives:
             name = o.lstrip("-")
             if name not in stats.columns:
-                raise ValidationError(
-                    f"unknown outcome {name!r}; known: {', '.join(stats.columns.drop('athlete'))}"
-                )
+                from ._names import unknown
+
+                raise unknown("outcome", name, self.outcome_names(), "pareto()")
             signs.append(-1.0 if o.startswith("-") else 1.0)
             names.append(name)
         values = stats[names].to_numpy() * np.array(signs)

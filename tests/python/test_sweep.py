@@ -211,8 +211,14 @@ def test_sweep_bad_input(pop):
         cl.sweep([], pop)
     with pytest.raises(cl.ValidationError, match="weeks"):
         cl.sweep(small_program(), pop, weeks=0)
-    with pytest.raises(cl.ValidationError, match="unknown outcome"):
+    with pytest.raises(
+        cl.ValidationError, match=r"pareto\(\): unknown outcome 'speed' \(known: strength_gain, "
+    ):
         cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["speed"])
+    with pytest.raises(
+        cl.UnknownNameError, match=r"unknown outcome 'peak_fatigeu'; did you mean 'peak_fatigue'"
+    ):
+        cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["-peak_fatigeu"])
 
 
 @pytest.mark.slow
