@@ -5,8 +5,10 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any as _Any
 
 from . import chains, config, logs, validation
+from ._checks import check_constructor, checked
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .athlete_fit import AthleteFit, fit_athlete
@@ -29,8 +31,25 @@ from .simulation import (
     run_batch,
     simulate,
 )
-from .sweep import SweepResult, Variant, sweep, vary
+from .sweep import SweepResult, Variant, compare_models, sweep, vary
 from .trial import Trial, compare, trial
+
+# The public entry points check their arguments' types first (chainload._checks): a wrong type
+# is a TypeError naming the function and the argument, never an AttributeError from inside.
+acwr, analyze, banister, compare, compare_models, dose, e1rm = map(
+    checked, (acwr, analyze, banister, compare, compare_models, dose, e1rm)
+)
+fit, fit_athlete, fit_series, monotony, read_log, recovery = map(
+    checked, (fit, fit_athlete, fit_series, monotony, read_log, recovery)
+)
+run_batch, simulate, strain, sweep, trial, vary = map(
+    checked, (run_batch, simulate, strain, sweep, trial, vary)
+)
+_sample: _Any = vars(Population)["sample"]
+setattr(Population, "sample", classmethod(checked(_sample.__func__)))  # noqa: B010 - mypy: a method
+for _cls in (Athlete, Variant):
+    check_constructor(_cls)
+del _cls, _sample
 
 try:
     __version__ = version("chainload")
@@ -72,6 +91,7 @@ __all__ = [
     "banister",
     "chains",
     "compare",
+    "compare_models",
     "config",
     "dose",
     "e1rm",

@@ -30,6 +30,7 @@ __all__ = [
     "max_threads",
     "memory_budget",
     "physical_memory",
+    "population_run_bytes",
     "set_max_threads",
     "set_memory_budget",
 ]
@@ -82,9 +83,30 @@ def check_memory(nbytes: float, what: str) -> None:
     budget = memory_budget()
     if budget and nbytes > budget:
         raise ResourceError(
-            f"{what} needs about {nbytes / 1024**3:.1f} GiB, over the memory budget of "
-            f"{budget / 1024**3:.1f} GiB (chainload.config.set_memory_budget to change it)"
+            f"{what} needs about {_size(nbytes)}, over the memory budget of "
+            f"{_size(budget)} (chainload.config.set_memory_budget to change it)"
         )
+
+
+def _size(nbytes: float) -> str:
+    """1.5 GiB, 12.0 MiB or 300 KiB: a size the reader can compare (never "0.0 GiB")."""
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.1f} {unit}"
+    return f"{nbytes / 1024:.0f} KiB"
+
+
+def population_run_bytes(
+    n_athletes: int, n_muscles: int, n_lifts: int, n_params: int, *, n_tests: int = 0, blocks: int = 0
+) -> int:
+    """Bytes one batched closed-loop core call over ``n_athletes`` holds (the one estimate for
+    sweeps, trials and run_batch): its float64 inputs (1RM per lift, body mass, ``n_params``
+    parameters per muscle), its float64 outputs (final 1RM per lift, capacity and dose per muscle,
+    peak fatigue, failures, 1RM before and after per test, size before and after per muscle) and
+    its float32 trajectories (capacity, fatigue, dose per muscle per block)."""
+    inputs = n_lifts + 1 + n_params * n_muscles
+    outputs = n_lifts + 2 * n_muscles + 2 + 2 * n_tests + 2 * n_muscles
+    return n_athletes * (8 * (inputs + outputs) + 4 * 3 * blocks * n_muscles)
 
 
 def _init() -> None:

@@ -106,6 +106,8 @@ class Population:
         check_status(status)
         if not (isinstance(imbalance_sd, int | float) and 0 <= imbalance_sd <= 0.3):
             raise ValidationError(f"imbalance_sd must be a number in [0, 0.3], got {imbalance_sd!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValidationError(f"seed must be a whole number >= 0, got {seed!r}")
         g = graph if graph is not None else MuscleGraph.default()
         m = len(g)
         from .config import check_memory

@@ -531,6 +531,15 @@ def run_batch(
     test_ids = tuple(str(t) for t in tests)
     index = [cat.index(t) for t in test_ids]  # unknown ids: UnknownNameError with the nearest names
     compiled = compile_program(program, cat)
+    from .config import check_memory, population_run_bytes
+
+    lifts = len(set(program.exercises()) | set(test_ids))
+    check_memory(
+        population_run_bytes(
+            len(population), len(cat.graph), lifts, len(population.params), n_tests=len(index)
+        ),
+        f"run_batch of {len(population)} athletes x {len(cat.graph)} muscles",
+    )
     one_rm, body, params, sn = population.core_arrays(cat, [*program.exercises(), *test_ids])
     info = lift_info(cat)
     r = _core.simulate_population(

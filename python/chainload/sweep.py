@@ -306,11 +306,33 @@ class SweepResult:
             "variant"
         )
 
-    def summary(self, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
-        """Per variant: quantiles (default 10/50/90 %) of each outcome across athletes."""
+    def names(self) -> list[str]:
+        """One name per variant, from its parameters (``weekly_sets.posterior=20``); a name two
+        variants share gets ``#<id>`` so that every name is unique."""
+        raw = [v.name for v in self.variants]
+        return [f"{n} #{i}" if raw.count(n) > 1 else n for i, n in enumerate(raw)]
+
+    def outcome_names(self) -> list[str]:
+        """The outcomes a comparison can use: :data:`OUTCOMES`, then ``gain_<lift>`` per lift."""
         cols = [c for c in self.outcomes.columns if c not in ("variant", "athlete")]
+        return [c for c in OUTCOMES if c in cols] + [c for c in cols if c not in OUTCOMES]
+
+    def summary(self, quantiles: Sequence[float] | None = None, *, details: bool = False) -> pd.DataFrame:
+        """Per variant (named by its parameters): the median across athletes of each of the
+        :data:`OUTCOMES` (7 columns, fits a screen). With ``quantiles`` or ``details=True``: every
+        parameter, and the ``quantiles`` (default 10/50/90 %) of every outcome including the
+        per-lift gains (``<outcome>_p<q>``)."""
+        if quantiles is None and not details:
+            med = self.outcomes.groupby("variant")[[c for c in OUTCOMES if c in self.outcomes]].median()
+            return (
+                med.reindex(range(len(self.variants)))
+                .assign(name=self.names())[["name", *med.columns]]
+                .rename_axis("variant")
+            )
+        cols = self.outcome_names()
         grouped = self.outcomes.groupby("variant")[cols]
-        parts = [grouped.quantile(p).add_suffix(f"_p{round(p * 100)}") for p in quantiles]
+        qs = (0.1, 0.5, 0.9) if quantiles is None else quantiles
+        parts = [grouped.quantile(p).add_suffix(f"_p{round(p * 100)}") for p in qs]
         return self.labels().join(pd.concat(parts, axis=1))
 
     def pareto(self, objectives: Sequence[str], statistic: str = "median") -> pd.DataFrame:
@@ -321,9 +343,9 @@ class SweepResult:
         for o in objectives:
             name = o.lstrip("-")
             if name not in stats.columns:
-                raise ValidationError(
-                    f"unknown outcome {name!r}; known: {', '.join(stats.columns.drop('athlete'))}"
-                )
+                from ._names import unknown
+
+                raise unknown("outcome", name, self.outcome_names(), "pareto()")
             signs.append(-1.0 if o.startswith("-") else 1.0)
             names.append(name)
         values = stats[names].to_numpy() * np.array(signs)
@@ -332,33 +354,104 @@ class SweepResult:
         out["pareto"] = front
         return out[out["pareto"]].drop(columns="pareto")
 
-    def paired(self, reference: int = 0, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
-        """Paired differences of every variant against ``reference`` on the same athletes: median
-        difference, its 95 % bootstrap interval, and the share of athletes for whom it is > 0."""
-        cols = [c for c in OUTCOMES if c in self.outcomes.columns]
+    def _variant_id(self, variant: int | str, what: str) -> int:
+        names = self.names()
+        if isinstance(variant, str):
+            if variant not in names:
+                from ._names import unknown
+
+                raise unknown(f"variant ({what}=)", variant, names)
+            return names.index(variant)
+        if (
+            isinstance(variant, bool)
+            or not isinstance(variant, int | np.integer)
+            or not 0 <= variant < len(names)
+        ):
+            raise ValidationError(
+                f"{what} must be a variant name or id in 0..{len(names) - 1}, got {variant!r}"
+            )
+        return int(variant)
+
+    def paired(
+        self,
+        reference: int | str = 0,
+        outcomes: Sequence[str] | None = None,
+        level: float = 0.95,
+    ) -> pd.DataFrame:
+        """Paired differences of every variant against ``reference`` (a name or an id) on the same
+        athletes, per outcome and per lift (``gain_<lift>``; ``outcomes`` picks some).
+
+        One row per (variant, outcome): ``n`` (athletes with both values finite),
+        ``mean_difference`` (variant − reference), its ``level`` interval (``ci_low``,
+        ``ci_high``: Student t on the paired differences), ``dz`` (mean / SD of the differences,
+        Cohen's d for paired data), ``share_higher`` (share of athletes whose value is higher)
+        and ``verdict``: ``higher`` or ``lower`` when the interval excludes 0, else
+        ``no clear difference``. The interval is sampling uncertainty only, over virtual
+        athletes: with thousands of them almost every difference is decided, so compare over
+        the models too (:func:`compare_models`) before reading a verdict as a finding."""
+        from scipy import stats  # type: ignore[import-untyped]
+
+        ref = self._variant_id(reference, "reference")
+        known = self.outcome_names()
+        cols = list(known if outcomes is None else ([outcomes] if isinstance(outcomes, str) else outcomes))
+        for c in cols:
+            if c not in known:
+                from ._names import unknown
+
+                raise unknown("outcome", c, known)
+        if not (isinstance(level, float | int) and 0 < level < 1):
+            raise ValidationError(f"level must be in (0, 1), got {level!r}")
+        n_var = len(self.variants)
         wide = self.outcomes.pivot(index="athlete", columns="variant", values=cols)
-        rng = np.random.default_rng(seed)
+        wide = wide.reindex(columns=pd.MultiIndex.from_product([cols, range(n_var)]))
+        values = wide.to_numpy(dtype=float).reshape(len(wide), len(cols), n_var)
+        d = values - values[:, :, ref : ref + 1]  # athletes x outcomes x variants
+        ok = np.isfinite(d)
+        n = ok.sum(axis=0)
+        dz0 = np.where(ok, d, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = dz0.sum(axis=0) / n
+            sd = np.sqrt(np.where(ok, (d - mean) ** 2, 0.0).sum(axis=0) / (n - 1))
+            half = stats.t.ppf((1 + level) / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+            dz = np.where(sd > 0, mean / sd, np.nan)
+            higher = np.where(ok, d > 0, False).sum(axis=0) / n
+        names = self.names()
         rows = []
-        for v in range(len(self.variants)):
-            if v == reference:
+        for v in range(n_var):
+            if v == ref:
                 continue
-            for c in cols:
-                d = (wide[(c, v)] - wide[(c, reference)]).to_numpy()
-                d = d[np.isfinite(d)]
-                if d.size == 0:
+            for j, c in enumerate(cols):
+                if n[j, v] < 2:
                     continue
-                boot = np.median(rng.choice(d, (n_boot, d.size)), axis=1)
+                lo, hi = mean[j, v] - half[j, v], mean[j, v] + half[j, v]
+                verdict = "higher" if lo > 0 else "lower" if hi < 0 else "no clear difference"
                 rows.append(
                     {
-                        "variant": v,
+                        "variant": names[v],
                         "outcome": c,
-                        "median_difference": float(np.median(d)),
-                        "ci_low": float(np.quantile(boot, 0.025)),
-                        "ci_high": float(np.quantile(boot, 0.975)),
-                        "share_higher": float((d > 0).mean()),
+                        "n": int(n[j, v]),
+                        "mean_difference": float(mean[j, v]),
+                        "ci_low": float(lo),
+                        "ci_high": float(hi),
+                        "dz": float(dz[j, v]),
+                        "share_higher": float(higher[j, v]),
+                        "verdict": verdict,
                     }
                 )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "variant",
+                "outcome",
+                "n",
+                "mean_difference",
+                "ci_low",
+                "ci_high",
+                "dz",
+                "share_higher",
+                "verdict",
+            ],
+        )
 
     def plot(self, outcome: str = "strength_gain") -> Any:
         """Box plots of one outcome across the athletes, one box per variant. Returns the Figure."""
@@ -369,7 +462,7 @@ class SweepResult:
     def _repr_html_(self) -> str:
         n = self.outcomes["athlete"].nunique()
         head = f"<b>Sweep</b>: {len(self.variants)} variants × {n} athletes, {self.weeks} weeks, {self.model}"
-        return head + self.summary((0.5,)).round(3).to_html()
+        return head + self.summary().round(3).to_html()
 
     def to_parquet(self, path: str | Path, *, overwrite: bool = False) -> None:
         """Write the outcomes partitioned by variant (one folder ``variant=<i>`` per variant),
@@ -552,6 +645,19 @@ def sweep(
             )
         if trajectories is True:
             check_memory(need, "the in-memory trajectories of this sweep (pass a folder to stream them)")
+    from .config import population_run_bytes
+
+    chunk = min(chunk_size, len(population))
+    check_memory(
+        population_run_bytes(
+            chunk,
+            len(cat.graph),
+            n_lifts,
+            len(population.params),
+            blocks=-(-weeks * 7 // sample) if sample else 0,
+        ),
+        f"one sweep chunk of {chunk} athletes x {len(cat.graph)} muscles (chunk_size= to make it smaller)",
+    )
     out_dir = prepare_output(trajectories, overwrite) if isinstance(trajectories, str | Path) else None
     kept: list[Any] = []
     muscles = cat.graph.ids
@@ -680,6 +786,74 @@ def compare(
 ) -> SweepResult:
     """Several programs side by side on the same athletes (see :meth:`SweepResult.paired`)."""
     return sweep([Variant({"program": p.name}, p) for p in programs], population, weeks, model, **kwargs)
+
+
+def paired_over_models(
+    results: Mapping[str, SweepResult],
+    reference: int | str = 0,
+    outcomes: Sequence[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """:meth:`SweepResult.paired` under each model of ``results`` (model name -> the same
+    variants on the same athletes), stacked with a ``model`` column, and per (variant, outcome)
+    the verdict over the models: ``sign_depends_on_model`` is True when the mean difference is
+    above 0 under one model and below under another, and ``verdict_over_models`` is then
+    ``depends on the model``; otherwise the verdict every model gives, or ``unclear under some
+    models`` when they differ only in deciding."""
+    if not results:
+        raise ValidationError("paired_over_models() needs at least one model's SweepResult")
+    names = {m: r.names() for m, r in results.items()}
+    first = next(iter(names.values()))
+    for m, n in names.items():
+        if n != first:
+            raise ValidationError(
+                f"model {m!r}: its sweep has other variants than the first ({n} vs {first})"
+            )
+    table = pd.concat(
+        [r.paired(reference, outcomes, level).assign(model=m) for m, r in results.items()], ignore_index=True
+    )
+    keys = ["variant", "outcome"]
+    g = table.groupby(keys, sort=False)
+    up = g["mean_difference"].transform(lambda x: bool((x > 0).any()))
+    down = g["mean_difference"].transform(lambda x: bool((x < 0).any()))
+    table["sign_depends_on_model"] = up.astype(bool) & down.astype(bool)
+    same = g["verdict"].transform("nunique") == 1
+    table["verdict_over_models"] = np.where(
+        table["sign_depends_on_model"],
+        "depends on the model",
+        np.where(same, table["verdict"], "unclear under some models"),
+    )
+    return table[["model", *[c for c in table.columns if c != "model"]]]
+
+
+def compare_models(
+    variants: Variant | Program | Iterable[Variant | Program],
+    population: Population,
+    weeks: int = 12,
+    models: Sequence[str] = ("size_neural", "banister", "busso", "saturating"),
+    *,
+    reference: int | str = 0,
+    outcomes: Sequence[str] | None = None,
+    level: float = 0.95,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """The paired comparison of :meth:`SweepResult.paired` run under each of ``models`` (default
+    every named model, :data:`chainload.simulation.MODELS`) on the same athletes, with the verdict
+    marked where its sign depends on the model (:func:`paired_over_models`). ``kwargs`` go to
+    :func:`sweep`."""
+    from .simulation import MODELS
+
+    models = [models] if isinstance(models, str) else list(models)
+    if not models:
+        raise ValidationError("compare_models() needs at least one model")
+    for m in models:
+        if m not in MODELS:
+            from ._names import unknown
+
+            raise unknown("model", m, MODELS)
+    vs = [variants] if isinstance(variants, Variant | Program) else list(variants)
+    results = {m: sweep(vs, population, weeks, m, **kwargs) for m in models}  # type: ignore[arg-type]
+    return paired_over_models(results, reference, outcomes, level)
 
 
 # --- sweep spec files --------------------------------------------------------------------------

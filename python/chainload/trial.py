@@ -182,6 +182,15 @@ def trial(
             raise type(e)(f"trial(): arm {name!r}: {e}") from None
 
     n, n_tests = len(population), len(tests)
+    from .config import check_memory
+
+    # engine estimate: per arm, test noise (2 x tests float64) and the outcome rows (tests +
+    # muscles + 2 chains per athlete, 5 columns of 8 bytes, twice for the concatenation)
+    n_rows = n * (n_tests + len(cat.graph) + len(CHAINS))
+    check_memory(
+        len(programs) * (2 * n * n_tests * 8 + n_rows * 5 * 8 * 2),
+        f"trial of {len(programs)} arms x {n} athletes",
+    )
     rng = np.random.default_rng(seed)
     noise = 1.0 + noise_cv * rng.standard_normal((len(programs), 2, n, n_tests))
     graph = cat.graph

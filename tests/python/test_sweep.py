@@ -8,7 +8,8 @@ import pytest
 
 import chainload as cl
 from chainload.program import Prescription, Program, Session
-from chainload.sweep import pareto_mask
+from chainload.simulation import MODELS
+from chainload.sweep import OUTCOMES, SweepResult, Variant, compare_models, paired_over_models, pareto_mask
 
 
 @pytest.fixture(scope="module")
@@ -111,12 +112,19 @@ def test_summary_pareto_and_paired(pop, tmp_path):
     prog = small_program()
     res = cl.sweep([prog, cl.vary(prog, weekly_sets={"posterior": [18]})[0].program], pop, weeks=6)
     summ = res.summary()
-    assert {"strength_gain_p50", "failures_p90"} <= set(summ.columns)
+    # the default fits a screen: the name and the median of each of the 6 outcomes
+    assert list(summ.columns) == ["name", *OUTCOMES] and len(summ.columns) <= 12
+    assert summ.loc[1, "strength_gain"] == pytest.approx(
+        float(res.outcomes.loc[res.outcomes["variant"] == 1, "strength_gain"].median())
+    )
+    details = res.summary(details=True)
+    assert {"strength_gain_p50", "failures_p90", "gain_deadlift_p10"} <= set(details.columns)
     paired = res.paired()
     gain = paired[paired["outcome"] == "strength_gain"].iloc[0]
     diff = res.outcomes.pivot(index="athlete", columns="variant", values="strength_gain")
-    assert gain["median_difference"] == pytest.approx(float(np.median(diff[1] - diff[0])))
-    assert gain["ci_low"] <= gain["median_difference"] <= gain["ci_high"]
+    assert gain["mean_difference"] == pytest.approx(float((diff[1] - diff[0]).mean()))
+    assert gain["ci_low"] <= gain["mean_difference"] <= gain["ci_high"]
+    assert {"gain_deadlift", "gain_pull_up"} <= set(paired["outcome"])  # per lift too
     front = res.pareto(["strength_gain", "-peak_fatigue"])
     assert 1 <= len(front) <= 2
     res.to_parquet(tmp_path / "sweep")
@@ -124,13 +132,93 @@ def test_summary_pareto_and_paired(pop, tmp_path):
     assert len(back) == len(res.outcomes) and sorted(back["variant"].astype(int).unique()) == [0, 1]
 
 
+def _hand_result(gain_ref, gain_var, fail_ref, fail_var, model="banister"):
+    n = len(gain_ref)
+    rows = pd.DataFrame(
+        {
+            "variant": [0] * n + [1] * n,
+            "athlete": list(range(n)) * 2,
+            "strength_gain": [*gain_ref, *gain_var],
+            "failures": [*fail_ref, *fail_var],
+        }
+    )
+    prog = small_program()
+    variants = [Variant({"sets": 3}, prog), Variant({"sets": 5}, prog)]
+    return SweepResult(variants, rows, weeks=4, model=model)
+
+
+def test_paired_differences_by_hand():
+    # differences d = 1, 2, 1, 4: mean 2, SD sqrt(6/3) = 1.41421, dz = 2/1.41421 = 1.41421;
+    # 95 % t interval 2 +- t(0.975, 3) x 1.41421/2 = 2 +- 3.182446 x 0.707107 = [-0.25033, 4.25033]
+    # (t(0.975, 3) = 3.182446 from the t table): the interval covers 0, no clear difference.
+    # failures: every athlete +1, SD 0: the interval is [1, 1], dz undefined (NaN), higher.
+    res = _hand_result([10, 12, 14, 16], [11, 14, 15, 20], [0, 0, 0, 0], [1, 1, 1, 1])
+    p = res.paired().set_index("outcome")
+    g = p.loc["strength_gain"]
+    assert g["variant"] == "sets=5" and g["n"] == 4
+    assert g["mean_difference"] == pytest.approx(2.0)
+    assert g["dz"] == pytest.approx(2 / np.sqrt(2))
+    assert (g["ci_low"], g["ci_high"]) == pytest.approx((-0.25033, 4.25033), abs=1e-5)
+    assert g["share_higher"] == 1.0 and g["verdict"] == "no clear difference"
+    f = p.loc["failures"]
+    assert (f["mean_difference"], f["ci_low"], f["ci_high"]) == (1.0, 1.0, 1.0)
+    assert np.isnan(f["dz"]) and f["verdict"] == "higher"
+    # the reference by name; against variant 1 every sign flips
+    back = res.paired(reference="sets=5").set_index("outcome").loc["strength_gain"]
+    assert back["mean_difference"] == pytest.approx(-2.0) and back["share_higher"] == 0.0
+    # an 80 % interval: t(0.9, 3) = 1.637744: 2 +- 1.15806 = [0.84194, 3.15806], decided
+    g80 = res.paired(level=0.8, outcomes=["strength_gain"]).iloc[0]
+    assert (g80["ci_low"], g80["ci_high"]) == pytest.approx((0.84194, 3.15806), abs=1e-5)
+    assert g80["verdict"] == "higher"
+    with pytest.raises(
+        cl.UnknownNameError, match="unknown outcome 'strenght_gain'; did you mean 'strength_gain'"
+    ):
+        res.paired(outcomes=["strenght_gain"])
+    with pytest.raises(
+        cl.UnknownNameError, match=r"unknown variant \(reference=\) 'sets=6'; did you mean 'sets=3', 'sets=5'"
+    ):
+        res.paired(reference="sets=6")
+    with pytest.raises(cl.ValidationError, match="reference must be a variant name or id in 0..1, got 2"):
+        res.paired(reference=2)
+
+
+def test_paired_over_models_marks_a_verdict_whose_sign_depends_on_the_model():
+    # model a: d = 1, 2, 1, 4 (mean +2); model b: d = -1, -2, -1, -4 (mean -2); failures +1 under both
+    a = _hand_result([10, 12, 14, 16], [11, 14, 15, 20], [0] * 4, [1] * 4, "banister")
+    b = _hand_result([10, 12, 14, 16], [9, 10, 13, 12], [0] * 4, [1] * 4, "busso")
+    t = paired_over_models({"banister": a, "busso": b}).set_index(["outcome", "model"])
+    assert t.loc[("strength_gain", "busso"), "mean_difference"] == pytest.approx(-2.0)
+    assert t.loc[("strength_gain", "banister"), "sign_depends_on_model"]
+    assert t.loc[("strength_gain", "busso"), "verdict_over_models"] == "depends on the model"
+    assert not t.loc[("failures", "busso"), "sign_depends_on_model"]
+    assert t.loc[("failures", "busso"), "verdict_over_models"] == "higher"
+
+
+def test_compare_models_runs_every_named_model_on_the_same_athletes(pop):
+    prog = small_program()
+    vs = cl.vary(prog, weekly_sets={"posterior": [18]})
+    table = compare_models([prog, vs[0].program], pop.take(slice(0, 20)), weeks=3, outcomes=["strength_gain"])
+    assert list(table["model"]) == list(MODELS)
+    one = cl.sweep([prog, vs[0].program], pop.take(slice(0, 20)), weeks=3, model="busso").paired()
+    row = table.set_index("model").loc["busso"]
+    assert row["mean_difference"] == one.set_index("outcome").loc["strength_gain", "mean_difference"]
+    with pytest.raises(cl.UnknownNameError, match="did you mean 'busso'"):
+        compare_models(prog, pop, models=["buso"])
+
+
 def test_sweep_bad_input(pop):
     with pytest.raises(cl.ValidationError, match="at least one variant"):
         cl.sweep([], pop)
     with pytest.raises(cl.ValidationError, match="weeks"):
         cl.sweep(small_program(), pop, weeks=0)
-    with pytest.raises(cl.ValidationError, match="unknown outcome"):
+    with pytest.raises(
+        cl.ValidationError, match=r"pareto\(\): unknown outcome 'speed' \(known: strength_gain, "
+    ):
         cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["speed"])
+    with pytest.raises(
+        cl.UnknownNameError, match=r"unknown outcome 'peak_fatigeu'; did you mean 'peak_fatigue'"
+    ):
+        cl.sweep(small_program(), pop.take(slice(0, 3)), weeks=2).pareto(["-peak_fatigeu"])
 
 
 @pytest.mark.slow
