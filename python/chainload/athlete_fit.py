@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .athlete import Athlete
+from .athlete import Athlete, check_status
 from .catalogue import Catalogue
 from .errors import UnknownNameError, ValidationError
 from .fit import _test_options, _why_no_tests
@@ -458,6 +458,17 @@ def fit_athlete(
     days (or the ``lifts`` named, as logged or by catalogue id), jointly (see the module)."""
     if not isinstance(log, Log):
         raise TypeError(f"fit_athlete needs a Log (chainload.read_log), got {type(log).__name__}")
+    if isinstance(min_tests, bool) or not isinstance(min_tests, int) or min_tests < 2:
+        raise ValidationError(f"fit_athlete: min_tests must be an integer >= 2, got {min_tests!r}")
+    if bodyweight is not None and (
+        isinstance(bodyweight, bool)
+        or not isinstance(bodyweight, int | float)
+        or not 20.0 <= float(bodyweight) <= 400.0  # a plausible adult body mass (engine choice)
+    ):
+        raise ValidationError(f"fit_athlete: bodyweight must be 20-400 kg, got {bodyweight!r}")
+    if lifts is not None and (isinstance(lifts, str) or not all(isinstance(x, str) for x in lifts)):
+        raise TypeError(f"fit_athlete: lifts must be a list of lift names, got {lifts!r}")
+    check_status(status, "fit_athlete: status")
     if len(log) == 0:
         raise ValidationError(f"{log.report.path}: the log is empty (no sets to fit)")
     opts = _test_options(formula, tests)

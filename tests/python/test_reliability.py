@@ -512,9 +512,6 @@ UNNAMED = {
         "arms",
         "'nonsense'",
     ): "a string is taken as a list of arms: \"arm '#1' is not a Program, got 'n'\"",
-    ("fit_athlete", "min_tests", "-1"): "min_tests is not checked; the error is about observations",
-    ("fit_athlete", "min_tests", "nan"): "min_tests is not checked; the error is about observations",
-    ("fit_athlete", "min_tests", "True"): "min_tests is not checked; the error is about observations",
 }
 
 
@@ -570,7 +567,7 @@ def baselines() -> dict[str, tuple[object, dict[str, object]]]:
         "read_log": (cl.read_log, {"path": STRONG_REAL}),
         "e1rm": (cl.e1rm, {"log": log}),
         "fit": (cl.fit, {"log": log, "exercise": "deadlift", "bootstrap": 5, "starts": 2}),
-        "fit_athlete": (cl.fit_athlete, {"log": log, "bootstrap": 2}),
+        "fit_athlete": (cl.fit_athlete, {"log": log}),
         "fit_series": (
             cl.fit_series,
             {"daily_load": loads, "performance": perf, "starts": 2, "bootstrap": 2},
