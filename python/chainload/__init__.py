@@ -4,9 +4,12 @@ A C++ core (Boost.Graph, Eigen) models the muscle groups as a graph, turns progr
 per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from . import chains, config, logs, validation
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from . import _display, chains, config, logs, validation
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
 from .athlete_fit import AthleteFit, fit_athlete
@@ -31,6 +34,20 @@ from .simulation import (
 )
 from .sweep import SweepResult, Variant, sweep, vary
 from .trial import Trial, compare, trial
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _draw(obj: object, kind: str | None, ax: Any) -> Figure:
+    # The package root is the one place that knows both the domain and the figures: it hands
+    # the figure registry to every .plot() method, imported on the first figure only.
+    from .plots import plot
+
+    return plot(obj, kind, ax=ax)
+
+
+_display.install(_draw)
 
 try:
     __version__ = version("chainload")

@@ -290,3 +290,53 @@ def test_figures_take_an_axes(sim, report):
     assert plots.pareto(df, "x", "y", ax=axes[3]) is fig
     assert all(len(ax.get_children()) > 10 for ax in axes)
     assert isinstance(next(iter(axes[2].lines)), Line2D)
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+
+def test_every_object_lists_its_kinds_default_first(sim, report):
+    assert plots.kinds(sim) == ["fitness_fatigue", "performance", "balance", "body_map"]
+    assert plots.kinds(report) == ["balance", "body_map"]
+    assert plots.kinds(cl.MuscleGraph.default()) == ["graph"]
+    assert plots.kinds(object()) == []
+    # The default kind is the first: sim.plot() is the three-panel fitness-fatigue figure + strip.
+    assert len(sim.plot().axes) == 4 == len(plots.plot(sim, "fitness_fatigue").axes)
+
+
+def test_an_unknown_kind_names_the_kinds_and_a_several_panel_figure_refuses_an_axes(sim):
+    with pytest.raises(
+        cl.UnknownNameError, match=r"'balanc'.*did you mean 'balance'.*kinds: fitness_fatigue"
+    ):
+        sim.plot("balanc")
+    with pytest.raises(cl.ValidationError, match="no figure for a object"):
+        plots.plot(object())
+    ax = Figure().add_subplot()
+    with pytest.raises(cl.ValidationError, match="fitness_fatigue figure has several panels"):
+        sim.plot("fitness_fatigue", ax=ax)
+    assert sim.plot("performance", ax=ax) is ax.figure
+
+
+def test_a_figure_registered_outside_the_package():
+    # DESIGN.md "A new figure": one register line, no edit of the domain module, and the
+    # object's own .plot() draws it.
+    from chainload.plots import _registry
+
+    graph = cl.MuscleGraph.default()
+
+    def sizes(g: cl.MuscleGraph, ax):
+        fig = Figure() if ax is None else ax.figure
+        target = ax if ax is not None else fig.add_subplot()
+        target.bar(list(g.ids), [m.size for m in g.muscles()])
+        return fig
+
+    plots.register(cl.MuscleGraph, "sizes")(sizes)
+    try:
+        fig = graph.plot("sizes")
+        heights = [p.get_height() for p in fig.axes[0].patches]
+        assert heights == [m.size for m in graph.muscles()] and len(heights) == 22
+        assert plots.kinds(graph) == ["graph", "sizes"]
+        with pytest.raises(cl.ValidationError, match="registered twice"):
+            plots.register(cl.MuscleGraph, "sizes")(sizes)
+    finally:
+        del _registry._KINDS[cl.MuscleGraph]["sizes"]

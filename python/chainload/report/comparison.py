@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, plots
-from .analysis import DEFAULT_BAND, analyze
-from .athlete import Athlete
-from .population import Population
-from .program import Program
-from .simulation import DEFAULT_MODEL, ModelName, Simulation, simulate
-from .sweep import SweepResult, compare
-from .trial import BATTERY
-from .trial import compare as compare_battery
+from .. import __version__, plots
+from ..analysis import DEFAULT_BAND, analyze
+from ..athlete import Athlete
+from ..population import Population
+from ..program import Program
+from ..simulation import DEFAULT_MODEL, ModelName, Simulation, simulate
+from ..sweep import SweepResult, compare
+from ..trial import BATTERY
+from ..trial import compare as compare_battery
 
 
 @dataclass
