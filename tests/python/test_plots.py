@@ -6,6 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import math
+import sys
+from pathlib import Path
+
+import matplotlib.dates as mdates
 import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
@@ -18,6 +23,7 @@ from matplotlib.patches import Patch
 
 import chainload as cl
 from chainload import plots
+from chainload.plots.comparison import MAX_WIDTH_IN
 
 NON_WHITE = 0.97  # a pixel channel below this counts as ink
 
@@ -110,7 +116,10 @@ def test_fitness_fatigue_per_muscle(sim, tmp_path):
     fig = plots.fitness_fatigue(sim, muscles=["glutes", "hamstrings", "quadriceps"])
     render(fig, tmp_path, "fitness_fatigue", min_ink=0.1)
     panels = fig.axes[:3]
-    assert [ax.get_ylabel() for ax in panels] == list(plots.QUANTITY_LABELS.values())
+    assert [ax.get_ylabel() for ax in panels] == list(plots.quantity_labels(sim.model).values())
+    # size_neural records size - 1 and F1 + F2 (simulator.cpp read()): their units, not "a.u."
+    assert plots.quantity_labels("size_neural")["fatigue"] == "acute fatigue (fraction of force)"
+    assert plots.quantity_labels("banister")["fatigue"].startswith("fatigue (a.u.")
     for ax in panels:
         assert len([ln for ln in ax.lines if ln.get_label() in ("glutes", "hamstrings", "quadriceps")]) == 3
         assert gids(ax.patches, "deload")  # week 4 is a planned deload
@@ -340,3 +349,80 @@ def test_a_figure_registered_outside_the_package():
             plots.register(cl.MuscleGraph, "sizes")(sizes)
     finally:
         del _registry._KINDS[cl.MuscleGraph]["sizes"]
+
+
+# --- the gallery: every figure, no overlapping text, bounded sizes ------------------------------
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def _gallery():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import gallery
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    return gallery
+
+
+def test_the_overlap_check_sees_overlapping_text():
+    # Two labels drawn at one spot must be reported, touching-free ones not: the check can fail.
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, "posterior")
+    ax.text(0.52, 0.5, "anterior")
+    ax.text(0.05, 0.05, "apart")
+    assert _gallery().text_overlaps(fig) == [("posterior", "anterior")]
+    # tick labels outside the view are not drawn and are not counted
+    ax.set_xticks([0.0, 0.5, 1.0, 5.0])
+    assert _gallery().text_overlaps(fig) == [("posterior", "anterior")]
+
+
+@pytest.mark.slow
+def test_every_gallery_figure_has_no_overlapping_text_and_a_bounded_size():
+    gallery = _gallery()
+    seen = []
+    for name, draw in gallery.figures():
+        fig = draw()
+        assert gallery.text_overlaps(fig) == [], name
+        w, h = fig.get_size_inches()
+        assert w <= 9.0 and h <= 9.0, f"{name}: {w:.1f} × {h:.1f} in"  # plots.comparison.MAX_WIDTH_IN
+        seen.append(name)
+    # every registered kind of the six objects, plus the two table figures
+    assert len(seen) == 2 + 4 + 1 + 1 + 1 + 1 + 2, seen
+    assert {"log_balance", "fit_fit", "sweep_distributions", "pareto"} <= set(seen)
+
+
+def test_a_sweep_of_many_variants_keeps_the_box_plot_within_the_page():
+    prog = cl.Program.examples()["posterior_chain"]
+    res = cl.sweep(cl.vary(prog, weekly_sets={"posterior": list(range(8, 44, 2))}), cl.Population.sample(3, seed=2),
+                   weeks=1)  # fmt: skip
+    assert len(res.variants) >= 12
+    fig = res.plot()
+    assert fig.get_size_inches()[0] == MAX_WIDTH_IN == 9.0  # 1.6 + 1.3 n would be > 17 in
+    box_median = [ln for ln in fig.axes[0].lines if ln.get_color() == "black" and ln.get_linewidth() == 1.8]
+    assert len(box_median) == len(res.variants)  # a black median on every box
+    assert _gallery().text_overlaps(fig) == []
+
+
+def test_log_balance_has_dates_gaps_and_a_rolling_mean():
+    log = cl.read_log(Path(__file__).parent / "fixtures" / "logs" / "strong_program.csv")
+    table = pd.DataFrame(
+        {
+            "posterior_anterior": [1.0, 2.0, np.nan, 4.0, 4.0, 1.0],
+            "verdict": ["ok"] * 2 + ["no training"] + ["ok"] * 3,
+        },
+        index=pd.date_range("2024-01-01", periods=6, freq="7D", name="week"),
+    )
+    fig = plots.balance_over_time(table)
+    ax = fig.axes[0]
+    trend = next(ln for ln in ax.lines if ln.get_gid() == "rolling_mean")
+    y = np.asarray(trend.get_ydata(), dtype=float)
+    # Worked by hand: a centred 4-week geometric mean (pandas centres an even window on weeks
+    # i-2..i+1) of at least 2 trained weeks. Week 0: weeks 0, 1 -> sqrt(1·2); week 1: weeks 0, 1
+    # (week 2 untrained) -> sqrt(2); week 2 stays a gap; week 5: weeks 3..5 -> (4·4·1)^(1/3).
+    np.testing.assert_allclose(y[[0, 1]], [math.sqrt(2.0), math.sqrt(2.0)])
+    assert np.isnan(y[2])
+    np.testing.assert_allclose(y[5], (4.0 * 4.0 * 1.0) ** (1 / 3))
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert len(log.plot().axes) == 1

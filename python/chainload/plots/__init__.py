@@ -5,7 +5,7 @@ a SweepResult, a MuscleGraph, a Fit, a log's weekly balance table); :func:`kinds
 object's kinds, the first being its default. Each domain object's ``.plot(kind, ax=ax)`` is the
 same call. The families: :mod:`.body` (body map), :mod:`.adaptation` (fitness, fatigue,
 capacity, 1RM over days), :mod:`.balance` (posterior:anterior per week), :mod:`.graph` (the
-muscle graph), :mod:`.compare` (programs and variants side by side, Pareto front, box plots),
+muscle graph), :mod:`.comparison` (programs and variants side by side, Pareto front, box plots),
 :mod:`.fit` (a fitted model with residuals and prediction band); :mod:`._style` holds the one
 palette.
 
@@ -26,11 +26,11 @@ and the lateral muscles in grey.
 from __future__ import annotations
 
 from ._registry import kinds, plot, register
-from ._style import CHAIN_COLORS, OKABE_ITO, PALETTE, QUANTITY_LABELS, Palette
+from ._style import CHAIN_COLORS, OKABE_ITO, PALETTE, QUANTITY_LABELS, Palette, quantity_labels
 from .adaptation import fitness_fatigue, performance
 from .balance import balance_over_time
 from .body import BODY_VIEWS, body_map, body_shapes
-from .compare import compare, distributions, pareto, pareto_front
+from .comparison import compare, distributions, pareto, pareto_front
 from .fit import fit_figure, prediction_halfwidth
 from .graph import graph_layout, muscle_graph
 
@@ -56,5 +56,6 @@ __all__ = [
     "performance",
     "plot",
     "prediction_halfwidth",
+    "quantity_labels",
     "register",
 ]

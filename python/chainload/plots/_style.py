@@ -85,10 +85,26 @@ PALETTE = Palette()
 CHAIN_COLORS: dict[str, str] = {c: PALETTE.chain(c) for c in CHAINS}
 LINESTYLES: tuple[str, ...] = ("-", "--", "-.", ":")
 QUANTITY_LABELS: dict[str, str] = {
-    "fitness": "fitness (a.u.)",
-    "fatigue": "fatigue (a.u.)",
+    "fitness": "fitness (a.u.: decayed effort-weighted sets)",
+    "fatigue": "fatigue (a.u.: decayed effort-weighted sets)",
     "capacity": "capacity (× start)",
 }
+"""Axis labels of the Banister-family models' state (banister, busso, saturating): fitness and
+fatigue are the decayed sums of each day's effort-weighted fractional sets (DESIGN.md "Dose")."""
+
+SIZE_NEURAL_LABELS: dict[str, str] = {
+    "fitness": "size gain (fraction of start)",
+    "fatigue": "acute fatigue (fraction of force)",
+    "capacity": "capacity (× start)",
+}
+"""The same for size_neural, whose state is a size and two fatigue compartments: the simulator
+records size − 1 as fitness and F1 + F2 (fractions of force) as fatigue (docs/model.md)."""
+
+
+def quantity_labels(model: str) -> dict[str, str]:
+    """The axis label of each state quantity of a simulation run with ``model``."""
+    return SIZE_NEURAL_LABELS if model == "size_neural" else QUANTITY_LABELS
+
 
 # ------------------------------------------------------------------------------------- helpers
 

@@ -30,6 +30,7 @@ from ._style import (
     _shade_deloads,
     _shades,
     _unknown,
+    quantity_labels,
 )
 
 # ----------------------------------------------------------------------------- fitness-fatigue
@@ -102,11 +103,12 @@ def fitness_fatigue(
     axes = fig.subplots(4, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1, 1, 0.22]})
     days = np.arange(sim.n_days)
     deloads = False
+    labels = quantity_labels(sim.model)
     for ax, q in zip(axes[:3], QUANTITY_LABELS, strict=True):
         deloads = _shade_deloads(ax, sim.sessions)
         for label, color, style, data in series:
             ax.plot(days, data[q], color=color, ls=style, lw=1.4, label=label)
-        ax.set_ylabel(QUANTITY_LABELS[q])
+        ax.set_ylabel(labels[q], fontsize=8.5)
         ax.grid(True, axis="y", color="#E5E5E5", lw=0.6)
         ax.margins(x=0)
     axes[2].axhline(1.0, color="#808080", lw=0.7, ls=":", zorder=1)
@@ -128,7 +130,8 @@ def fitness_fatigue(
     handles += _event_handles(deloads, bool(failed), bool(auto))
     fig.legend(handles=handles, loc="outside right upper", frameon=False, fontsize=8)
     what = "chain, size-weighted mean" if by == "chain" else "muscle"
-    axes[0].set_title(f"{sim.program_name}: per {what} ({sim.model} model)", fontsize=10.5, loc="left")
+    # A suptitle spans the figure above the outside legend, which a panel title would run under.
+    fig.suptitle(f"{sim.program_name}: per {what} ({sim.model} model)", fontsize=10.5, x=0.02, ha="left")
     return fig
 
 

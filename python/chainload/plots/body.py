@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -169,7 +170,7 @@ def body_map(
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(title)
+        ax.set_title(textwrap.fill(title, 60), fontsize=10)
     sm = ScalarMappable(norm=norm, cmap=cm)
     cbar = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.02, aspect=25)
     if label:

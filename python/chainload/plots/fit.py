@@ -32,7 +32,7 @@ def prediction_halfwidth(fit: Fit, level: float = 0.95) -> float:
 
 def _unit(text: str, unit: str) -> str:
     # a comma, not brackets: a unit may carry its own (as "t (kg × reps / 1000)")
-    return f"{text}, {unit}" if unit else f"{text} (units of the input)"
+    return f"{text}, {unit}" if unit else f"{text} (input units)"
 
 
 def fit_figure(fit: Fit, *, ax: Axes | None = None) -> Figure:
@@ -41,7 +41,7 @@ def fit_figure(fit: Fit, *, ax: Axes | None = None) -> Figure:
     panel is drawn, into it. Returns the Figure."""
     if ax is None:
         fig = _new_figure(8.0, 6.0)
-        top, res, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1.2, 1))
+        top, res, bottom = fig.subplots(3, 1, sharex=True, height_ratios=(3, 1.3, 1.3))
         panels: list[Axes] = [top, res, bottom]
     else:
         fig, top = _axes(ax, 8.0, 4.0)
@@ -69,7 +69,7 @@ def fit_figure(fit: Fit, *, ax: Axes | None = None) -> Figure:
         res.plot(fit.residuals.index, fit.residuals.to_numpy(), "o", color=OKABE_ITO["vermillion"], ms=3)
         if np.isfinite(half):
             res.axhspan(-half, half, color=OKABE_ITO["sky_blue"], alpha=0.3, lw=0)
-        res.set_ylabel("residual")
+        res.set_ylabel("observed − fitted", fontsize=8)
         bottom.bar(x, fit.load.to_numpy(), width=1.0, color=OKABE_ITO["grey"])
         bottom.set_ylabel(_unit("daily load", fit.load_unit), fontsize=8)
         bottom.set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "day")

@@ -32,6 +32,20 @@ COLUMN_TITLES: dict[str, str] = {
 """Panel titles of :func:`compare` for the columns of ``chainload compare``."""
 
 
+OUTCOME_LABELS: dict[str, str] = {
+    "strength_gain": "mean 1RM gain over the program's lifts (%)",
+    "peak_fatigue": "peak fatigue (highest daily fatigue of any muscle)",
+    "failures": "failed sessions (count)",
+    "balance_error": "balance error (log-distance outside the band)",
+    "dose_balance": "posterior:anterior ratio of the dose",
+    "capacity_balance": "posterior:anterior ratio of capacity",
+}
+"""Axis labels of a sweep's outcomes (sweep.OUTCOMES) with their unit or meaning."""
+
+MAX_WIDTH_IN = 9.0
+"""Widest figure of this module, in inches (engine choice: a page's text width plus margins)."""
+
+
 def _is_ratio(column: str) -> bool:
     return ":" in column or "posterior_anterior" in column or column.endswith("post_ant")
 
@@ -189,19 +203,25 @@ def pareto(
         labels = int(mask.sum()) <= 12
     if labels:
         names = [str(i) for i in np.asarray(df.index)[mask][order]]
+        mid = float(np.nanmean(xs)) if len(xs) else 0.0
         for k, (name, px, py) in enumerate(zip(names, fx, fy, strict=True)):
             above = k % 2 == 0  # alternate above/below: neighbours on the front do not collide
+            right = px <= mid  # label towards the middle: it stays inside the axes
             ax.annotate(
-                name,
+                _wrap(_pretty(name), 22),
                 (px, py),
-                xytext=(4, 5) if above else (4, -5),
+                xytext=(5 if right else -5, 5 if above else -5),
                 textcoords="offset points",
+                ha="left" if right else "right",
                 va="bottom" if above else "top",
                 fontsize=7.5,
+                gid="front_label",
             )
     arrow = {True: "→ better", False: "← better"}
-    ax.set_xlabel(f"{_pretty(x)}  ({arrow[maximize[0]]})")
-    ax.set_ylabel(f"{_pretty(y)}  ({'↑ better' if maximize[1] else '↓ better'})")
+    ax.set_xlabel(f"{OUTCOME_LABELS.get(x, _pretty(x))}  {arrow[maximize[0]]}", fontsize=9)
+    ax.set_ylabel(
+        f"{OUTCOME_LABELS.get(y, _pretty(y))}  {'↑ better' if maximize[1] else '↓ better'}", fontsize=9
+    )
     ax.legend(frameon=False, fontsize=8)
     ax.grid(True, color="#EBEBEB", lw=0.6, zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
@@ -219,18 +239,29 @@ def distributions(
         raise _unknown(
             "outcome", outcome, [c for c in result.outcomes.columns if c not in ("variant", "athlete")]
         )
-    fig, ax = _axes(ax, 1.6 + 1.3 * len(result.variants), 3.6)
+    # 1.3 in per box up to MAX_WIDTH_IN: a many-variant sweep narrows its boxes, not the page
+    fig, ax = _axes(ax, min(1.6 + 1.3 * len(result.variants), MAX_WIDTH_IN), 3.6)
     data = [g[outcome].dropna().to_numpy() for _, g in result.outcomes.groupby("variant")]
-    names = [
-        _wrap(str(v.label["program"]) if set(v.label) == {"program"} else v.name, 16) for v in result.variants
-    ]
-    box = ax.boxplot(data, patch_artist=True, widths=0.55, showfliers=False)
+    keys = {k for v in result.variants for k in v.label}
+    varied = next(iter(keys)) if len(keys) == 1 and all(len(v.label) == 1 for v in result.variants) else None
+    if varied is not None and varied != "program":
+        # one parameter varied: its values on the ticks, its name once on the axis
+        names = [f"{v.label[varied]:g}" if isinstance(v.label[varied], float) else str(v.label[varied])
+                 for v in result.variants]  # fmt: skip
+        ax.set_xlabel(_pretty(varied))
+    else:
+        names = [
+            _wrap(str(v.label["program"]) if varied == "program" else v.name, 16) for v in result.variants
+        ]
+    box = ax.boxplot(data, patch_artist=True, widths=0.55, showfliers=False,
+                     medianprops={"color": "black", "lw": 1.8})  # fmt: skip
     for i, patch in enumerate(box["boxes"]):
         patch.set_facecolor(PALETTE.categorical[i % len(PALETTE.categorical)])
         patch.set_alpha(0.75)
-    ax.set_xticks(range(1, len(names) + 1), names, fontsize=8)
-    label = "mean 1RM gain over the program's lifts (%)" if outcome == "strength_gain" else _pretty(outcome)
-    ax.set_ylabel(label)
+    many = len(names) > 6 and max(len(n) for n in names) > 4
+    ax.set_xticks(range(1, len(names) + 1), names, fontsize=7 if many else 8,
+                  rotation=45 if many else 0, ha="right" if many else "center")  # fmt: skip
+    ax.set_ylabel(OUTCOME_LABELS.get(outcome, _pretty(outcome)), fontsize=9)
     ax.set_title(f"{_pretty(outcome)} across {result.outcomes['athlete'].nunique()} virtual athletes")
     ax.grid(axis="y", alpha=0.3)
     return fig
