@@ -27,6 +27,7 @@ from matplotlib.text import Text
 
 import chainload as cl
 from chainload import plots
+from chainload.report.comparison import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGS = (
@@ -70,7 +71,7 @@ def figures(log_path: Path | None = None) -> Iterator[tuple[str, Callable[[], Fi
         },
         index=pd.Index(["posterior chain", "push heavy", "pull heavy"], name="program"),
     )
-    yield "compare", lambda: plots.compare(table)
+    yield "compare", lambda: plots.compare(table, titles=COLUMNS)
     med = sweep.outcomes.groupby("variant")[["strength_gain", "peak_fatigue"]].median()
     med.index = [v.name for v in sweep.variants]
     yield "pareto", lambda: plots.pareto(med, "strength_gain", "peak_fatigue", maximize=(True, False))

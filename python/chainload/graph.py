@@ -281,8 +281,4 @@ def _load_cached(path: str, _mtime: int) -> MuscleGraph:
     return MuscleGraph.from_toml_source(TomlSource(path))
 
 
-def _coerce(graph: MuscleGraph | None) -> MuscleGraph:
-    return graph if graph is not None else MuscleGraph.default()
-
-
 __all__ = ["CHAINS", "REGIONS", "Muscle", "MuscleGraph"]

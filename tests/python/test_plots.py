@@ -256,14 +256,20 @@ def table() -> pd.DataFrame:
 
 
 def test_compare_one_panel_per_numeric_column(table, tmp_path):
-    fig = plots.compare(table, title="three programs")
+    from chainload.report.comparison import COLUMNS
+
+    # the panel titles are the table maker's (the report's COLUMNS), not the figure's
+    assert [ax.get_title() for ax in plots.compare(table).axes if ax.axison] == [
+        "posterior anterior", "mean gain pct", "peak fatigue", "failures",
+    ]  # fmt: skip
+    fig = plots.compare(table, title="three programs", titles=COLUMNS)
     render(fig, tmp_path, "compare", min_ink=0.08)
     panels = [ax for ax in fig.axes if ax.axison]
     assert [ax.get_title() for ax in panels] == [
         "posterior:anterior (dose)",
         "mean 1RM gain (%)",
-        "peak fatigue (a.u.)",
-        "failures",
+        "peak fatigue (highest daily, any muscle)",
+        "failed sessions (count)",
     ]
     bars = [[p for p in ax.patches if p.get_gid() != "band"] for ax in panels]
     assert [len(b) for b in bars] == [3, 3, 3, 2]  # the NaN has no bar

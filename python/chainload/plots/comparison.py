@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,16 +20,6 @@ from ._style import PALETTE, _axes, _new_figure, _pretty, _unknown
 from .graph import _wrap
 
 # ----------------------------------------------------------------------- comparison and Pareto
-
-
-COLUMN_TITLES: dict[str, str] = {
-    "posterior_anterior": "posterior:anterior (dose)",
-    "capacity_post_ant": "posterior:anterior (capacity)",
-    "capacity_posterior_anterior": "posterior:anterior (capacity)",
-    "mean_gain_pct": "mean 1RM gain (%)",
-    "peak_fatigue": "peak fatigue (a.u.)",
-}
-"""Panel titles of :func:`compare` for the columns of ``chainload compare``."""
 
 
 OUTCOME_LABELS: dict[str, str] = {
@@ -57,6 +47,7 @@ def compare(
     band: tuple[float, float] | None = DEFAULT_BAND,
     ncols: int = 4,
     title: str = "",
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Programs (rows of ``table``) compared on outcome columns: one small bar panel per column.
 
@@ -64,6 +55,8 @@ def compare(
     orders the outcomes (default: every numeric column). Ratio columns (a name with ``:`` or
     ``posterior_anterior``) get a dotted line at 1; the ``posterior_anterior`` panel also shows the
     target ``band`` (``None`` to leave it out). Each program keeps one colour across panels.
+    ``titles`` maps columns to panel titles (default: the column name); the table's maker owns
+    them (the HTML report passes its own, :data:`chainload.report.comparison.COLUMNS`).
     """
     banded = False
     if table.empty:
@@ -114,7 +107,7 @@ def compare(
                 )
             else:
                 ax.text(0.02 * span, i, "n/a", va="center", fontsize=7.5, color="#808080")
-        ax.set_title(COLUMN_TITLES.get(col, _pretty(col)), fontsize=9)
+        ax.set_title((titles or {}).get(col, _pretty(col)), fontsize=9)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(True, axis="x", color="#EBEBEB", lw=0.6, zorder=0)
         ax.spines[["top", "right"]].set_visible(False)
