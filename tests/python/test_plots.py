@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -432,3 +433,31 @@ def test_log_balance_has_dates_gaps_and_a_rolling_mean():
     np.testing.assert_allclose(y[5], (4.0 * 4.0 * 1.0) ** (1 / 3))
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
     assert len(log.plot().axes) == 1
+
+
+def test_design_says_a_new_figure_touches_at_most_three_files():
+    # docs/DESIGN.md "A new figure": numbered steps, one file each, every named file real; the
+    # registration test above shows the domain module is not among them.
+    design = (Path(__file__).resolve().parents[2] / Path("docs", "DESIGN").with_suffix(".md")).read_text(
+        encoding="utf-8"
+    )
+    section = design.split("### A new figure", 1)[1].split("\n### ", 1)[0]
+    steps = re.findall(r"^\d+\. `([^`]+)`", section, flags=re.M)
+    assert steps == ["plots/<family>.py", "plots/__init__.py", "tests/python/test_plots.py"]
+    package = Path(plots.__file__).parent
+    assert (package / "__init__.py").exists() and Path(__file__).exists()
+    families = {p.name for p in package.glob("*.py") if not p.name.startswith("_")}
+    assert families == {"adaptation.py", "balance.py", "body.py", "comparison.py", "fit.py", "graph.py"}
+    assert "No domain module changes" in section
+
+
+def test_body_map_names_every_muscle_once_and_its_colour_bar_says_the_caption(graph):
+    fig = plots.body_map({"glutes": 3.0}, graph, label="fractional sets / week")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    names = [m.name for m in graph.muscles()]
+    assert sorted(t for t in texts if t in names) == sorted(names)  # 22 muscles, one label each
+    assert fig.axes[1].get_ylabel() == "fractional sets / week"
+    assert not [
+        t for t in plots.body_map({"glutes": 3.0}, graph, labels=False).axes[0].texts if t.get_text() in names
+    ]

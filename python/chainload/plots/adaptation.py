@@ -29,6 +29,7 @@ from ._style import (
     _pretty,
     _shade_deloads,
     _shades,
+    _spread,
     _unknown,
     quantity_labels,
 )
@@ -142,28 +143,6 @@ def _exercise_chain(ex: str, sim: Simulation, catalogue: Catalogue) -> str:
     if ex not in catalogue:
         return "lateral"
     return chains.chain_of_exercise(catalogue[ex].activation, catalogue.graph)
-
-
-def _spread(ys: Sequence[float], gap: float, lo: float, hi: float) -> list[float]:
-    """Move label positions apart to at least ``gap`` (keeping their order), within [lo, hi]."""
-    order = sorted(range(len(ys)), key=lambda i: ys[i])
-    pos = [ys[i] for i in order]
-    for _ in range(50):
-        moved = False
-        for i in range(1, len(pos)):
-            if pos[i] - pos[i - 1] < gap - 1e-12:
-                mid = (pos[i] + pos[i - 1]) / 2
-                pos[i - 1], pos[i] = mid - gap / 2, mid + gap / 2
-                moved = True
-        shift = max(0.0, lo - pos[0]) if pos else 0.0
-        shift -= max(0.0, pos[-1] + shift - hi) if pos else 0.0
-        pos = [p + shift for p in pos]
-        if not moved:
-            break
-    out = [0.0] * len(ys)
-    for rank, i in enumerate(order):
-        out[i] = pos[rank]
-    return out
 
 
 def performance(

@@ -24,7 +24,7 @@ from ..errors import ValidationError
 from ..graph import MuscleGraph
 from ..simulation import Simulation
 from ._registry import register
-from ._style import PALETTE, _axes, _unknown
+from ._style import PALETTE, _axes, _spread, _unknown
 
 # ------------------------------------------------------------------------------------ body map
 
@@ -100,6 +100,45 @@ BODY_VIEWS: dict[str, float] = {"front": 0.0, "back": 52.0}
 """x offset of each view of the body map (figure units)."""
 
 
+LABEL_MARGIN = 22.0
+"""Width (figure units) of the label column beside each view."""
+
+
+def _anchor(shape: Shape, side: float) -> tuple[float, float]:
+    """A point inside the patch of ``shape`` on the labelled side (x < 0 left, x > 0 right)."""
+    if shape.ellipse is not None:
+        x, y = shape.ellipse[0], shape.ellipse[1]
+        return (abs(x) * side if shape.mirror == "pair" else x, y)
+    pts = np.array(shape.points, dtype=float)
+    x, y = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+    if shape.mirror == "pair":
+        x = abs(x) * side
+    elif shape.mirror == "join":
+        x = 0.0
+    return (x, y)
+
+
+def _label_muscles(ax: Axes, muscles: tuple[Shape, ...], g: MuscleGraph) -> None:
+    names = {str(m): str(row["name"]) for m, row in g.to_frame().iterrows()}
+    placed: set[str] = set()
+    for view, side in (("front", -1.0), ("back", 1.0)):
+        dx = BODY_VIEWS[view]
+        items = []
+        for shape in muscles:
+            if shape.name in g and shape.name not in placed and shape.view in (view, "both"):
+                placed.add(shape.name)
+                x, y = _anchor(shape, side)
+                items.append((names.get(shape.name, shape.name), dx + x, y))
+        if not items:
+            continue
+        ys = _spread([y for _, _, y in items], 4.6, 2.0, 98.0)
+        column = dx + side * 27.0
+        for (text, x, y), y_text in zip(items, ys, strict=True):
+            ax.plot([x, column - side * 0.6], [y, y_text], color="#9A9A9A", lw=0.4, zorder=4)
+            ax.text(column, y_text, text, ha="right" if side < 0 else "left", va="center", fontsize=6,
+                    color="#333333", zorder=5)  # fmt: skip
+
+
 def body_map(
     values: Mapping[str, float] | pd.Series[float],
     graph: MuscleGraph | None = None,
@@ -109,9 +148,13 @@ def body_map(
     *,
     vmin: float | None = None,
     vmax: float | None = None,
+    labels: bool = True,
     ax: Axes | None = None,
 ) -> Figure:
     """Front and back silhouettes with each muscle group filled by its value.
+
+    With ``labels`` each muscle drawn is named once, beside the view it is drawn on (front
+    muscles to the left, back muscles to the right), joined to its patch by a thin line.
 
     ``values`` maps muscle ids to numbers (a dict or a Series such as
     ``report.per_muscle(by="total").iloc[:, 0]``). Muscles without a value (or with NaN) are drawn
@@ -137,7 +180,7 @@ def body_map(
     norm = Normalize(lo, hi)
     cm = colormaps[cmap] if isinstance(cmap, str) else cmap
 
-    fig, ax = _axes(ax, 6.0, 5.4)
+    fig, ax = _axes(ax, 7.6, 5.0) if labels else _axes(ax, 6.0, 5.4)
     outline, muscles = body_shapes()
     for dx in BODY_VIEWS.values():
         # Outline first with a thick edge, then the fill over it: the parts merge into one figure.
@@ -165,12 +208,15 @@ def body_map(
                 ax.add_patch(a)
     for view, dx in BODY_VIEWS.items():
         ax.text(dx, -3.0, view.capitalize(), ha="center", va="top", fontsize=10, color="#333333")
-    ax.set_xlim(-26, BODY_VIEWS["back"] + 26)
+    margin = LABEL_MARGIN if labels else 0.0
+    if labels:
+        _label_muscles(ax, muscles, g)
+    ax.set_xlim(-26 - margin, BODY_VIEWS["back"] + 26 + margin)
     ax.set_ylim(-8, 102)
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(textwrap.fill(title, 60), fontsize=10)
+        ax.set_title(textwrap.fill(title, 80 if labels else 60), fontsize=10)
     sm = ScalarMappable(norm=norm, cmap=cm)
     cbar = fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.02, aspect=25)
     if label:
