@@ -4,10 +4,12 @@ A C++ core (Boost.Graph, Eigen) models the muscle groups as a graph, turns progr
 per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any as _Any
+from __future__ import annotations
 
-from . import chains, config, logs, validation
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from . import _display, chains, config, logs, validation
 from ._checks import check_constructor, checked
 from .analysis import DEFAULT_BAND, METRICS, Report, analyze, dose
 from .athlete import Athlete
@@ -45,11 +47,25 @@ fit, fit_athlete, fit_series, monotony, read_log, recovery = map(
 run_batch, simulate, strain, sweep, trial, vary = map(
     checked, (run_batch, simulate, strain, sweep, trial, vary)
 )
-_sample: _Any = vars(Population)["sample"]
+_sample: Any = vars(Population)["sample"]
 setattr(Population, "sample", classmethod(checked(_sample.__func__)))  # noqa: B010 - mypy: a method
 for _cls in (Athlete, Variant):
     check_constructor(_cls)
 del _cls, _sample
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _draw(obj: object, kind: str | None, ax: Any) -> Figure:
+    # The package root is the one place that knows both the domain and the figures: it hands
+    # the figure registry to every .plot() method, imported on the first figure only.
+    from .plots import plot
+
+    return plot(obj, kind, ax=ax)
+
+
+_display.install(_draw)
 
 try:
     __version__ = version("chainload")

@@ -5,16 +5,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from . import _core, chains
+from . import _core, _display, chains
 from .athlete import Athlete
 from .catalogue import Catalogue
 from .errors import ValidationError
 from .program import Program
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 METRICS = {
     "fractional_sets": "sets (each set counts by the muscle's activation weight)",
@@ -179,23 +182,11 @@ class Report:
         """Each muscle's chain, posterior share and weight in the chain ratio (none is left out)."""
         return chains.membership(self.graph)
 
-    def plot(self, kind: Literal["balance", "body_map"] = "balance") -> Any:
-        """``balance``: the weekly posterior:anterior ratio with the band; ``body_map``: the mean
-        weekly fractional sets per muscle on front and back silhouettes. Returns the Figure."""
-        from . import plots
-
-        if kind == "body_map":
-            weekly = self.per_muscle("fractional_sets", by="week").mean()
-            s = self.summary()
-            title = (
-                f"{self.program.name}: posterior:anterior {s['posterior_anterior']:.2f}"
-                f" (upper {s['posterior_anterior_upper']:.2f}, lower {s['posterior_anterior_lower']:.2f},"
-                f" trunk {s['posterior_anterior_trunk']:.2f})"
-            )
-            return plots.body_map(weekly, self.graph, title=title, label="fractional sets / week")
-        if kind == "balance":
-            return plots.balance_over_time(self)
-        raise ValidationError(f"kind must be 'balance' or 'body_map', got {kind!r}")
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """A figure of the plan: ``"balance"`` (default; the weekly posterior:anterior ratio with
+        the band) or ``"body_map"`` (mean weekly fractional sets per muscle). Returns the Figure
+        (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     def _repr_html_(self) -> str:
         s = self.summary().to_frame(self.program.name).T.round(3)

@@ -34,16 +34,89 @@ def _athlete(arg: str | None) -> Athlete:
     return Athlete.load(arg) if arg else Athlete.default()
 
 
+def _json_value(v: object) -> object:
+    """One value for JSON output. JSON has no NaN or Infinity, and null would not tell them
+    apart: a non-finite number is written as the string "nan", "inf" or "-inf"; a date or time
+    as its ISO 8601 text (README "JSON output")."""
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat()
+    if isinstance(v, dict):
+        return {str(k): _json_value(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json_value(x) for x in v]
+    if hasattr(v, "item") and not isinstance(v, str):  # a numpy scalar
+        v = v.item()  # type: ignore[union-attr]
+    if isinstance(v, float) and not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return v
+
+
+def _records(frame: pd.DataFrame) -> list[object]:
+    """The rows of ``frame`` (index as columns) as JSON-ready dicts, see :func:`_json_value`."""
+    unnamed = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None  # row numbers only
+    flat = frame.reset_index(drop=unnamed)
+    return [
+        _json_value(dict(zip(map(str, flat.columns), row, strict=True)))
+        for row in flat.itertuples(index=False)
+    ]
+
+
+def _dump(obj: object) -> None:
+    print(json.dumps(_json_value(obj), indent=1, allow_nan=False))
+
+
 def _emit(frame: pd.DataFrame, fmt: str, title: str = "") -> None:
     if fmt == "csv":
         sys.stdout.write(frame.to_csv())
     elif fmt == "json":
-        sys.stdout.write(frame.reset_index().to_json(orient="records", indent=1) + "\n")
+        _dump(_records(frame))
     else:
         if title:
             print(title)
         with pd.option_context("display.width", 200, "display.max_columns", 50, "display.precision", 2):
             print(frame.to_string())
+
+
+def _on_terminal() -> bool:
+    """Progress bars are drawn only when stderr is a terminal (not in a pipe, a log file or an
+    executed notebook's captured output)."""
+    return sys.stderr.isatty()
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    report = analyze(_program(args.program), _athlete(args.athlete))
+    s = report.suggest(window=args.window)
+    if args.format == "json":
+        _dump(
+            {
+                "program": report.program.name,
+                "weeks": list(s.window),
+                "verdict": s.verdict,
+                "problems": s.problems,
+                "edits": _records(s.edits) if not s.edits.empty else [],
+                "before": {str(k): float(v) for k, v in s.before.items()},
+                "after": {str(k): float(v) for k, v in s.after.items()},
+            }
+        )
+        return 0
+    print(f"{report.program.name}, weeks {s.window[0]}-{s.window[1]}: {s.verdict}")
+    for problem in s.problems:
+        print(f"  - {problem}")
+    if not s.edits.empty:
+        _emit(s.edits, args.format, "\nEdits (weekly sets):")
+    return 0
+
+
+def _sweep_spec(arg: str) -> Path:
+    """A sweep spec TOML path, or the name of a shipped spec (data/sweeps/<name>.toml)."""
+    from ._files import DATA_DIR
+
+    shipped = {p.stem: p for p in sorted((DATA_DIR / "sweeps").glob("*.toml"))}
+    if not Path(arg).exists() and arg in shipped:
+        return shipped[arg]
+    if not Path(arg).exists():
+        raise Error(f"{arg}: no such file (shipped sweep specs: {', '.join(shipped)})")
+    return Path(arg)
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -53,13 +126,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             "program": report.program.name,
             "band": list(report.band),
             "posterior_shares": report.memberships["posterior_share"].to_dict(),
-            # JSON has no NaN/Infinity: an undefined or unbounded ratio is null, as pandas writes
-            # it in "balance" below.
-            "summary": {k: (float(v) if math.isfinite(v) else None) for k, v in report.summary().items()},
-            "balance": json.loads(report.balance.reset_index().to_json(orient="records")),
-            "weekly_fractional_sets": json.loads(report.per_muscle().reset_index().to_json(orient="records")),
+            # an undefined or unbounded ratio is "nan" or "inf", never null (see _json_value)
+            "summary": {str(k): float(v) for k, v in report.summary().items()},
+            "balance": _records(report.balance),
+            "weekly_fractional_sets": _records(report.per_muscle()),
         }
-        print(json.dumps(out, indent=1, allow_nan=False))
+        _dump(out)
         return 0
     if args.format == "csv":
         _emit(report.balance.join(report.per_muscle()), "csv")
@@ -84,13 +156,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the terminal bar: never a notebook widget (or its IProgress warning)
 
     from .report import compare_programs, write_report
 
     programs = [_program(p) for p in args.programs] if args.programs else list(Program.examples().values())
     steps = len(programs) + (1 if args.population > 0 else 0) + (2 if args.out else 0)
-    with tqdm(total=steps, desc="compare", disable=None, file=sys.stderr) as bar:
+    with tqdm(total=steps, desc="compare", disable=not _on_terminal(), file=sys.stderr) as bar:
 
         def progress(msg: str) -> None:
             bar.set_postfix_str(msg)
@@ -168,12 +240,10 @@ def cmd_fit(args: argparse.Namespace) -> int:
             "exercise": result.exercise,
             "model": result.model,
             "metrics": result.metrics,
-            "params": json.loads(result.uncertainty.to_json(orient="records")),
-            "validation": None
-            if validation is None
-            else json.loads(validation.errors.to_json(orient="index")),
+            "params": _records(result.uncertainty.set_index("param")),
+            "validation": None if validation is None else _records(validation.errors),
         }
-        print(json.dumps(out, indent=1))
+        _dump(out)
         return 0
     print(log.report.summary().splitlines()[0])
     print(result.summary())
@@ -192,7 +262,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import load_spec, sweep, vary
 
     spec = load_spec(
-        args.spec, program_loader=lambda name, _folder: _program(name)
+        _sweep_spec(args.spec), program_loader=lambda name, _folder: _program(name)
     )  # every key, number and name checked first
     program = spec.program
     try:
@@ -253,79 +323,129 @@ def _whole(lo: int, hi: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Every option's help ends with its default (unless it states it or has none); the
+    epilog (the examples) keeps its lines."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
+            if "default" not in text:
+                text += " (default: %(default)s)"
+        return text
+
+
+FORMAT_HELP = 'output: a table, CSV, or JSON (non-finite numbers as "nan"/"inf", dates as ISO 8601)'
+
+EXAMPLES: dict[str, str] = {
+    "analyze": "chainload analyze posterior_chain --format json",
+    "simulate": "chainload simulate posterior_chain --weeks 8 --model banister --out run.parquet",
+    "compare": "chainload compare posterior_chain balanced_full_body --population 50 --out report",
+    "log": "chainload log strong_export.csv --units kg",
+    "fit": "chainload fit strong_export.csv --exercise 'Bench Press (Barbell)' --bootstrap 100",
+    "sweep": "chainload sweep posterior_volume --out outcomes.parquet",
+    "validate": "chainload validate --ids VOL-3 DET-3",
+    "suggest": "chainload suggest posterior_chain --window 4",
+}
+"""One example command per subcommand, shown at the end of its --help."""
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=text,
+        description=text,
+        epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=_HelpFormatter,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="chainload", description="Muscle-graph training-load analysis and adaptation simulation."
+        prog="chainload",
+        description="Muscle-graph training-load analysis and adaptation simulation.",
+        epilog="example:\n  chainload analyze posterior_chain\n\n--debug may come anywhere on the line.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"chainload {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", help="per-muscle dose and posterior:anterior balance of a program")
+    p = _command(sub, "analyze", "per-muscle dose and posterior:anterior balance of a program")
     p.add_argument("program", help="program TOML file, or a shipped example name (e.g. posterior_chain)")
     p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm]); default: the default athlete")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("simulate", help="closed-loop simulation of a program on a virtual athlete")
+    p = _command(sub, "simulate", "closed-loop simulation of a program on a virtual athlete")
     p.add_argument("program", help="program TOML file, or a shipped example name")
     p.add_argument(
         "--weeks", type=_whole(1, 520), default=None, help="weeks to simulate (default: the program's)"
     )
     p.add_argument("--athlete", help="athlete TOML (bodyweight, [one_rm], [params])")
-    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL)
+    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="adaptation model")
     p.add_argument("--out", help="write the simulation to this Parquet file")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser(
-        "compare", help="compare programs (default: the shipped examples): balance and adaptation"
-    )
+    p = _command(sub, "compare", "compare programs (default: the shipped examples): balance and adaptation")
     p.add_argument("programs", nargs="*", help="program TOML files or example names (default: all examples)")
-    p.add_argument("--weeks", type=_whole(1, 520), default=12)
+    p.add_argument("--weeks", type=_whole(1, 520), default=12, help="weeks to simulate")
     p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
-    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL)
+    p.add_argument("--model", choices=MODELS, default=DEFAULT_MODEL, help="adaptation model")
     p.add_argument("--population", type=_whole(0), default=200, help="virtual athletes to sample (0: none)")
     p.add_argument("--seed", type=_whole(0), default=0, help="seed of the population")
     p.add_argument("--out", default="chainload-report", help="report folder ('' for no report)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("log", help="balance history and unmatched exercises of a Strong or Hevy export")
+    p = _command(sub, "log", "balance history and unmatched exercises of a Strong or Hevy export")
     p.add_argument("export", help="the exported CSV file")
     p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_log)
 
-    p = sub.add_parser("fit", help="fit the adaptation model to a lift of a workout-log export")
+    p = _command(sub, "fit", "fit the adaptation model to a lift of a workout-log export")
     p.add_argument("export", help="the exported CSV file (Strong, Hevy, FitNotes, Liftosaur)")
     p.add_argument("--exercise", help="the lift, as logged or a catalogue id (default: the most tested)")
     p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
     p.add_argument("--max-reps", type=int, default=10, help="most reps to failure of a test set (0: any)")
     p.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the intervals")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     p.add_argument(
         "--no-validate", dest="validate", action="store_false", help="skip out-of-sample validation"
     )
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--format", choices=["table", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_fit)
 
-    p = sub.add_parser("sweep", help="program variants x a virtual-athlete population, from a TOML spec")
-    p.add_argument("spec", help="sweep spec TOML: program, weeks, model, [population], [vary], objectives")
+    p = _command(sub, "sweep", "program variants x a virtual-athlete population, from a TOML spec")
+    p.add_argument(
+        "spec",
+        help="sweep spec TOML (program, weeks, model, [population], [vary], objectives) or a shipped name",
+    )
     p.add_argument("--out", help="write the outcomes here as Parquet, partitioned by variant")
     p.add_argument("--trajectories", help="stream weekly per-muscle trajectories to this folder")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser(
-        "validate", help="run the validation suite (VALIDATION.md's findings); exit 1 if any fails"
-    )
+    p = _command(sub, "validate", "run the validation suite (VALIDATION.md's findings); exit 1 if any fails")
     p.add_argument("--ids", nargs="*", help="finding ids (default: all), e.g. VOL-3 DET-3")
     p.add_argument(
         "--model", default=None, help="model (default: the default model; banister, busso, saturating)"
     )
     p.add_argument("-n", type=int, default=None, help="athletes per trial (default: each file's)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_validate)
+
+    p = _command(sub, "suggest", "the smallest edit of a program that brings every balance into its band")
+    p.add_argument("program", help="program TOML file, or a shipped example name")
+    p.add_argument("--athlete", help="athlete TOML; default: the default athlete")
+    p.add_argument(
+        "--window", type=_whole(1, 520), default=4, help="the last weeks whose mean week is balanced"
+    )
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
+    p.set_defaults(func=cmd_suggest)
     return parser
 
 

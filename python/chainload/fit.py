@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _core
+from . import _core, _display
 from ._names import hint
 from .errors import UnknownNameError, ValidationError
 from .logs import FORMULAS, TEST_MAX_REPS, Formula, Log, strength_tests
@@ -136,52 +136,11 @@ class Fit:
         """Observed minus fitted, on the test days."""
         return self.observed - self.fitted
 
-    def plot(self, ax: Any = None) -> Figure:
-        """The tests (points) and the fitted performance (line) above the daily load (bars).
-        With ``ax`` the performance panel is drawn into it (no load panel). Returns the Figure."""
-        from matplotlib.figure import Figure
-
-        from .plots import OKABE_ITO
-
-        if ax is None:
-            fig = Figure(figsize=(8.0, 4.8), layout="constrained")
-            top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
-        else:
-            top, bottom = ax, None
-            fig = ax.get_figure()
-        x = self.predicted.index
-        top.plot(x, self.predicted.to_numpy(), color=OKABE_ITO["blue"], lw=1.5, label=f"{self.model} fit")
-        top.plot(
-            self.observed.index,
-            self.observed.to_numpy(),
-            "o",
-            color=OKABE_ITO["vermillion"],
-            ms=4,
-            label="observed",
-        )
-        unit = f" ({self.performance_unit})" if self.performance_unit else ""
-        top.set_ylabel(f"performance{unit}")
-        m = self.metrics
-        what = self.exercise or "performance"
-        top.set_title(
-            f"{what}: {self.model} fit, R² = {m['r2']:.2f}, RMSE = {m['rmse']:.3g}, n = {m['n_obs']:.0f}"
-        )
-        top.legend(loc="best", frameon=False)
-        if bottom is not None:
-            bottom.bar(x, self.load.to_numpy(), width=1.0, color=OKABE_ITO["grey"])
-            lunit = f" ({self.load_unit})" if self.load_unit else ""
-            bottom.set_ylabel(f"load{lunit}")
-            bottom.set_xlabel("date" if isinstance(x, pd.DatetimeIndex) else "day")
-        if isinstance(x, pd.DatetimeIndex):
-            from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-            axis = (bottom if bottom is not None else top).xaxis
-            locator = AutoDateLocator()  # type: ignore[no-untyped-call]
-            axis.set_major_locator(locator)
-            axis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-        if not isinstance(fig, Figure):  # pragma: no cover - an Axes always belongs to a figure
-            raise ValidationError("ax is not attached to a figure")
-        return fig
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """``"fit"`` (default): the tests, the fitted performance with its 95 % prediction band,
+        the residuals and the daily load; with ``ax`` only the performance panel, into it.
+        Returns the Figure (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     def summary(self) -> str:
         """A few lines of text: the lift, the metrics and each parameter with its interval."""

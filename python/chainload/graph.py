@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from . import _core
+from . import _core, _display
 from ._files import DATA_DIR, TomlSource, require, tables
 
 if TYPE_CHECKING:
     import networkx as nx
+    from matplotlib.figure import Figure
 
 CHAINS = ("posterior", "anterior", "lateral")
 REGIONS = ("upper", "lower", "core")
@@ -290,11 +291,10 @@ class MuscleGraph:
             g.add_edge(row.a, row.b, kind=row.kind, weight=row.weight, group=row.group)
         return g
 
-    def plot(self) -> Any:
-        """The graph laid out front (anterior) | lateral | back (posterior). Returns the Figure."""
-        from . import plots
-
-        return plots.muscle_graph(self)
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """``"graph"`` (default): laid out front (anterior) | lateral | back (posterior). Returns
+        the Figure (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     def __repr__(self) -> str:
         counts = {c: len(self.chain(c)) for c in CHAINS}
@@ -306,10 +306,6 @@ def _load_cached(path: str, _mtime: int) -> MuscleGraph:
     graph = MuscleGraph.from_toml_source(TomlSource(path))
     graph._id_tuple()  # filled once, shared by every view
     return graph
-
-
-def _coerce(graph: MuscleGraph | None) -> MuscleGraph:
-    return graph if graph is not None else MuscleGraph.default()
 
 
 __all__ = ["CHAINS", "REGIONS", "Muscle", "MuscleGraph"]

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import tomllib
 
-from . import _core
+from . import _core, _display
 from .athlete import Athlete, check_status
 from .catalogue import Catalogue
 from .errors import ValidationError
@@ -30,6 +30,8 @@ from .graph import MuscleGraph
 from .program import WEEKDAYS, Prescription, Program, Session
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .population import Population
 
 # The model names and the default of every entry point (simulate, compare, sweep, run_batch, the CLI).
@@ -382,18 +384,11 @@ class Simulation:
         ids = (meta["program_name"], meta["model"], meta["muscle_ids"], meta["exercise_ids"])
         return cls(*ids, arrays, sessions, meta["chains"], meta["sizes"])
 
-    def plot(self, kind: Literal["fitness_fatigue", "performance", "balance"] = "fitness_fatigue") -> Any:
-        """A figure of the run: fitness/fatigue/capacity by chain, 1RM per lift, or the weekly
-        posterior:anterior ratios. Returns the Figure."""
-        from . import plots
-
-        if kind == "fitness_fatigue":
-            return plots.fitness_fatigue(self, by="chain")
-        if kind == "performance":
-            return plots.performance(self)
-        if kind == "balance":
-            return plots.balance_over_time(self)
-        raise ValidationError(f"kind must be 'fitness_fatigue', 'performance' or 'balance', got {kind!r}")
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """A figure of the run: ``"fitness_fatigue"`` (default; by chain), ``"performance"`` (1RM
+        per lift), ``"balance"`` (weekly posterior:anterior ratios) or ``"body_map"``. Returns the
+        Figure (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     def _repr_html_(self) -> str:
         s = self.summary().to_frame("value").round(3)

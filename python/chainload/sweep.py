@@ -12,18 +12,21 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import _core, chains
+from . import _core, _display, chains
 from .analysis import DEFAULT_BAND
 from .catalogue import Catalogue
 from .errors import Error, ValidationError
 from .population import Population
 from .program import Program
 from .simulation import DEFAULT_MODEL, ModelName, compile_program, lift_info
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 OUTCOMES = ("strength_gain", "capacity_balance", "dose_balance", "balance_error", "peak_fatigue", "failures")
 
@@ -453,11 +456,10 @@ class SweepResult:
             ],
         )
 
-    def plot(self, outcome: str = "strength_gain") -> Any:
-        """Box plots of one outcome across the athletes, one box per variant. Returns the Figure."""
-        from . import plots
-
-        return plots.distributions(self, outcome)
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """``"distributions"`` (default): box plots of the strength gain across the athletes, one
+        box per variant. Returns the Figure (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     def _repr_html_(self) -> str:
         n = self.outcomes["athlete"].nunique()

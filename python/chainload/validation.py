@@ -386,9 +386,8 @@ def _recovery(row: Row, model: str | None) -> Any:
     (``1rm:<lift>``) ``hour`` hours after the row's one-session arm: ``chainload.recovery`` (hour
     resolution) for the default model; the daily reference models resolve only whole days (24 h,
     48 h ...), read from the capacity of the lift's limiting muscles."""
-    import chainload as cl
-
     from . import simulation
+    from .athlete import Athlete
 
     def one(c: Mapping[str, Any]) -> float:
         arm = next(a for a in row.data["arm"] if a["name"] == c["arm"])
@@ -397,7 +396,7 @@ def _recovery(row: Row, model: str | None) -> Any:
         kind, _, name = str(c["outcome"]).partition(":")
         hour = float(c["hour"])
         if model is None or model == simulation.DEFAULT_MODEL:
-            f = cl.recovery(session, cl.Athlete.default(), hours=[hour])
+            f = simulation.recovery(session, Athlete.default(), hours=[hour])
             for col in (c["outcome"], name, f"muscle:{name}", f"lift:{name}"):
                 if col in f.columns:
                     return -abs(float(f[col].iloc[0]))

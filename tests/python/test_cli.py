@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import sys
 
 import pandas as pd
 import pytest
@@ -83,8 +85,8 @@ def test_analyze_json(capsys, posterior_chain_report):
     assert out["summary"]["posterior_anterior"] == pytest.approx(summary["posterior_anterior"])
     assert out["summary"]["posterior_anterior"] > 1
     assert out["summary"]["weekly_sets"] == pytest.approx(summary["weekly_sets"])
-    # no hip-flexor work at all: the ratio is unbounded, written as null
-    assert out["summary"]["glutes:hip_flexors"] is None
+    # no hip-flexor work at all: the ratio is unbounded, written "inf" (null would not say which)
+    assert out["summary"]["glutes:hip_flexors"] == "inf"
     assert len(out["balance"]) == 12 and out["balance"][0]["week"] == 1
     assert out["balance"][3]["verdict"] == "posterior-dominant"
     assert out["weekly_fractional_sets"][3]["hamstrings"] == 11.5
@@ -169,3 +171,90 @@ def test_version(capsys):
     assert e.value.code == 0
     assert capsys.readouterr().out.strip() == f"chainload {cl.__version__}"
     assert cl.__version__ == "0.1.0"  # pyproject.toml [project] version
+
+
+# --- issue 13 item 7: suggest, shipped sweep specs, --help, JSON, progress bars ------------------
+
+
+def test_suggest_prints_the_report_s_suggestion(capsys):
+    from chainload.analysis import analyze
+
+    expected = analyze(cl.Program.examples()["posterior_chain"]).suggest(window=4)
+    assert main(["suggest", "posterior_chain", "--format", "json"]) == 0
+    out = strict_json(capsys.readouterr().out)
+    assert out["verdict"] == expected.verdict and out["weeks"] == [9, 12] == list(expected.window)
+    assert [e["exercise"] for e in out["edits"]] == expected.edits["exercise"].tolist()
+    assert sum(e["sets_per_week"] for e in out["edits"]) == int(expected.edits["sets_per_week"].sum())
+    assert "glutes:hip_flexors inf outside 0.5-2" in out["problems"]  # no hip-flexor work: x/0
+    with pytest.raises(SystemExit) as e:  # a bad number is a usage error
+        main(["suggest", "posterior_chain", "--window", "0"])
+    assert e.value.code == 2
+
+
+def test_sweep_takes_a_shipped_spec_by_name(capsys):
+    from chainload._files import DATA_DIR
+    from chainload.cli import _sweep_spec
+
+    assert _sweep_spec("posterior_volume") == DATA_DIR / "sweeps" / "posterior_volume.toml"
+    assert main(["sweep", "posterior_volum"]) == 1
+    assert "posterior_volum: no such file (shipped sweep specs: posterior_volume)" in capsys.readouterr().err
+
+
+def test_every_help_shows_the_defaults_and_an_example():
+    from chainload.cli import EXAMPLES, build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(commands) == set(EXAMPLES)
+    for name, sub in commands.items():
+        text = " ".join(sub.format_help().split())
+        assert f"example: {EXAMPLES[name]}" in text, name
+        bare = "".join(text.split())  # help lines wrap, also at hyphens
+        for action in sub._actions:
+            if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+                stated = "default" in (action.help or "")
+                assert f"(default:{action.default})" in bare or stated, (name, action.dest)
+    simulate = " ".join(commands["simulate"].format_help().split())
+    assert (
+        "--model {size_neural,banister,busso,saturating} adaptation model (default: size_neural)" in simulate
+    )
+
+
+def test_debug_is_taken_anywhere_on_the_line():
+    with pytest.raises(cl.Error):
+        main(["analyze", "no_such_program", "--debug"])
+    with pytest.raises(cl.Error):
+        main(["--debug", "analyze", "no_such_program"])
+
+
+def test_json_values_say_which_non_finite_number_and_write_dates():
+    import numpy as np
+    import pandas as pd
+
+    from chainload.cli import _json_value, _records
+
+    assert [_json_value(v) for v in (math.nan, math.inf, -math.inf, np.float64(1.5), np.int64(2))] == [
+        "nan", "inf", "-inf", 1.5, 2,
+    ]  # fmt: skip
+    assert _json_value(pd.Timestamp("2024-03-04")) == "2024-03-04"
+    assert _json_value(pd.Timestamp("2024-03-04 18:30")) == "2024-03-04T18:30:00"
+    frame = pd.DataFrame(
+        {"ratio": [1.0, math.inf]}, index=pd.DatetimeIndex(["2024-01-01", "2024-01-08"], name="week")
+    )
+    assert _records(frame) == [{"week": "2024-01-01", "ratio": 1.0}, {"week": "2024-01-08", "ratio": "inf"}]
+    assert json.loads(json.dumps(_records(frame), allow_nan=False))[1]["ratio"] == "inf"
+
+
+def test_progress_bars_only_on_a_terminal(monkeypatch):
+    import io
+
+    from chainload import cli
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert cli._on_terminal() is False
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert cli._on_terminal() is True

@@ -206,7 +206,7 @@ def test_series_keep_their_index() -> None:
     assert f.predicted.index.equals(idx)
     assert f.observed.index[0] == idx[3]
     fig = f.plot()
-    assert len(fig.axes) == 2
+    assert len(fig.axes) == 3  # performance with its band, residuals, load
 
 
 def test_plot_under_agg() -> None:
@@ -215,7 +215,7 @@ def test_plot_under_agg() -> None:
     f = cl.fit_series(LOAD, observed_on(DAYS_9, noise=0.5), bootstrap=0)
     fig = f.plot()
     assert isinstance(fig, Figure)
-    top, _ = fig.axes
+    top, _residuals, _load = fig.axes
     assert len(top.lines) == 2  # fitted curve and observed points
     assert top.lines[1].get_xdata().tolist() == DAYS_9.tolist()
     fig2 = Figure()

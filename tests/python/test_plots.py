@@ -6,6 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import math
+import re
+import sys
+from pathlib import Path
+
+import matplotlib.dates as mdates
 import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
@@ -18,6 +24,7 @@ from matplotlib.patches import Patch
 
 import chainload as cl
 from chainload import plots
+from chainload.plots.comparison import MAX_WIDTH_IN
 
 NON_WHITE = 0.97  # a pixel channel below this counts as ink
 
@@ -110,7 +117,10 @@ def test_fitness_fatigue_per_muscle(sim, tmp_path):
     fig = plots.fitness_fatigue(sim, muscles=["glutes", "hamstrings", "quadriceps"])
     render(fig, tmp_path, "fitness_fatigue", min_ink=0.1)
     panels = fig.axes[:3]
-    assert [ax.get_ylabel() for ax in panels] == list(plots.QUANTITY_LABELS.values())
+    assert [ax.get_ylabel() for ax in panels] == list(plots.quantity_labels(sim.model).values())
+    # size_neural records size - 1 and F1 + F2 (simulator.cpp read()): their units, not "a.u."
+    assert plots.quantity_labels("size_neural")["fatigue"] == "acute fatigue (fraction of force)"
+    assert plots.quantity_labels("banister")["fatigue"].startswith("fatigue (a.u.")
     for ax in panels:
         assert len([ln for ln in ax.lines if ln.get_label() in ("glutes", "hamstrings", "quadriceps")]) == 3
         assert gids(ax.patches, "deload")  # week 4 is a planned deload
@@ -247,14 +257,20 @@ def table() -> pd.DataFrame:
 
 
 def test_compare_one_panel_per_numeric_column(table, tmp_path):
-    fig = plots.compare(table, title="three programs")
+    from chainload.report.comparison import COLUMNS
+
+    # the panel titles are the table maker's (the report's COLUMNS), not the figure's
+    assert [ax.get_title() for ax in plots.compare(table).axes if ax.axison] == [
+        "posterior anterior", "mean gain pct", "peak fatigue", "failures",
+    ]  # fmt: skip
+    fig = plots.compare(table, title="three programs", titles=COLUMNS)
     render(fig, tmp_path, "compare", min_ink=0.08)
     panels = [ax for ax in fig.axes if ax.axison]
     assert [ax.get_title() for ax in panels] == [
         "posterior:anterior (dose)",
         "mean 1RM gain (%)",
-        "peak fatigue (a.u.)",
-        "failures",
+        "peak fatigue (highest daily, any muscle)",
+        "failed sessions (count)",
     ]
     bars = [[p for p in ax.patches if p.get_gid() != "band"] for ax in panels]
     assert [len(b) for b in bars] == [3, 3, 3, 2]  # the NaN has no bar
@@ -290,3 +306,158 @@ def test_figures_take_an_axes(sim, report):
     assert plots.pareto(df, "x", "y", ax=axes[3]) is fig
     assert all(len(ax.get_children()) > 10 for ax in axes)
     assert isinstance(next(iter(axes[2].lines)), Line2D)
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+
+def test_every_object_lists_its_kinds_default_first(sim, report):
+    assert plots.kinds(sim) == ["fitness_fatigue", "performance", "balance", "body_map"]
+    assert plots.kinds(report) == ["balance", "body_map"]
+    assert plots.kinds(cl.MuscleGraph.default()) == ["graph"]
+    assert plots.kinds(object()) == []
+    # The default kind is the first: sim.plot() is the three-panel fitness-fatigue figure + strip.
+    assert len(sim.plot().axes) == 4 == len(plots.plot(sim, "fitness_fatigue").axes)
+
+
+def test_an_unknown_kind_names_the_kinds_and_a_several_panel_figure_refuses_an_axes(sim):
+    with pytest.raises(
+        cl.UnknownNameError, match=r"'balanc'.*did you mean 'balance'.*kinds: fitness_fatigue"
+    ):
+        sim.plot("balanc")
+    with pytest.raises(cl.ValidationError, match="no figure for a object"):
+        plots.plot(object())
+    ax = Figure().add_subplot()
+    with pytest.raises(cl.ValidationError, match="fitness_fatigue figure has several panels"):
+        sim.plot("fitness_fatigue", ax=ax)
+    assert sim.plot("performance", ax=ax) is ax.figure
+
+
+def test_a_figure_registered_outside_the_package():
+    # DESIGN.md "A new figure": one register line, no edit of the domain module, and the
+    # object's own .plot() draws it.
+    from chainload.plots import _registry
+
+    graph = cl.MuscleGraph.default()
+
+    def sizes(g: cl.MuscleGraph, ax):
+        fig = Figure() if ax is None else ax.figure
+        target = ax if ax is not None else fig.add_subplot()
+        target.bar(list(g.ids), [m.size for m in g.muscles()])
+        return fig
+
+    plots.register(cl.MuscleGraph, "sizes")(sizes)
+    try:
+        fig = graph.plot("sizes")
+        heights = [p.get_height() for p in fig.axes[0].patches]
+        assert heights == [m.size for m in graph.muscles()] and len(heights) == 22
+        assert plots.kinds(graph) == ["graph", "sizes"]
+        with pytest.raises(cl.ValidationError, match="registered twice"):
+            plots.register(cl.MuscleGraph, "sizes")(sizes)
+    finally:
+        del _registry._KINDS[cl.MuscleGraph]["sizes"]
+
+
+# --- the gallery: every figure, no overlapping text, bounded sizes ------------------------------
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+def _gallery():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import gallery
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    return gallery
+
+
+def test_the_overlap_check_sees_overlapping_text():
+    # Two labels drawn at one spot must be reported, touching-free ones not: the check can fail.
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, "posterior")
+    ax.text(0.52, 0.5, "anterior")
+    ax.text(0.05, 0.05, "apart")
+    assert _gallery().text_overlaps(fig) == [("posterior", "anterior")]
+    # tick labels outside the view are not drawn and are not counted
+    ax.set_xticks([0.0, 0.5, 1.0, 5.0])
+    assert _gallery().text_overlaps(fig) == [("posterior", "anterior")]
+
+
+@pytest.mark.slow
+def test_every_gallery_figure_has_no_overlapping_text_and_a_bounded_size():
+    gallery = _gallery()
+    seen = []
+    for name, draw in gallery.figures():
+        fig = draw()
+        assert gallery.text_overlaps(fig) == [], name
+        w, h = fig.get_size_inches()
+        assert w <= 9.0 and h <= 9.0, f"{name}: {w:.1f} × {h:.1f} in"  # plots.comparison.MAX_WIDTH_IN
+        seen.append(name)
+    # every registered kind of the six objects, plus the two table figures
+    assert len(seen) == 2 + 4 + 1 + 1 + 1 + 1 + 2, seen
+    assert {"log_balance", "fit_fit", "sweep_distributions", "pareto"} <= set(seen)
+
+
+def test_a_sweep_of_many_variants_keeps_the_box_plot_within_the_page():
+    prog = cl.Program.examples()["posterior_chain"]
+    res = cl.sweep(cl.vary(prog, weekly_sets={"posterior": list(range(8, 44, 2))}), cl.Population.sample(3, seed=2),
+                   weeks=1)  # fmt: skip
+    assert len(res.variants) >= 12
+    fig = res.plot()
+    assert fig.get_size_inches()[0] == MAX_WIDTH_IN == 9.0  # 1.6 + 1.3 n would be > 17 in
+    box_median = [ln for ln in fig.axes[0].lines if ln.get_color() == "black" and ln.get_linewidth() == 1.8]
+    assert len(box_median) == len(res.variants)  # a black median on every box
+    assert _gallery().text_overlaps(fig) == []
+
+
+def test_log_balance_has_dates_gaps_and_a_rolling_mean():
+    log = cl.read_log(Path(__file__).parent / "fixtures" / "logs" / "strong_program.csv")
+    table = pd.DataFrame(
+        {
+            "posterior_anterior": [1.0, 2.0, np.nan, 4.0, 4.0, 1.0],
+            "verdict": ["ok"] * 2 + ["no training"] + ["ok"] * 3,
+        },
+        index=pd.date_range("2024-01-01", periods=6, freq="7D", name="week"),
+    )
+    fig = plots.balance_over_time(table)
+    ax = fig.axes[0]
+    trend = next(ln for ln in ax.lines if ln.get_gid() == "rolling_mean")
+    y = np.asarray(trend.get_ydata(), dtype=float)
+    # Worked by hand: a centred 4-week geometric mean (pandas centres an even window on weeks
+    # i-2..i+1) of at least 2 trained weeks. Week 0: weeks 0, 1 -> sqrt(1·2); week 1: weeks 0, 1
+    # (week 2 untrained) -> sqrt(2); week 2 stays a gap; week 5: weeks 3..5 -> (4·4·1)^(1/3).
+    np.testing.assert_allclose(y[[0, 1]], [math.sqrt(2.0), math.sqrt(2.0)])
+    assert np.isnan(y[2])
+    np.testing.assert_allclose(y[5], (4.0 * 4.0 * 1.0) ** (1 / 3))
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert len(log.plot().axes) == 1
+
+
+def test_design_says_a_new_figure_touches_at_most_three_files():
+    # docs/DESIGN.md "A new figure": numbered steps, one file each, every named file real; the
+    # registration test above shows the domain module is not among them.
+    design = (Path(__file__).resolve().parents[2] / Path("docs", "DESIGN").with_suffix(".md")).read_text(
+        encoding="utf-8"
+    )
+    section = design.split("### A new figure", 1)[1].split("\n### ", 1)[0]
+    steps = re.findall(r"^\d+\. `([^`]+)`", section, flags=re.M)
+    assert steps == ["plots/<family>.py", "plots/__init__.py", "tests/python/test_plots.py"]
+    package = Path(plots.__file__).parent
+    assert (package / "__init__.py").exists() and Path(__file__).exists()
+    families = {p.name for p in package.glob("*.py") if not p.name.startswith("_")}
+    assert families == {"adaptation.py", "balance.py", "body.py", "comparison.py", "fit.py", "graph.py"}
+    assert "No domain module changes" in section
+
+
+def test_body_map_names_every_muscle_once_and_its_colour_bar_says_the_caption(graph):
+    fig = plots.body_map({"glutes": 3.0}, graph, label="fractional sets / week")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    names = [m.name for m in graph.muscles()]
+    assert sorted(t for t in texts if t in names) == sorted(names)  # 22 muscles, one label each
+    assert fig.axes[1].get_ylabel() == "fractional sets / week"
+    assert not [
+        t for t in plots.body_map({"glutes": 3.0}, graph, labels=False).axes[0].texts if t.get_text() in names
+    ]

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .. import _display
 from ..catalogue import Catalogue
 from ..errors import ValidationError
 from ..program import Prescription, Program, Session
 from .report import ImportReport
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from .e1rm import Formula
 
 MAX_WEIGHT_KG = 1000.0
@@ -119,6 +122,12 @@ class Log:
         from .. import chains
 
         return chains.log_balance(self)
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """``"balance"`` (default): the weekly posterior:anterior ratio against dates, weeks
+        without training as gaps, with a rolling mean. Returns the Figure
+        (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
 
     @property
     def volume(self) -> pd.DataFrame:

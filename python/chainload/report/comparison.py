@@ -12,15 +12,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, plots
-from .analysis import DEFAULT_BAND, analyze
-from .athlete import Athlete
-from .population import Population
-from .program import Program
-from .simulation import DEFAULT_MODEL, ModelName, Simulation, simulate
-from .sweep import SweepResult, compare
-from .trial import BATTERY
-from .trial import compare as compare_battery
+from .. import __version__, plots
+from ..analysis import DEFAULT_BAND, analyze
+from ..athlete import Athlete
+from ..population import Population
+from ..program import Program
+from ..simulation import DEFAULT_MODEL, ModelName, Simulation, simulate
+from ..sweep import SweepResult, compare
+from ..trial import BATTERY
+from ..trial import compare as compare_battery
+
+COLUMNS: dict[str, str] = {
+    "posterior_anterior": "posterior:anterior (dose)",
+    "hamstrings:quadriceps": "hamstrings:quadriceps (dose)",
+    "pull:push": "pull:push (dose)",
+    "mean_gain_pct": "mean 1RM gain (%)",
+    "capacity_post_ant": "posterior:anterior (capacity)",
+    "peak_fatigue": "peak fatigue (highest daily, any muscle)",
+    "failures": "failed sessions (count)",
+    "pop_median_gain_pct": "population median 1RM gain (%)",
+}
+"""The single-athlete columns of the comparison table, each with its title in figures: the one
+place that names them (the rows below are built from these keys; the battery's columns are named
+by :func:`chainload.trial.compare`)."""
 
 
 @dataclass
@@ -59,7 +73,7 @@ def compare_programs(
         sim = simulate(prog, ath, weeks=weeks, model=model)
         s = sim.summary()
         gains = s[[k for k in s.index if k.startswith("gain_")]]
-        rows[prog.name] = {
+        values = {
             "posterior_anterior": pairs["posterior_anterior"],
             "hamstrings:quadriceps": pairs.get("hamstrings:quadriceps", float("nan")),
             "pull:push": pairs.get("pull:push", float("nan")),
@@ -68,6 +82,7 @@ def compare_programs(
             "peak_fatigue": s["peak_fatigue"],
             "failures": s["failures"],
         }
+        rows[prog.name] = {k: values[k] for k in COLUMNS if k in values}
         sims[prog.name] = sim
     table = pd.DataFrame(rows).T
     table.index.name = "program"
@@ -123,7 +138,10 @@ def write_report(
         "comparison",
         "Programs compared on balance and adaptation outcomes.",
         plots.compare(
-            c.table, [k for k in c.table.columns if not str(k).endswith(("_lo", "_hi"))], band=DEFAULT_BAND
+            c.table,
+            [k for k in c.table.columns if not str(k).endswith(("_lo", "_hi"))],
+            band=DEFAULT_BAND,
+            titles=COLUMNS,
         ),
     )
     if c.population is not None:
@@ -144,7 +162,7 @@ def write_report(
         slug = "".join(ch if ch.isalnum() else "_" for ch in name.lower())
         weekly = pd.DataFrame(sim.arrays["dose"], columns=sim.muscle_ids).sum() / (sim.n_days / 7)
         add(f"{slug}_body_map", f"{name}: mean weekly effort-weighted sets per muscle.",
-            plots.body_map(weekly, title=name, label="sets / week"))  # fmt: skip
+            plots.body_map(weekly, title=name, label="effort-weighted sets / week"))  # fmt: skip
         add(f"{slug}_balance", f"{name}: posterior:anterior ratio of the achieved dose and of capacity.",
             plots.balance_over_time(sim))  # fmt: skip
         add(f"{slug}_fitness_fatigue", f"{name}: fitness, fatigue and capacity by chain; deloads shaded.",
@@ -164,6 +182,11 @@ def write_report(
         if c.population
         else "no population"
     )
+    legend = "".join(
+        f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(COLUMNS[str(k)])}</dd>"
+        for k in c.table.columns
+        if str(k) in COLUMNS
+    )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>chainload comparison</title>
 <style>
@@ -180,6 +203,7 @@ over its muscles by activation × volume, the part on each chain; every muscle o
 by its share; balanced band {DEFAULT_BAND[0]:.2f}–{DEFAULT_BAND[1]:.2f};
 docs/balance.md). capacity_post_ant: the volume-weighted mean capacity of each chain at the end.
 Gains are in % of the starting 1RM.</p>
+<dl>{legend}</dl>
 <div class="tablewrap">{table_html}</div>
 {blocks}
 </body></html>
