@@ -253,7 +253,7 @@ void bind_adaptation(py::module_& m) {
       .def(py::init([](std::int32_t exercise, std::int32_t sets, std::int32_t reps_low, std::int32_t reps_high,
                        const std::string& intensity, double value, const std::string& rule, double increment,
                        bool per_week, std::int32_t deload_after, double deload_fraction, double min_kg,
-                       std::vector<double> wave) {
+                       std::vector<double> wave, double round_kg) {
              const char* intensities[] = {"kg", "percent", "rir", "bodyweight"};
              const char* rules[] = {"none", "linear", "double", "wave", "rpe"};
              PrescriptionSpec p;
@@ -275,11 +275,12 @@ void bind_adaptation(py::module_& m) {
              p.deload_fraction = deload_fraction;
              p.min_kg = min_kg;
              p.wave = std::move(wave);
+             p.round_kg = round_kg;
              return p;
            }),
            py::arg("exercise"), py::arg("sets"), py::arg("reps_low"), py::arg("reps_high"), py::arg("intensity"),
            py::arg("value"), py::arg("rule"), py::arg("increment"), py::arg("per_week"), py::arg("deload_after"),
-           py::arg("deload_fraction"), py::arg("min_kg"), py::arg("wave"));
+           py::arg("deload_fraction"), py::arg("min_kg"), py::arg("wave"), py::arg("round_kg") = -1.0);
 
   py::class_<ProgramSpec>(m, "ProgramSpec")
       .def(py::init([](std::vector<PrescriptionSpec> prescriptions, const std::vector<std::int32_t>& day,

@@ -42,8 +42,8 @@ void ProgramSpec::validate(std::size_t n_exercises) const {
       throw InvalidInput(where + "exercise index out of range");
     if (p.sets < 1 || p.reps_low < 1 || p.reps_high < p.reps_low)
       throw InvalidInput(where + "needs sets >= 1 and 1 <= reps_low <= reps_high");
-    if (!std::isfinite(p.value) || !std::isfinite(p.increment) || !std::isfinite(p.min_kg))
-      throw InvalidInput(where + "intensity, increment and min_kg must be finite");
+    if (!std::isfinite(p.value) || !std::isfinite(p.increment) || !std::isfinite(p.min_kg) || !std::isfinite(p.round_kg))
+      throw InvalidInput(where + "intensity, increment, min_kg and round_kg must be finite");
     if (p.increment < 0.0 && p.min_kg <= 0.0)
       throw InvalidInput(where + "a negative increment needs a min_kg floor > 0");
     if (p.deload_after < 0 || !(p.deload_fraction >= 0.0 && p.deload_fraction < 1.0))
@@ -521,7 +521,8 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
         load = body + (load - body) * program.deload_load;
       }
-      load = std::max(body + round_to(load - body, options.round_kg), std::max(p.min_kg, 0.0));
+      const double step = p.round_kg >= 0.0 ? p.round_kg : options.round_kg;
+      load = std::max(body + round_to(load - body, step), std::max(p.min_kg, 0.0));
 
       const double possible = brzycki_reps(load / one_rm_now);
       const double achieved = std::min(static_cast<double>(s.target), std::floor(possible + 1e-9));
@@ -538,10 +539,15 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         s.cycle_failed = true;
         // An autoregulated load already follows the day's capacity: no automatic deload there.
         if (!deload && !autoregulated && p.deload_after > 0 && ++s.streak >= p.deload_after) {
+          // A deload cuts the added load only: a bodyweight lift never goes below the body it moves
+          // (body = 0 for an external load, where the whole load is cut).
+          const double added = s.load - body;
           if (p.rule == Rule::wave)
-            s.wave_added -= p.deload_fraction * load;  // the whole wave moves down
+            s.wave_added -= p.deload_fraction * std::max(load - body, 0.0);  // the whole wave moves down
+          else if (added > 0.0)
+            s.load = std::max(body + added * (1.0 - p.deload_fraction), p.min_kg);
           else
-            s.load = std::max(s.load * (1.0 - p.deload_fraction), p.min_kg);
+            s.load = std::max(s.load, p.min_kg);
           s.streak = 0;
           auto_deload = true;
           ++out.auto_deloads;

@@ -72,6 +72,7 @@ class PrescriptionSpec:
         deload_fraction: float,
         min_kg: float,
         wave: Sequence[float],
+        round_kg: float = -1.0,
     ) -> None: ...
 
 class ProgramSpec:

@@ -48,7 +48,8 @@ class Progression:
         failure); ``rpe`` (autoregulated: each session the load is chosen from the day's capacity
         so that the target reps leave the prescribed RIR/RPE in reserve, 2 RIR if none is given).
     deload_after:
-        after this many failed sessions in a row the load drops by ``deload_percent`` % (0 = never;
+        after this many failed sessions in a row the added load drops by ``deload_percent`` % (the
+        whole load of an external lift; a bodyweight lift never drops below the body; 0 = never;
         autoregulated loads follow the day's capacity and need none).
     min_kg:
         a floor for the load (required with a negative increment).

@@ -23,8 +23,10 @@ import pandas as pd
 import tomllib
 
 from . import _core
+from ._files import finite_number
 from .athlete import Athlete, check_status
 from .catalogue import Catalogue
+from .equipment import step_kg
 from .errors import ValidationError
 from .graph import MuscleGraph
 from .program import WEEKDAYS, Prescription, Program, Session
@@ -126,8 +128,11 @@ def model_params(graph: MuscleGraph, overrides: Mapping[str, Any] | None = None)
     return out
 
 
-def prescription_fields(p: Prescription, catalogue: Catalogue) -> dict[str, Any]:
-    """A prescription as the core's PrescriptionSpec takes it (keyword arguments)."""
+def prescription_fields(
+    p: Prescription, catalogue: Catalogue, round_kg: float | None = None
+) -> dict[str, Any]:
+    """A prescription as the core's PrescriptionSpec takes it (keyword arguments). Its loads round
+    to ``round_kg`` if given, else to the step of the exercise's equipment (data/equipment.toml)."""
     if p.kg is not None:
         intensity, value = "kg", float(p.kg)
     elif p.percent_1rm is not None:
@@ -155,6 +160,7 @@ def prescription_fields(p: Prescription, catalogue: Catalogue) -> dict[str, Any]
         "deload_fraction": float(prog.deload_percent) / 100.0,
         "min_kg": float(prog.min_kg or 0.0),
         "wave": [float(x) for x in prog.wave],
+        "round_kg": step_kg(catalogue[p.exercise]) if round_kg is None else float(round_kg),
     }
 
 
@@ -164,10 +170,13 @@ class _Compiled:
     slots: list[tuple[int, int, str]]  # (weekday, position, exercise) of each prescription row
 
 
-def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
+def compile_program(program: Program, catalogue: Catalogue, round_kg: float | None = None) -> _Compiled:
     """The program as the core's ProgramSpec. Equal prescriptions share one progression state
     (the same lift prescribed the same way on Monday and Thursday progresses session by session
-    across both); different prescriptions of one lift (heavy and light days) progress apart."""
+    across both); different prescriptions of one lift (heavy and light days) progress apart.
+    Loads round to each exercise's equipment step, or to ``round_kg`` everywhere if given."""
+    if round_kg is not None and not (finite_number(round_kg) and round_kg >= 0):
+        raise ValidationError(f"round_kg must be a finite number >= 0 (kg) or None, got {round_kg!r}")
     program.check_exercises(catalogue.ids)
     slots: dict[Prescription, int] = {}
     specs: list[_core.PrescriptionSpec] = []
@@ -176,7 +185,7 @@ def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     for _w, d, session, p in program.occurrences():
         if p not in slots:
             slots[p] = len(specs)
-            specs.append(_core.PrescriptionSpec(**prescription_fields(p, catalogue)))
+            specs.append(_core.PrescriptionSpec(**prescription_fields(p, catalogue, round_kg)))
             names.append((session.day, session.prescriptions.index(p), p.exercise))
         day.append(d)
         which.append(slots[p])
@@ -358,11 +367,16 @@ class Simulation:
 
 
 def _simulate_one(
-    program: Program, athlete: Athlete | None, cat: Catalogue, model: str, **options: Any
+    program: Program,
+    athlete: Athlete | None,
+    cat: Catalogue,
+    model: str,
+    round_kg: float | None = None,
+    **options: Any,
 ) -> tuple[_Compiled, dict[str, Any]]:
     """One closed-loop core run: the program compiled, the athlete's spec and the catalogue's lift
     information (the one place simulate and recovery build the core's inputs)."""
-    compiled = compile_program(program, cat)
+    compiled = compile_program(program, cat, round_kg)
     spec = athlete_spec(athlete if athlete is not None else Athlete.default(), program, cat)
     info = lift_info(cat)
     r = _core.simulate(
@@ -383,9 +397,10 @@ def simulate(
     weeks: int | None = None,
     model: ModelName = DEFAULT_MODEL,
     catalogue: Catalogue | None = None,
-    round_kg: float = 2.5,
+    round_kg: float | None = None,
 ) -> Simulation:
-    """Run ``program`` (cycled or cut to ``weeks``) against ``athlete`` in the closed loop."""
+    """Run ``program`` (cycled or cut to ``weeks``) against ``athlete`` in the closed loop. Loads
+    round to each exercise's equipment step (data/equipment.toml), or to ``round_kg`` kg if given."""
     check_model(model)
     if weeks is not None:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks <= 0:

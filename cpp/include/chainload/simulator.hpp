@@ -28,6 +28,8 @@ struct PrescriptionSpec {
   double deload_fraction = 0.1;   // load cut of an automatic deload
   double min_kg = 0.0;            // floor of the total load
   std::vector<double> wave;       // %1RM per week of the cycle (rule wave)
+  double round_kg = -1.0;         // rounding step of the added load, set by the exercise's
+                                  // equipment (kg); < 0: SimOptions::round_kg
 };
 
 struct ScheduleEntry {
@@ -53,7 +55,7 @@ struct AthleteSpec {
 
 struct SimOptions {
   ModelKind model = ModelKind::banister;  // the Python default is chainload.simulation.DEFAULT_MODEL
-  double round_kg = 2.5;        // loads are rounded to this increment (plates)
+  double round_kg = 2.5;        // rounding step of a prescription without its own (plates)
   double limit_weight = 0.5;    // muscles at or above this activation limit a lift
   double default_rir = 2.0;     // target reps in reserve of an autoregulated (rule rpe) prescription
   bool record = true;           // keep daily trajectories and the session log
