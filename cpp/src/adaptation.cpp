@@ -143,7 +143,7 @@ ModelKind parse_model(const std::string& name) {
   if (name == "busso") return ModelKind::busso;
   if (name == "saturating") return ModelKind::saturating;
   if (name == "size_neural") return ModelKind::size_neural;
-  throw_unknown("model", name, {"size_neural", "banister", "busso", "saturating"});
+  throw_unknown("model", name, std::vector<std::string>(model_names.begin(), model_names.end()));
 }
 
 std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {

@@ -16,6 +16,20 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 double round_to(double x, double step) { return step > 0.0 ? std::round(x / step) * step : x; }
 }  // namespace
 
+namespace {
+template <std::size_t N>
+std::int32_t index_of(const std::string& name, const std::array<const char*, N>& names, const char* what) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name == names[i]) return static_cast<std::int32_t>(i);
+  throw_unknown(what, name, std::vector<std::string>(names.begin(), names.end()));
+}
+}  // namespace
+
+Rule parse_rule(const std::string& name) { return static_cast<Rule>(index_of(name, rule_names, "progression rule")); }
+Intensity parse_intensity(const std::string& name) {
+  return static_cast<Intensity>(index_of(name, intensity_names, "intensity"));
+}
+
 double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
 
 void ProgramSpec::validate(std::size_t n_exercises) const {

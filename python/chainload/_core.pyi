@@ -56,6 +56,10 @@ class BalanceSpec:
 def balance(spec: BalanceSpec, dose: FloatArray, threads: int = 1) -> FloatArray: ...
 
 # --- adaptation and the closed loop (bind_adaptation.cpp) ---------------------------------------
+MODEL_NAMES: tuple[str, ...]
+RULE_NAMES: tuple[str, ...]
+INTENSITY_NAMES: tuple[str, ...]
+
 class PrescriptionSpec:
     def __init__(
         self,

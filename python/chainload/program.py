@@ -20,12 +20,13 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
+from . import _core
 from ._files import DATA_DIR, TomlSource, finite_number, require, tables
 from ._names import check_keys, unknown
 from .errors import ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-RULES = ("none", "linear", "double", "wave", "rpe")
+RULES: tuple[str, ...] = tuple(_core.RULE_NAMES)  # the core's list (simulator.hpp rule_names)
 
 
 def _check_number(value: Any, name: str, lo: float, hi: float = math.inf, *, integer: bool = False) -> None:

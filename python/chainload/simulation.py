@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # The model names and the default of every entry point (simulate, compare, sweep, run_batch, the CLI).
 ModelName = Literal["size_neural", "banister", "busso", "saturating"]
-MODELS: tuple[str, ...] = ("size_neural", "banister", "busso", "saturating")
+MODELS: tuple[str, ...] = tuple(_core.MODEL_NAMES)  # the core's list (adaptation.hpp model_names)
 DEFAULT_MODEL: ModelName = "size_neural"
 SIZE_NEURAL_FILE = Path(__file__).parent / "data" / "model_size_neural.toml"
 

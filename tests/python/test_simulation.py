@@ -194,3 +194,20 @@ def test_bad_input_is_reported():
         cl.simulate(prog, model="fitness")  # type: ignore[arg-type]
     with pytest.raises(cl.UnknownNameError, match="glutes"):
         cl.simulate(prog, cl.Athlete(params={"k1": {"glute": 0.1}}, estimate_missing=True))
+
+
+def test_the_names_come_from_the_core_once():
+    # One list each, in the core (simulator.hpp, adaptation.hpp), read by Python and the CLI; the
+    # typing Literal must name the same models, and an unknown name is refused by the core itself.
+    from typing import get_args
+
+    from chainload import _core, program, simulation
+
+    assert program.RULES == _core.RULE_NAMES == ("none", "linear", "double", "wave", "rpe")
+    assert simulation.MODELS == _core.MODEL_NAMES == ("size_neural", "banister", "busso", "saturating")
+    assert get_args(simulation.ModelName) == simulation.MODELS
+    assert _core.INTENSITY_NAMES == ("kg", "percent", "rir", "bodyweight")
+    with pytest.raises(
+        cl.errors.UnknownNameError, match="unknown progression rule 'linaer'; did you mean 'linear'"
+    ):
+        _core.PrescriptionSpec(0, 1, 1, 1, "kg", 1.0, "linaer", 0.0, False, 0, 0.1, 0.0, [])

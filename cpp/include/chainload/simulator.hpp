@@ -7,13 +7,22 @@
 #include "chainload/dose.hpp"
 #include "chainload/size_neural.hpp"
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace chainload {
 
 enum class Rule : std::int32_t { none, linear, double_progression, wave, rpe };
 enum class Intensity : std::int32_t { kg, percent, rir, bodyweight };
+// The names programs use, in enum order: the one list, exported as _core.RULE_NAMES and
+// _core.INTENSITY_NAMES and read by Python (program.RULES).
+inline constexpr std::array<const char*, 5> rule_names{"none", "linear", "double", "wave", "rpe"};
+inline constexpr std::array<const char*, 4> intensity_names{"kg", "percent", "rir", "bodyweight"};
+// The enum of a name, or InvalidInput listing the names (with the nearest).
+Rule parse_rule(const std::string& name);
+Intensity parse_intensity(const std::string& name);
 
 struct PrescriptionSpec {
   std::int32_t exercise = 0;
