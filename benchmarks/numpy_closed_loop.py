@@ -5,7 +5,7 @@ capacity (yesterday's state after one day of decay) gives each lift's 1RM throug
 heavily loaded muscle (activation >= min(limit_weight, the lift's top weight)); each scheduled
 prescription sets a load (kg / %1RM / bodyweight from its progression state, %1RM of the wave,
 or autoregulated from Brzycki's relation for RIR/RPE), planned deloads cut sets and load, the load
-is rounded to ``round_kg`` above the body share, the reps possible come from Brzycki's inverse,
+is rounded to its equipment's step (or ``round_kg``) above the body share, the reps possible come from Brzycki's inverse,
 the achieved sets are effort-weighted into the day's per-muscle dose, and the progression rule
 (none, linear per session/week, double, wave, rpe) and the automatic deload after failures run.
 The Banister state then takes the dose.
@@ -47,6 +47,7 @@ class Rx:
     deload_fraction: float
     min_kg: float
     wave: tuple[float, ...] = ()
+    round_kg: float = -1.0  # the equipment's step; < 0: simulate's round_kg
 
 
 @dataclass
@@ -83,7 +84,9 @@ class Population:
         return int(self.one_rm.shape[0])
 
 
-def compile_reference(program: Program, catalogue: Catalogue) -> CompiledProgram:
+def compile_reference(
+    program: Program, catalogue: Catalogue, round_kg: float | None = None
+) -> CompiledProgram:
     """The same compilation as ``chainload.simulation.compile_program`` (its prescription_fields), into plain Python."""
     program.check_exercises(catalogue.ids)
     slots: dict[Any, int] = {}
@@ -91,7 +94,7 @@ def compile_reference(program: Program, catalogue: Catalogue) -> CompiledProgram
     day, which = [], []
     for _w, d, _session, p in program.occurrences():
         if p not in slots:
-            fields = prescription_fields(p, catalogue)
+            fields = prescription_fields(p, catalogue, round_kg)
             slots[p] = len(specs)
             specs.append(Rx(**(fields | {"wave": tuple(fields["wave"])})))
         day.append(d)
@@ -252,7 +255,8 @@ def simulate(
                 if deload:  # fewer sets, less added load (never less than the body)
                     sets = max(1, int(round_half_away(np.float64(p.sets * program.deload_sets))))
                     load = body + (load - body) * program.deload_load
-                load = np.maximum(body + round_to(load - body, round_kg), max(p.min_kg, 0.0))
+                step = p.round_kg if p.round_kg >= 0.0 else round_kg
+                load = np.maximum(body + round_to(load - body, step), max(p.min_kg, 0.0))
 
                 possible = brzycki_reps(load / one_rm_now)
                 achieved = np.minimum(s.target, np.floor(possible + 1e-9))
@@ -267,14 +271,14 @@ def simulate(
                     if p.deload_after > 0 and not autoregulated:
                         s.streak = np.where(failed, s.streak + 1, 0)
                         cut = s.streak >= p.deload_after  # only failed athletes can reach it
+                        # A deload cuts the added load only, never the body.
                         if p.rule == "wave":
-                            s.wave_added = np.where(
-                                cut, s.wave_added - p.deload_fraction * load, s.wave_added
-                            )
+                            cut_kg = p.deload_fraction * np.maximum(load - body, 0.0)
+                            s.wave_added = np.where(cut, s.wave_added - cut_kg, s.wave_added)
                         else:
-                            s.load = np.where(
-                                cut, np.maximum(s.load * (1.0 - p.deload_fraction), p.min_kg), s.load
-                            )
+                            added = s.load - body
+                            lighter = np.where(added > 0.0, body + added * (1.0 - p.deload_fraction), s.load)
+                            s.load = np.where(cut, np.maximum(lighter, p.min_kg), s.load)
                         s.streak = np.where(cut, 0, s.streak)
                     else:
                         s.streak = np.where(failed, s.streak, 0)

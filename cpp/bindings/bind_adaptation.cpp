@@ -249,37 +249,39 @@ void lift_info(SimOptions& o, std::vector<std::int32_t> tests, std::vector<std::
 }  // namespace
 
 void bind_adaptation(py::module_& m) {
+  const auto names = [](const auto& list) {
+    py::tuple out(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) out[i] = py::str(list[i]);
+    return out;
+  };
+  m.attr("MODEL_NAMES") = names(model_names);
+  m.attr("RULE_NAMES") = names(rule_names);
+  m.attr("INTENSITY_NAMES") = names(intensity_names);
   py::class_<PrescriptionSpec>(m, "PrescriptionSpec")
       .def(py::init([](std::int32_t exercise, std::int32_t sets, std::int32_t reps_low, std::int32_t reps_high,
                        const std::string& intensity, double value, const std::string& rule, double increment,
                        bool per_week, std::int32_t deload_after, double deload_fraction, double min_kg,
-                       std::vector<double> wave) {
-             const char* intensities[] = {"kg", "percent", "rir", "bodyweight"};
-             const char* rules[] = {"none", "linear", "double", "wave", "rpe"};
+                       std::vector<double> wave, double round_kg) {
              PrescriptionSpec p;
              p.exercise = exercise;
              p.sets = sets;
              p.reps_low = reps_low;
              p.reps_high = reps_high;
-             auto find = [](const std::string& s, auto& names, const char* what) {
-               for (std::size_t i = 0; i < std::size(names); ++i)
-                 if (s == names[i]) return static_cast<std::int32_t>(i);
-               throw_unknown(what, s, std::vector<std::string>(std::begin(names), std::end(names)));
-             };
-             p.intensity = static_cast<Intensity>(find(intensity, intensities, "intensity"));
+             p.intensity = parse_intensity(intensity);
              p.value = value;
-             p.rule = static_cast<Rule>(find(rule, rules, "progression rule"));
+             p.rule = parse_rule(rule);
              p.increment = increment;
              p.per_week = per_week;
              p.deload_after = deload_after;
              p.deload_fraction = deload_fraction;
              p.min_kg = min_kg;
              p.wave = std::move(wave);
+             p.round_kg = round_kg;
              return p;
            }),
            py::arg("exercise"), py::arg("sets"), py::arg("reps_low"), py::arg("reps_high"), py::arg("intensity"),
            py::arg("value"), py::arg("rule"), py::arg("increment"), py::arg("per_week"), py::arg("deload_after"),
-           py::arg("deload_fraction"), py::arg("min_kg"), py::arg("wave"));
+           py::arg("deload_fraction"), py::arg("min_kg"), py::arg("wave"), py::arg("round_kg") = -1.0);
 
   py::class_<ProgramSpec>(m, "ProgramSpec")
       .def(py::init([](std::vector<PrescriptionSpec> prescriptions, const std::vector<std::int32_t>& day,

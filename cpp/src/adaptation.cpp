@@ -1,6 +1,7 @@
 #include "chainload/adaptation.hpp"
 
 #include "chainload/errors.hpp"
+#include "chainload/kinetics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,7 @@ void check_positive(const Eigen::VectorXd& v, const char* name, std::size_t n, b
 
 std::vector<double> decay(const Eigen::VectorXd& tau) {
   std::vector<double> out(static_cast<std::size_t>(tau.size()));
-  for (std::size_t m = 0; m < out.size(); ++m) out[m] = std::exp(-1.0 / tau[static_cast<Eigen::Index>(m)]);
+  for (std::size_t m = 0; m < out.size(); ++m) out[m] = kinetics::day_decay(tau[static_cast<Eigen::Index>(m)]);
   return out;
 }
 
@@ -37,8 +38,8 @@ class Banister : public Model {
     double* fit = s;
     double* fat = s + n_;
     for (std::size_t m = 0; m < n_; ++m) {
-      fit[m] = fit[m] * e1_[m] + w[m];
-      fat[m] = fat[m] * e2_[m] + w[m];
+      fit[m] = kinetics::trace_step(fit[m], e1_[m], w[m]);
+      fat[m] = kinetics::trace_step(fat[m], e2_[m], w[m]);
     }
   }
   void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
@@ -67,7 +68,7 @@ class Busso : public Banister {
   void step(const double* w, double* s) const override {
     Banister::step(w, s);
     double* h = s + 2 * n_;
-    for (std::size_t m = 0; m < n_; ++m) h[m] = h[m] * e3_[m] + w[m];
+    for (std::size_t m = 0; m < n_; ++m) h[m] = kinetics::trace_step(h[m], e3_[m], w[m]);
   }
   void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
     for (std::size_t m = 0; m < n_; ++m) {
@@ -99,10 +100,8 @@ class Saturating : public Model {
       const auto i = static_cast<Eigen::Index>(m);
       const double room = ceiling_[i] - 1.0;
       cap[m] *= ed_[m];
-      // dS/dw = gain (room - S) / room, integrated exactly over the day's load: S approaches
-      // the ceiling and never passes it, whatever the load.
-      if (w[m] > 0.0) cap[m] = room - (room - cap[m]) * std::exp(-gain_[i] * w[m] / room);
-      fat[m] = fat[m] * e2_[m] + w[m];
+      if (w[m] > 0.0) cap[m] = kinetics::saturating_step(cap[m], room, gain_[i], w[m]);
+      fat[m] = kinetics::trace_step(fat[m], e2_[m], w[m]);
     }
   }
   void read(const double* s, double* capacity, double* fitness, double* fatigue) const override {
@@ -144,7 +143,7 @@ ModelKind parse_model(const std::string& name) {
   if (name == "busso") return ModelKind::busso;
   if (name == "saturating") return ModelKind::saturating;
   if (name == "size_neural") return ModelKind::size_neural;
-  throw_unknown("model", name, {"size_neural", "banister", "busso", "saturating"});
+  throw_unknown("model", name, std::vector<std::string>(model_names.begin(), model_names.end()));
 }
 
 std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
@@ -170,8 +169,8 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
       throw InvalidInput("tau1 and tau2 must be finite and > 0 (series " + std::to_string(j) + ")");
   std::vector<double> e1(columns), e2(columns), fit(columns, 0.0), fat(columns, 0.0);
   for (std::size_t j = 0; j < columns; ++j) {
-    e1[j] = std::exp(-1.0 / tau1[j]);
-    e2[j] = std::exp(-1.0 / tau2[j]);
+    e1[j] = kinetics::day_decay(tau1[j]);
+    e2[j] = kinetics::day_decay(tau2[j]);
   }
   double* __restrict f = fit.data();
   double* __restrict g = fat.data();
@@ -181,18 +180,19 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
   for (std::size_t t = 0; t < days; ++t) {
     const double* w = loads + t * columns;
     for (std::size_t j = 0; j < columns; ++j) {
-      f[j] = f[j] * d1[j] + w[j];
-      g[j] = g[j] * d2[j] + w[j];
+      f[j] = kinetics::trace_step(f[j], d1[j], w[j]);
+      g[j] = kinetics::trace_step(g[j], d2[j], w[j]);
     }
     if (fitness) std::copy(f, f + columns, fitness + t * columns);
     if (fatigue) std::copy(g, g + columns, fatigue + t * columns);
     if (performance) {
       double* p = performance + t * columns;
-      for (std::size_t j = 0; j < columns; ++j) p[j] = p0[j] + k1[j] * f[j] - k2[j] * g[j];
+      for (std::size_t j = 0; j < columns; ++j) p[j] = kinetics::banister_performance(p0[j], k1[j], f[j], k2[j], g[j]);
     }
   }
   if (final_performance)
-    for (std::size_t j = 0; j < columns; ++j) final_performance[j] = p0[j] + k1[j] * f[j] - k2[j] * g[j];
+    for (std::size_t j = 0; j < columns; ++j)
+      final_performance[j] = kinetics::banister_performance(p0[j], k1[j], f[j], k2[j], g[j]);
 }
 
 }  // namespace chainload

@@ -2,6 +2,7 @@
 
 #include "chainload/detail/parallel.hpp"
 #include "chainload/errors.hpp"
+#include "chainload/kinetics.hpp"
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
@@ -89,7 +90,7 @@ class BanisterCurve : public Curve {
   std::vector<std::size_t> linear() const override { return {0, 1, 2}; }
   std::vector<std::size_t> nonlinear() const override { return {3, 4}; }
   void eval(const Vec& theta, Mat& A, std::vector<Mat>& dA) const override {
-    const double d1 = std::exp(-1.0 / theta[0]), d2 = std::exp(-1.0 / theta[1]);
+    const double d1 = kinetics::day_decay(theta[0]), d2 = kinetics::day_decay(theta[1]);
     const double c1 = d1 / (theta[0] * theta[0]), c2 = d2 / (theta[1] * theta[1]);
     double f = 0.0, df = 0.0, g = 0.0, dg = 0.0;
     dA[0].col(0).setZero();
@@ -99,9 +100,9 @@ class BanisterCurve : public Curve {
     walk(
         [&](double w) {
           df = d1 * df + c1 * f;
-          f = d1 * f + w;
+          f = kinetics::trace_step(f, d1, w);
           dg = d2 * dg + c2 * g;
-          g = d2 * g + w;
+          g = kinetics::trace_step(g, d2, w);
         },
         [&](std::size_t i) {
           const auto r = static_cast<Eigen::Index>(i);
@@ -130,8 +131,8 @@ class SaturatingCurve : public Curve {
   std::vector<std::size_t> nonlinear() const override { return {1, 2, 3, 4, 5}; }
   void eval(const Vec& theta, Mat& A, std::vector<Mat>& dA) const override {
     const double gain = theta[0], room = theta[1] - 1.0, td = theta[2], k2 = theta[3], tau2 = theta[4];
-    const double ed = std::exp(-1.0 / td), ded = ed / (td * td);
-    const double d2 = std::exp(-1.0 / tau2), c2 = d2 / (tau2 * tau2);
+    const double ed = kinetics::day_decay(td), ded = ed / (td * td);
+    const double d2 = kinetics::day_decay(tau2), c2 = d2 / (tau2 * tau2);
     double s = 0.0, sg = 0.0, sc = 0.0, sd = 0.0, g = 0.0, dg = 0.0;
     walk(
         [&](double w) {
@@ -140,14 +141,14 @@ class SaturatingCurve : public Curve {
           sg *= ed;
           sc *= ed;
           if (w > 0.0) {
-            const double e = std::exp(-gain * w / room), gap = room - s;
+            const double e = kinetics::saturating_factor(gain, w, room), gap = room - s;
             sg = sg * e + gap * e * w / room;
             sc = 1.0 - (1.0 - sc) * e - gap * e * gain * w / (room * room);
             sd *= e;
             s = room - gap * e;
           }
           dg = d2 * dg + c2 * g;
-          g = d2 * g + w;
+          g = kinetics::trace_step(g, d2, w);
         },
         [&](std::size_t i) {
           const auto r = static_cast<Eigen::Index>(i);
@@ -632,24 +633,24 @@ Eigen::VectorXd fit_predict(FitModel model, const Eigen::VectorXd& params, const
   if (model == FitModel::banister) {
     const double p0 = params[0], k1 = params[1], k2 = params[2], tau1 = params[3], tau2 = params[4];
     if (!(tau1 > 0.0) || !(tau2 > 0.0)) throw InvalidInput("tau1 and tau2 must be > 0");
-    const double d1 = std::exp(-1.0 / tau1), d2 = std::exp(-1.0 / tau2);
+    const double d1 = kinetics::day_decay(tau1), d2 = kinetics::day_decay(tau2);
     double f = 0.0, g = 0.0;
     for (std::size_t t = 0; t < days; ++t) {
-      f = f * d1 + load[t];
-      g = g * d2 + load[t];
-      out[static_cast<Eigen::Index>(t)] = p0 + k1 * f - k2 * g;
+      f = kinetics::trace_step(f, d1, load[t]);
+      g = kinetics::trace_step(g, d2, load[t]);
+      out[static_cast<Eigen::Index>(t)] = kinetics::banister_performance(p0, k1, f, k2, g);
     }
   } else {
     const double p0 = params[0], gain = params[1], room = params[2] - 1.0, td = params[3], k2 = params[4];
     const double tau2 = params[5];
     if (!(td > 0.0) || !(tau2 > 0.0)) throw InvalidInput("tau_detrain and tau2 must be > 0");
     if (!(room > 0.0)) throw InvalidInput("ceiling must be > 1");
-    const double ed = std::exp(-1.0 / td), d2 = std::exp(-1.0 / tau2);
+    const double ed = kinetics::day_decay(td), d2 = kinetics::day_decay(tau2);
     double s = 0.0, g = 0.0;
     for (std::size_t t = 0; t < days; ++t) {
       s *= ed;
-      if (load[t] > 0.0) s = room - (room - s) * std::exp(-gain * load[t] / room);
-      g = g * d2 + load[t];
+      if (load[t] > 0.0) s = kinetics::saturating_step(s, room, gain, load[t]);
+      g = kinetics::trace_step(g, d2, load[t]);
       out[static_cast<Eigen::Index>(t)] = p0 * (1.0 + s - k2 * g);
     }
   }

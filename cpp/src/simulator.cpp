@@ -2,6 +2,7 @@
 
 #include "chainload/errors.hpp"
 #include "chainload/load_reps.hpp"
+#include "chainload/progression.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,20 +13,22 @@ namespace chainload {
 namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-// What one prescription remembers between sessions.
-struct PrescriptionState {
-  double load = 0.0;       // total moved load (kg) for kg / percent intensities
-  double wave_added = 0.0; // kg added to the wave's base after each completed cycle
-  std::int32_t target = 0; // current target reps (double progression climbs the range)
-  std::int32_t streak = 0; // failed sessions in a row
-  std::int32_t week = -1;  // week of the last session
-  bool last_ok = true;
-  bool last_deload = false;  // the last session fell in a planned deload week
-  bool cycle_failed = false;
-};
-
 double round_to(double x, double step) { return step > 0.0 ? std::round(x / step) * step : x; }
 }  // namespace
+
+namespace {
+template <std::size_t N>
+std::int32_t index_of(const std::string& name, const std::array<const char*, N>& names, const char* what) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (name == names[i]) return static_cast<std::int32_t>(i);
+  throw_unknown(what, name, std::vector<std::string>(names.begin(), names.end()));
+}
+}  // namespace
+
+Rule parse_rule(const std::string& name) { return static_cast<Rule>(index_of(name, rule_names, "progression rule")); }
+Intensity parse_intensity(const std::string& name) {
+  return static_cast<Intensity>(index_of(name, intensity_names, "intensity"));
+}
 
 double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
 
@@ -42,8 +45,8 @@ void ProgramSpec::validate(std::size_t n_exercises) const {
       throw InvalidInput(where + "exercise index out of range");
     if (p.sets < 1 || p.reps_low < 1 || p.reps_high < p.reps_low)
       throw InvalidInput(where + "needs sets >= 1 and 1 <= reps_low <= reps_high");
-    if (!std::isfinite(p.value) || !std::isfinite(p.increment) || !std::isfinite(p.min_kg))
-      throw InvalidInput(where + "intensity, increment and min_kg must be finite");
+    if (!std::isfinite(p.value) || !std::isfinite(p.increment) || !std::isfinite(p.min_kg) || !std::isfinite(p.round_kg))
+      throw InvalidInput(where + "intensity, increment, min_kg and round_kg must be finite");
     if (p.increment < 0.0 && p.min_kg <= 0.0)
       throw InvalidInput(where + "a negative increment needs a min_kg floor > 0");
     if (p.deload_after < 0 || !(p.deload_fraction >= 0.0 && p.deload_fraction < 1.0))
@@ -460,11 +463,9 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   std::vector<PrescriptionState> ps(program.prescriptions.size());
   for (std::size_t i = 0; i < ps.size(); ++i) {
     const auto& p = program.prescriptions[i];
-    const double body = athlete.body_load[p.exercise];
-    ps[i].target = p.reps_low;
     // A %1RM load is a percentage of the day-0 1RM (an athlete's weak muscle lowers it).
     const double day0 = athlete.one_rm[p.exercise] * exercise_capacity[static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)])];
-    ps[i].load = p.intensity == Intensity::percent ? p.value / 100.0 * day0 : body + p.value;
+    progression::start(p, ps[i], athlete.body_load[p.exercise], day0);
   }
   if (options.record) {
     auto& log = out.sessions;
@@ -503,33 +504,16 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
-      // A new week: weekly linear progression and wave cycles advance.
-      if (week > s.week) {
-        // A week's increment is earned by the previous week's last session; a deload week earns none.
-        if (p.rule == Rule::linear && p.per_week && s.week >= 0 && s.last_ok && !s.last_deload) s.load += p.increment;
-        if (p.rule == Rule::wave && week > 0 && week % static_cast<std::int32_t>(p.wave.size()) == 0) {
-          if (!s.cycle_failed) s.wave_added += p.increment;
-          s.cycle_failed = false;
-        }
-        s.week = week;
-      }
-
-      // The load of today's sets.
-      const bool autoregulated = p.intensity == Intensity::rir || p.rule == Rule::rpe;
-      double load = s.load;
-      if (p.rule == Rule::wave) {
-        const double pct = p.wave[static_cast<std::size_t>(week) % p.wave.size()];
-        load = pct / 100.0 * athlete.one_rm[p.exercise] + s.wave_added;
-      } else if (autoregulated) {
-        const double rir = p.intensity == Intensity::rir ? p.value : options.default_rir;
-        load = brzycki_fraction(s.target + rir) * one_rm_now;
-      }
+      if (week > s.week) progression::new_week(p, s, week);
+      const bool autoregulated = progression::autoregulated(p);
+      double load = progression::planned_load(p, s, week, athlete.one_rm[p.exercise], one_rm_now, options.default_rir);
       std::int32_t sets = p.sets;
       if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
         sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
         load = body + (load - body) * program.deload_load;
       }
-      load = std::max(body + round_to(load - body, options.round_kg), std::max(p.min_kg, 0.0));
+      const double step = p.round_kg >= 0.0 ? p.round_kg : options.round_kg;
+      load = std::max(body + round_to(load - body, step), std::max(p.min_kg, 0.0));
 
       const double possible = brzycki_reps(load / one_rm_now);
       const double achieved = std::min(static_cast<double>(s.target), std::floor(possible + 1e-9));
@@ -546,25 +530,14 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         s.cycle_failed = true;
         // An autoregulated load already follows the day's capacity: no automatic deload there.
         if (!deload && !autoregulated && p.deload_after > 0 && ++s.streak >= p.deload_after) {
-          if (p.rule == Rule::wave)
-            s.wave_added -= p.deload_fraction * load;  // the whole wave moves down
-          else
-            s.load = std::max(s.load * (1.0 - p.deload_fraction), p.min_kg);
+          progression::on_deload(p, s, load, body);
           s.streak = 0;
           auto_deload = true;
           ++out.auto_deloads;
         }
       } else if (!deload) {
         s.streak = 0;
-        if (p.rule == Rule::linear && !p.per_week) s.load += p.increment;
-        if (p.rule == Rule::double_progression) {
-          if (s.target >= p.reps_high) {
-            s.load += p.increment;
-            s.target = p.reps_low;
-          } else {
-            ++s.target;
-          }
-        }
+        progression::on_success(p, s);
       }
       s.last_ok = !failed;
       s.last_deload = deload;

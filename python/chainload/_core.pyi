@@ -70,6 +70,10 @@ class BalanceSpec:
 def balance(spec: BalanceSpec, dose: FloatArray, threads: int = 1) -> FloatArray: ...
 
 # --- adaptation and the closed loop (bind_adaptation.cpp) ---------------------------------------
+MODEL_NAMES: tuple[str, ...]
+RULE_NAMES: tuple[str, ...]
+INTENSITY_NAMES: tuple[str, ...]
+
 class PrescriptionSpec:
     def __init__(
         self,
@@ -86,6 +90,7 @@ class PrescriptionSpec:
         deload_fraction: float,
         min_kg: float,
         wave: Sequence[float],
+        round_kg: float = -1.0,
     ) -> None: ...
 
 class ProgramSpec:

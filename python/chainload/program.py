@@ -20,12 +20,13 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
+from . import _core
 from ._files import DATA_DIR, TomlSource, finite_number, require, tables
 from ._names import check_keys, unknown
 from .errors import ValidationError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-RULES = ("none", "linear", "double", "wave", "rpe")
+RULES: tuple[str, ...] = tuple(_core.RULE_NAMES)  # the core's list (simulator.hpp rule_names)
 
 
 def _check_number(value: Any, name: str, lo: float, hi: float = math.inf, *, integer: bool = False) -> None:
@@ -48,7 +49,8 @@ class Progression:
         failure); ``rpe`` (autoregulated: each session the load is chosen from the day's capacity
         so that the target reps leave the prescribed RIR/RPE in reserve, 2 RIR if none is given).
     deload_after:
-        after this many failed sessions in a row the load drops by ``deload_percent`` % (0 = never;
+        after this many failed sessions in a row the added load drops by ``deload_percent`` % (the
+        whole load of an external lift; a bodyweight lift never drops below the body; 0 = never;
         autoregulated loads follow the day's capacity and need none).
     min_kg:
         a floor for the load (required with a negative increment).

@@ -23,8 +23,10 @@ import pandas as pd
 import tomllib
 
 from . import _core, _display
+from ._files import finite_number
 from .athlete import Athlete, check_status
 from .catalogue import Catalogue
+from .equipment import step_kg
 from .errors import ValidationError
 from .graph import MuscleGraph
 from .program import WEEKDAYS, Prescription, Program, Session
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
 # The model names and the default of every entry point (simulate, compare, sweep, run_batch, the CLI).
 ModelName = Literal["size_neural", "banister", "busso", "saturating"]
-MODELS: tuple[str, ...] = ("size_neural", "banister", "busso", "saturating")
+MODELS: tuple[str, ...] = tuple(_core.MODEL_NAMES)  # the core's list (adaptation.hpp model_names)
 DEFAULT_MODEL: ModelName = "size_neural"
 SIZE_NEURAL_FILE = Path(__file__).parent / "data" / "model_size_neural.toml"
 
@@ -128,8 +130,11 @@ def model_params(graph: MuscleGraph, overrides: Mapping[str, Any] | None = None)
     return out
 
 
-def prescription_fields(p: Prescription, catalogue: Catalogue) -> dict[str, Any]:
-    """A prescription as the core's PrescriptionSpec takes it (keyword arguments)."""
+def prescription_fields(
+    p: Prescription, catalogue: Catalogue, round_kg: float | None = None
+) -> dict[str, Any]:
+    """A prescription as the core's PrescriptionSpec takes it (keyword arguments). Its loads round
+    to ``round_kg`` if given, else to the step of the exercise's equipment (data/equipment.toml)."""
     if p.kg is not None:
         intensity, value = "kg", float(p.kg)
     elif p.percent_1rm is not None:
@@ -157,6 +162,7 @@ def prescription_fields(p: Prescription, catalogue: Catalogue) -> dict[str, Any]
         "deload_fraction": float(prog.deload_percent) / 100.0,
         "min_kg": float(prog.min_kg or 0.0),
         "wave": [float(x) for x in prog.wave],
+        "round_kg": step_kg(catalogue[p.exercise]) if round_kg is None else float(round_kg),
     }
 
 
@@ -166,34 +172,38 @@ class _Compiled:
     slots: list[tuple[int, int, str]]  # (weekday, position, exercise) of each prescription row
 
 
-# Compiled programs on the shipped catalogue, by program (the last few, for notebook loops): the
-# shipped catalogue's exercises never change (copy-on-write), so a program compiles to the same spec.
-_COMPILED: dict[Program, tuple[object, _Compiled]] = {}
+# Compiled programs on the shipped catalogue, by program and rounding (the last few, for notebook
+# loops): the shipped catalogue's exercises never change (copy-on-write), so a program compiles to
+# the same spec.
+_COMPILED: dict[tuple[Program, float | None], tuple[object, _Compiled]] = {}
 _COMPILED_KEEP = 32  # engine choice
 
 
-def compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
+def compile_program(program: Program, catalogue: Catalogue, round_kg: float | None = None) -> _Compiled:
     """The program as the core's ProgramSpec. Equal prescriptions share one progression state
     (the same lift prescribed the same way on Monday and Thursday progresses session by session
     across both); different prescriptions of one lift (heavy and light days) progress apart.
+    Loads round to each exercise's equipment step, or to ``round_kg`` everywhere if given.
     Cached for the shipped catalogue (until a copy of it is changed)."""
+    if round_kg is not None and not (finite_number(round_kg) and round_kg >= 0):
+        raise ValidationError(f"round_kg must be a finite number >= 0 (kg) or None, got {round_kg!r}")
     shipped = catalogue._shipped_exercises()
     if shipped is None:
-        return _compile_program(program, catalogue)
+        return _compile_program(program, catalogue, round_kg)
     try:
-        hit = _COMPILED.get(program)
+        hit = _COMPILED.get((program, round_kg))
     except TypeError:  # a program holding an unhashable value: compiled every time
-        return _compile_program(program, catalogue)
+        return _compile_program(program, catalogue, round_kg)
     if hit is not None and hit[0] is shipped:
         return hit[1]
-    compiled = _compile_program(program, catalogue)
+    compiled = _compile_program(program, catalogue, round_kg)
     if len(_COMPILED) >= _COMPILED_KEEP:
         del _COMPILED[next(iter(_COMPILED))]  # the oldest
-    _COMPILED[program] = (shipped, compiled)
+    _COMPILED[(program, round_kg)] = (shipped, compiled)
     return compiled
 
 
-def _compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
+def _compile_program(program: Program, catalogue: Catalogue, round_kg: float | None) -> _Compiled:
     program.check_exercises(catalogue.ids)
     slots: dict[Prescription, int] = {}
     specs: list[_core.PrescriptionSpec] = []
@@ -202,7 +212,7 @@ def _compile_program(program: Program, catalogue: Catalogue) -> _Compiled:
     for _w, d, session, p in program.occurrences():
         if p not in slots:
             slots[p] = len(specs)
-            specs.append(_core.PrescriptionSpec(**prescription_fields(p, catalogue)))
+            specs.append(_core.PrescriptionSpec(**prescription_fields(p, catalogue, round_kg)))
             names.append((session.day, session.prescriptions.index(p), p.exercise))
         day.append(d)
         which.append(slots[p])
@@ -402,11 +412,16 @@ class Simulation:
 
 
 def _simulate_one(
-    program: Program, athlete: Athlete | None, cat: Catalogue, model: str, **options: Any
+    program: Program,
+    athlete: Athlete | None,
+    cat: Catalogue,
+    model: str,
+    round_kg: float | None = None,
+    **options: Any,
 ) -> tuple[_Compiled, dict[str, Any]]:
     """One closed-loop core run: the program compiled, the athlete's spec and the catalogue's lift
     information (the one place simulate and recovery build the core's inputs)."""
-    compiled = compile_program(program, cat)
+    compiled = compile_program(program, cat, round_kg)
     spec = athlete_spec(athlete if athlete is not None else Athlete.default(), program, cat)
     info = lift_info(cat)
     r = _core.simulate(
@@ -427,9 +442,10 @@ def simulate(
     weeks: int | None = None,
     model: ModelName = DEFAULT_MODEL,
     catalogue: Catalogue | None = None,
-    round_kg: float = 2.5,
+    round_kg: float | None = None,
 ) -> Simulation:
-    """Run ``program`` (cycled or cut to ``weeks``) against ``athlete`` in the closed loop."""
+    """Run ``program`` (cycled or cut to ``weeks``) against ``athlete`` in the closed loop. Loads
+    round to each exercise's equipment step (data/equipment.toml), or to ``round_kg`` kg if given."""
     check_model(model)
     if weeks is not None:
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks <= 0:

@@ -48,8 +48,11 @@ def _chain_of(ex_id: str, catalogue: Catalogue) -> str:
 
 
 def _set_weekly_sets(program: Program, target: str, n: float, catalogue: Catalogue) -> Program:
-    """Scale the sets of the prescriptions that train ``target`` (a chain: the exercises dominant
-    in it; a muscle: exercises loading it at >= 0.5) so week 1 holds about ``n`` such sets."""
+    """Share ``n`` sets out over the prescriptions of week 1 that train ``target`` (a chain: the
+    exercises dominant in it; a muscle: exercises loading it at >= 0.5), in proportion to their
+    current sets, largest remainders first, each keeping at least one: week 1 then holds exactly
+    ``n`` such sets (``n`` is rounded to a whole number). Later weeks take the same sets where they
+    repeat week 1's prescriptions, and the same scaling factor (rounded) where they differ."""
     if target in ("posterior", "anterior", "lateral"):
 
         def hits(ex: str) -> bool:
@@ -60,18 +63,52 @@ def _set_weekly_sets(program: Program, target: str, n: float, catalogue: Catalog
         def hits(ex: str) -> bool:
             return catalogue[ex].activation.get(target, 0.0) >= 0.5
 
-    current = sum(p.sets for s in program.weeks[0] for p in s.prescriptions if hits(p.exercise))
+    first = [
+        (i, j, p)
+        for i, s in enumerate(program.weeks[0])
+        for j, p in enumerate(s.prescriptions)
+        if hits(p.exercise)
+    ]
+    current = sum(p.sets for _i, _j, p in first)
     if current == 0:
         raise ValidationError(
             f"program {program.name!r} has no sets that train {target!r}: cannot scale them"
         )
-    factor = n / current
+    wanted = round(n)
+    if wanted < len(first):
+        raise ValidationError(
+            f"weekly_sets {target}={n!r}: week 1 of {program.name!r} has {len(first)} prescriptions that "
+            f"train {target!r}, each keeps at least one set, so the fewest is {len(first)}"
+        )
+    factor = wanted / current
+    quota = [p.sets * factor for _i, _j, p in first]
+    share = [max(1, int(q)) for q in quota]
+    # Largest remainders first (ties: program order) while short; smallest first while over.
+    order = sorted(range(len(first)), key=lambda k: -(quota[k] - share[k]))
+    k = 0
+    while sum(share) < wanted:
+        share[order[k % len(order)]] += 1
+        k += 1
+    for m in reversed(order):
+        if sum(share) == wanted:
+            break
+        if share[m] > 1:
+            share[m] -= 1
+    new_sets = {(i, j): (p, share[k]) for k, (i, j, p) in enumerate(first)}
 
-    def scale(p: Any) -> Any:
-        return replace(p, sets=max(1, round(p.sets * factor))) if hits(p.exercise) else p
+    def scale(i: int, j: int, p: Any) -> Any:
+        if not hits(p.exercise):
+            return p
+        same = new_sets.get((i, j))
+        if same is not None and same[0] == p:
+            return replace(p, sets=same[1])
+        return replace(p, sets=max(1, round(p.sets * factor)))
 
     weeks = tuple(
-        tuple(replace(s, prescriptions=tuple(scale(p) for p in s.prescriptions)) for s in w)
+        tuple(
+            replace(s, prescriptions=tuple(scale(i, j, p) for j, p in enumerate(s.prescriptions)))
+            for i, s in enumerate(w)
+        )
         for w in program.weeks
     )
     return replace(program, weeks=weeks)
@@ -90,7 +127,8 @@ def vary(
 ) -> list[Variant]:
     """Every combination of the given parameter values, each a labelled variant of ``program``.
 
-    weekly_sets: ``{"posterior": [6, 10, 14]}`` (a chain or a muscle id → hard sets in week 1);
+    weekly_sets: ``{"posterior": [6, 10, 14]}`` (a chain or a muscle id → hard sets in week 1:
+    exactly that many, shared out over the prescriptions that train it, each keeping at least one);
     frequency: sessions per week (the first k sessions of each week are kept);
     increment_kg: the increment of every progression rule; deload_every: a planned deload every
     k-th week (None = none); substitute: ``{"back_squat": ["front_squat"]}`` swaps an exercise;

@@ -344,8 +344,15 @@ def test_design_states_the_defaults_the_code_uses(design):
     assert list(_core.effort_weight([0.0, 4.0, 7.0, 10.0, 12.0])) == [1.0, 1.0, 0.5, 0.0, 0.0]
     assert "1 up to 4 reps in reserve, falling linearly to 0 at 10" in design.sections["dose"]
     closed = design.sections["closed loop"]
-    assert "activation ≥ 0.5" in closed and "Loads round to 2.5 kg" in closed
-    assert inspect.signature(cl.simulate).parameters["round_kg"].default == 2.5
+    assert "activation ≥ 0.5" in closed and "Loads round to the step of each exercise's equipment" in closed
+    from chainload.equipment import default_equipment
+
+    table = default_equipment()
+    for name, kind in table.items():  # every step the data file sets is the one the design states
+        stated = f"{name} {kind.step_kg:g} kg" if kind.step_kg > 0 else f"{name} none"
+        assert stated in " ".join(closed.split()), stated
+    assert table["dumbbell"].implements == 2 and "so 4 kg a pair" in closed
+    assert inspect.signature(cl.simulate).parameters["round_kg"].default is None
     assert re.search(r"limit_weight: [^=]+= 0\.5\b", _core.simulate.__doc__ or "")
 
 

@@ -49,10 +49,11 @@ def every_rule() -> Program:
 def check(ref, program: Program, n: int = 24, **options) -> dict[str, np.ndarray]:
     cat = cl.Catalogue.default()
     pop = ref.population(ref.random_athletes(n, cat, seed=7), program, cat)
+    step = options.pop("round_kg", None)  # every exercise's step; None: its equipment's
     core = _core.simulate_batch(
-        cat.core_table(), compile_program(program, cat).spec, pop.specs, threads=1, **options
+        cat.core_table(), compile_program(program, cat, step).spec, pop.specs, threads=1, **options
     )
-    numpy = ref.simulate(cat.activation_matrix(), ref.compile_reference(program, cat), pop, **options)
+    numpy = ref.simulate(cat.activation_matrix(), ref.compile_reference(program, cat, step), pop, **options)
     for k in ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue"):
         np.testing.assert_allclose(core[k], numpy[k], rtol=1e-9, atol=0, err_msg=k)
     np.testing.assert_array_equal(core["failures"], numpy["failures"])

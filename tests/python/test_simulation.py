@@ -213,3 +213,20 @@ def test_compiled_programs_are_cached_for_the_shipped_catalogue_only():
     changed = cl.Catalogue.default()
     changed.add(cl.Exercise(id="band_walk", name="Band walk", activation={"glutes": 1.0}))
     assert compile_program(program, changed) is not shipped
+
+
+def test_the_names_come_from_the_core_once():
+    # One list each, in the core (simulator.hpp, adaptation.hpp), read by Python and the CLI; the
+    # typing Literal must name the same models, and an unknown name is refused by the core itself.
+    from typing import get_args
+
+    from chainload import _core, program, simulation
+
+    assert program.RULES == _core.RULE_NAMES == ("none", "linear", "double", "wave", "rpe")
+    assert simulation.MODELS == _core.MODEL_NAMES == ("size_neural", "banister", "busso", "saturating")
+    assert get_args(simulation.ModelName) == simulation.MODELS
+    assert _core.INTENSITY_NAMES == ("kg", "percent", "rir", "bodyweight")
+    with pytest.raises(
+        cl.errors.UnknownNameError, match="unknown progression rule 'linaer'; did you mean 'linear'"
+    ):
+        _core.PrescriptionSpec(0, 1, 1, 1, "kg", 1.0, "linaer", 0.0, False, 0, 0.1, 0.0, [])

@@ -108,8 +108,8 @@ def test_the_table_columns():
         "id", "check", "finding", "published", "simulated", "tolerance", "pass", "model", "note", "low", "high",
     ]  # fmt: skip
     assert (t["low"].iloc[0], t["high"].iloc[0]) == (0.8, 1.15)
-    # default athlete: bench 1.0 / pull-up 1.02 x body mass (exercises.toml standards)
-    assert t["simulated"].iloc[0] == pytest.approx(1.0 / 1.02)
+    # default athlete: bench 1.0 / pull-up 1.25 x body mass (exercises.toml standards)
+    assert t["simulated"].iloc[0] == pytest.approx(1.0 / 1.25)
     assert t["tolerance"].iloc[0] == "[0.8, 1.15]"
 
 

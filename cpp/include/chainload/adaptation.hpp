@@ -8,6 +8,7 @@
 // A new model is one new class implementing Model, and one line in make_model().
 #include <Eigen/Core>
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -51,6 +52,9 @@ class Model {
 
 // size_neural (size_neural.hpp) is not a per-muscle Model: the simulator runs it itself.
 enum class ModelKind { banister, busso, saturating, size_neural };
+// The model names, the default (size_neural) first: the one list, exported as _core.MODEL_NAMES
+// and read by Python (simulation.MODELS, the CLI's choices).
+inline constexpr std::array<const char*, 4> model_names{"size_neural", "banister", "busso", "saturating"};
 ModelKind parse_model(const std::string& name);
 std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params);
 

@@ -7,13 +7,22 @@
 #include "chainload/dose.hpp"
 #include "chainload/size_neural.hpp"
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace chainload {
 
 enum class Rule : std::int32_t { none, linear, double_progression, wave, rpe };
 enum class Intensity : std::int32_t { kg, percent, rir, bodyweight };
+// The names programs use, in enum order: the one list, exported as _core.RULE_NAMES and
+// _core.INTENSITY_NAMES and read by Python (program.RULES).
+inline constexpr std::array<const char*, 5> rule_names{"none", "linear", "double", "wave", "rpe"};
+inline constexpr std::array<const char*, 4> intensity_names{"kg", "percent", "rir", "bodyweight"};
+// The enum of a name, or InvalidInput listing the names (with the nearest).
+Rule parse_rule(const std::string& name);
+Intensity parse_intensity(const std::string& name);
 
 struct PrescriptionSpec {
   std::int32_t exercise = 0;
@@ -28,6 +37,8 @@ struct PrescriptionSpec {
   double deload_fraction = 0.1;   // load cut of an automatic deload
   double min_kg = 0.0;            // floor of the total load
   std::vector<double> wave;       // %1RM per week of the cycle (rule wave)
+  double round_kg = -1.0;         // rounding step of the added load, set by the exercise's
+                                  // equipment (kg); < 0: SimOptions::round_kg
 };
 
 struct ScheduleEntry {
@@ -53,7 +64,7 @@ struct AthleteSpec {
 
 struct SimOptions {
   ModelKind model = ModelKind::banister;  // the Python default is chainload.simulation.DEFAULT_MODEL
-  double round_kg = 2.5;        // loads are rounded to this increment (plates)
+  double round_kg = 2.5;        // rounding step of a prescription without its own (plates)
   double limit_weight = 0.5;    // muscles at or above this activation limit a lift
   double default_rir = 2.0;     // target reps in reserve of an autoregulated (rule rpe) prescription
   bool record = true;           // keep daily trajectories and the session log
