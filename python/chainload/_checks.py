@@ -18,6 +18,7 @@ import functools
 import inspect
 import os
 import re
+import sys
 import types
 import typing
 from typing import Any
@@ -32,12 +33,18 @@ _ARRAY_LIKE = object()  # numbers, or a (nested) sequence or array of numbers
 def _hints(func: Any) -> dict[str, Any]:
     """Resolved annotations, one by one: a name that cannot be resolved (an import only under
     TYPE_CHECKING, a numpy typing alias) is not checked."""
-    import chainload
-
     raw = getattr(func, "__annotations__", {})
     module = inspect.getmodule(func)
-    # the public names first: a module may import its annotations' classes only for type checking
-    scope = {**vars(chainload), **(vars(module) if module else {}), "Any": Any, "typing": typing}
+    # the public names first: a module may import its annotations' classes only for type checking.
+    # The package is read from sys.modules, not imported: the root applies these wrappers, so it is
+    # loaded by the time a call is checked, and this module stays a leaf of the import graph.
+    package = sys.modules.get(__package__ or "chainload")
+    scope = {
+        **(vars(package) if package else {}),
+        **(vars(module) if module else {}),
+        "Any": Any,
+        "typing": typing,
+    }
     out: dict[str, Any] = {}
     for name, ann in raw.items():
         if name == "return":
