@@ -224,10 +224,12 @@ def _population(row: Row, status: str | None, n: int | None, seed: int) -> tuple
     return Population.sample(**kwargs), note
 
 
-def run_trials(row: Row, n: int | None = None, model: str | None = None) -> tuple[Trial, list[str]]:
+def run_trials(
+    row: Row, n: int | None = None, model: str | None = None, seed: int | None = None
+) -> tuple[Trial, list[str]]:
     """All arms of a trial row, grouped by (weeks, status) into trials on the same seeded
-    population, merged into one :class:`Trial`."""
-    seed = int(row.data.get("population", {}).get("seed", 1))
+    population, merged into one :class:`Trial`; ``seed`` replaces the file's (to measure margins)."""
+    seed = int(row.data.get("population", {}).get("seed", 1)) if seed is None else int(seed)
     default_status = row.data.get("population", {}).get("status")
     tests = list(row.data.get("tests", []))
     noise = float(row.data.get("noise_cv", DEFAULT_NOISE_CV))
@@ -438,9 +440,15 @@ def _recovery(row: Row, model: str | None) -> Any:
     return one
 
 
-def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | None = None) -> pd.DataFrame:
+def run(
+    ids: Sequence[str] | None = None,
+    n: int | None = None,
+    model: str | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
     """Run the validation rows (all by default; ``n`` athletes per trial instead of each file's;
-    ``model``: None for the default model, or banister / busso / saturating ...).
+    ``model``: None for the default model, or banister / busso / saturating ...; ``seed``: the
+    trials' seed instead of each file's, to see how far a pass depends on the draw).
 
     One row per check: id, check, finding, published, simulated, tolerance, pass, model, note,
     and the numeric pass band low, high.
@@ -470,7 +478,7 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
         ctx: dict[str, Any] = {}
         notes: list[str] = []
         if row.kind == "trial":
-            ctx["trial"], notes = run_trials(row, n, model)
+            ctx["trial"], notes = run_trials(row, n, model, seed)
         elif row.kind == "recovery":
             ctx["recovery"] = _recovery(row, model)
         elif row.kind == "population":
