@@ -191,14 +191,15 @@ class Population:
         cls, frame: pd.DataFrame, graph: MuscleGraph | None = None, *, status: str = "trained"
     ) -> Population:
         """A population from a DataFrame of fitted athletes: one row per athlete, columns
-        ``bodyweight``, ``strength`` (optional) and any of the model parameters (one value for all
-        muscles) or ``<param>:<muscle>`` columns for one muscle; missing ones take the defaults."""
+        ``bodyweight``, ``strength`` (optional), ``sex`` (optional: "female" | "male") and any of the
+        model parameters (one value for all muscles) or ``<param>:<muscle>`` columns for one muscle;
+        missing ones take the defaults."""
         g = graph if graph is not None else MuscleGraph.default()
         n, m = len(frame), len(g)
         params = {k: np.full((n, m), v) for k, v in DEFAULT_PARAMS.items()}
         for col in frame.columns:
             name, _, muscle = str(col).partition(":")
-            if name in ATHLETE_COLUMNS:
+            if name in ATHLETE_COLUMNS or name == "sex":
                 continue
             if name not in params:
                 raise ValidationError(
@@ -217,6 +218,8 @@ class Population:
                 "strength": frame["strength"].to_numpy(dtype=float) if "strength" in frame else np.ones(n),
             }
         )
+        if "sex" in frame:
+            athletes["sex"] = frame["sex"].to_numpy(dtype=object)
         athletes.index.name = "athlete"
         return cls(athletes, params, tuple(g.ids), status=status)
 

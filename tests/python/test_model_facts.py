@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import chainload as cl
@@ -403,3 +404,7 @@ def test_bad_sex_input_is_refused_with_the_value():
         cl.Population.sample(10, share_female=1.5)
     with pytest.raises(cl.ValidationError, match="'w' is not a sex"):
         cl.Athlete(sex="w")
+    with pytest.raises(cl.ValidationError, match="athlete 1: sex 'F' is not one of female, male"):
+        cl.Population.from_frame(pd.DataFrame({"bodyweight": [60.0, 70.0], "sex": ["female", "F"]}))
+    pop = cl.Population.from_frame(pd.DataFrame({"bodyweight": [60.0, 70.0], "sex": ["female", "male"]}))
+    assert pop.athlete(0).sex == "female" and pop.athlete(1).sex == "male"
