@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
+
+import pandas as pd
 
 import chainload as cl
 from chainload import validation
@@ -96,6 +99,34 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out} ({len(default)} checks, {default['id'].nunique()} findings)")
+    readme_table(default)
+
+
+def readme_table(default: pd.DataFrame) -> None:
+    """The README's table (default model): one line per finding, from the same run, so the two
+    documents cannot disagree."""
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head = "| finding | checks passed | published → simulated (each check) |"
+    start = text.index(head)
+    end = text.index("\n\n", start)
+    rows = [head, "|---|---|---|"]
+    for rid in dict.fromkeys(default["id"]):
+        t = default[default["id"] == rid]
+        ok = int(t["pass"].sum())
+        passed = "**all**" if ok == len(t) else f"{ok} of {len(t)}"
+        checks = "; ".join(
+            f"{one_line(r['check'])}: {one_line(r['published'])} → {fmt(float(r['simulated']))}"
+            + ("" if r["pass"] else " ✗")
+            for _, r in t.iterrows()
+        )
+        rows.append(f"| {rid} | {passed} | {checks.replace('|', '/')} |")
+    n_ok = int(validation.by_row(default)["ok"].sum())
+    count = f"{n_ok} of {default['id'].nunique()} findings pass in full ({int(default['pass'].sum())} of {len(default)} checks)."
+    rest = text[end + 2 :]
+    rest = re.sub(r"^\d+ of \d+ findings pass in full \(\d+ of \d+ checks\)\.", count, rest, count=1)
+    readme.write_text(text[:start] + "\n".join(rows) + "\n\n" + rest, encoding="utf-8")
+    print(f"updated {readme}: {count}")
 
 
 if __name__ == "__main__":

@@ -16,9 +16,18 @@ from .catalogue import Catalogue, Exercise
 from .errors import ValidationError
 from .program import Prescription
 
-_ATHLETE_KEYS = ("bodyweight", "one_rm", "estimate_missing", "name", "params")
+_ATHLETE_KEYS = ("bodyweight", "one_rm", "estimate_missing", "name", "params", "sex")
 # Training statuses of the size_neural model (presets in data/model_size_neural.toml).
 STATUSES: tuple[str, ...] = ("untrained", "trained", "advanced")
+# Sexes (multipliers of women's values in data/model_size_neural.toml [sex.female]).
+SEXES: tuple[str, ...] = ("female", "male")
+
+
+def check_sex(sex: object, where: str = "sex") -> str:
+    """``sex`` if it is one of SEXES, else a ValidationError naming ``where`` and the value."""
+    if not isinstance(sex, str) or sex not in SEXES:
+        raise ValidationError(f"{where}: {sex!r} is not a sex ({', '.join(SEXES)})")
+    return sex
 
 
 def check_status(status: object, where: str = "status") -> str:
@@ -42,6 +51,9 @@ class Athlete:
     size_neural parameter (one value: ``{"neural_max": 0.2}``; data/model_size_neural.toml).
     ``status`` ("untrained" | "trained" | "advanced") picks the size_neural preset, and
     ``size_start`` the starting size of some muscles relative to normal (see :meth:`with_imbalance`).
+    ``sex`` ("female" | "male") scales the size_neural neural_max and size_rate (and, with
+    ``estimate_missing``, the standard 1RM per kg) by data/model_size_neural.toml [sex.female];
+    a ``neural_max`` in ``params`` is a man's value, scaled the same way.
     """
 
     one_rm: Mapping[str, float] = field(default_factory=dict)
@@ -51,9 +63,11 @@ class Athlete:
     params: Mapping[str, Any] = field(default_factory=dict)
     status: str = "trained"
     size_start: Mapping[str, float] = field(default_factory=dict)
+    sex: str = "male"
 
     def __post_init__(self) -> None:
         check_status(self.status)
+        check_sex(self.sex, f"athlete {self.name!r} sex")
         for muscle, v in self.size_start.items():
             if not (finite_number(v) and 0.3 <= v <= 1.5):
                 raise ValidationError(
@@ -139,6 +153,7 @@ class Athlete:
                     for k, v in params.items()
                     if k in DEFAULT_PARAMS
                 },
+                sex=d.get("sex", "male"),
             )
         except ValidationError as e:
             raise ValidationError(f"{src.path}: {e}") from None
@@ -148,7 +163,9 @@ class Athlete:
         if exercise.id in self.one_rm:
             return float(self.one_rm[exercise.id])
         if self.estimate_missing and exercise.standard_1rm_bw is not None:
-            return exercise.standard_1rm_bw * self.bodyweight
+            from .simulation import sex_factors
+
+            return exercise.standard_1rm_bw * self.bodyweight * sex_factors(self.sex)["strength"]
         raise ValidationError(
             f"{self.name} has no 1RM for '{exercise.id}', which the program prescribes by %1RM/RPE/RIR; "
             f"give one_rm={{'{exercise.id}': kg}}"

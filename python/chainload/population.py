@@ -16,6 +16,9 @@ neural response (× neural_max), log-normal and correlated (response_correlation
 size ``size_scale`` log-normal and correlated with the strength level (size_strength_correlation);
 with ``imbalance_sd`` > 0 each muscle's starting size is log-normal around 1. Log-normals have no
 mass at a bound; drawn after the older models' parameters, so those stay as they were per seed.
+Sex (``share_female``, drawn last, so a population of men is the same as before per seed): a
+woman's body mass, 1RM per kg, neural_max and size_rate are a man's × [sex.female] of that file
+(Janssen 2000, Hubal 2005; docs/model.md "Sex").
 Seeded and reproducible: the same ``seed`` and ``n`` give the same athletes.
 """
 
@@ -29,11 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .athlete import Athlete, check_status
+from .athlete import SEXES, Athlete, check_status
 from .catalogue import Catalogue
 from .errors import ValidationError
 from .graph import MuscleGraph
-from .simulation import DEFAULT_PARAMS, SIZE_NEURAL_NAMES, population_spread, size_neural_params
+from .simulation import DEFAULT_PARAMS, SIZE_NEURAL_NAMES, population_spread, sex_factors, size_neural_params
 
 PER_MUSCLE_SIZE_NEURAL = ("size_start", "size_response")
 
@@ -42,9 +45,9 @@ ATHLETE_COLUMNS = ("bodyweight", "strength")
 
 @dataclass(frozen=True)
 class Population:
-    """``n`` virtual athletes: ``athletes`` (bodyweight, strength level) and per-muscle parameter
-    arrays ``params[name]`` of shape (n, muscles); ``size_neural[name]`` the size_neural parameters
-    (shape (n,), or (n, muscles) for size_start and size_response; missing ones take the preset
+    """``n`` virtual athletes: ``athletes`` (bodyweight, strength level, optional sex) and per-muscle
+    parameter arrays ``params[name]`` of shape (n, muscles); ``size_neural[name]`` the size_neural
+    parameters (shape (n,), or (n, muscles) for size_start and size_response; missing ones take the preset
     of ``status``)."""
 
     athletes: pd.DataFrame
@@ -76,6 +79,13 @@ class Population:
                     f"parameter {name!r} must have shape {(n, len(self.muscle_ids))}, got {a.shape}"
                 )
         check_status(self.status)
+        if "sex" in self.athletes:
+            sex = self.athletes["sex"].to_numpy()
+            bad = np.flatnonzero(~np.isin(sex, SEXES))
+            if bad.size:
+                raise ValidationError(
+                    f"athlete {int(bad[0])}: sex {sex[bad[0]]!r} is not one of {', '.join(SEXES)}"
+                )
         for name, a in self.size_neural.items():
             shape = (n, len(self.muscle_ids)) if name in PER_MUSCLE_SIZE_NEURAL else (n,)
             if name not in SIZE_NEURAL_NAMES and name not in PER_MUSCLE_SIZE_NEURAL:
@@ -97,10 +107,12 @@ class Population:
         *,
         status: str = "trained",
         imbalance_sd: float = 0.0,
+        share_female: float = 0.0,
     ) -> Population:
         """Draw ``n`` athletes of training ``status`` ("untrained" | "trained" | "advanced") from
         the distributions of this module's docstring; ``imbalance_sd`` (log-SD, 0–0.3) spreads
-        each muscle's starting size around normal."""
+        each muscle's starting size around normal; ``share_female`` (0–1) is the chance that an
+        athlete is a woman (column ``sex``)."""
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
             raise ValidationError(f"n must be a whole number > 0, got {n!r}")
         check_status(status)
@@ -108,6 +120,10 @@ class Population:
             raise ValidationError(f"imbalance_sd must be a number in [0, 0.3], got {imbalance_sd!r}")
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise ValidationError(f"seed must be a whole number >= 0, got {seed!r}")
+        if isinstance(share_female, bool) or not (
+            isinstance(share_female, int | float) and 0 <= share_female <= 1
+        ):
+            raise ValidationError(f"share_female must be a number in [0, 1], got {share_female!r}")
         g = graph if graph is not None else MuscleGraph.default()
         m = len(g)
         from .config import check_memory
@@ -163,6 +179,14 @@ class Population:
             "size_response": size_response,
             "size_start": start,
         }
+        # Sex last, so the draws above stay as they were per seed; a woman's values are a man's
+        # times [sex.female] (the same z-scores); neural_max and size_rate are scaled where the core
+        # arrays are made (core_arrays, athlete_size_neural).
+        female = rng.random(n) < share_female
+        f = sex_factors("female")
+        athletes["sex"] = np.where(female, "female", "male")
+        athletes.loc[female, "bodyweight"] = (bodyweight[female] * f["bodyweight"]).round(1)
+        athletes.loc[female, "strength"] *= f["strength"]
         return cls(athletes, params, tuple(g.ids), seed, status, sn)
 
     @classmethod
@@ -170,14 +194,15 @@ class Population:
         cls, frame: pd.DataFrame, graph: MuscleGraph | None = None, *, status: str = "trained"
     ) -> Population:
         """A population from a DataFrame of fitted athletes: one row per athlete, columns
-        ``bodyweight``, ``strength`` (optional) and any of the model parameters (one value for all
-        muscles) or ``<param>:<muscle>`` columns for one muscle; missing ones take the defaults."""
+        ``bodyweight``, ``strength`` (optional), ``sex`` (optional: "female" | "male") and any of the
+        model parameters (one value for all muscles) or ``<param>:<muscle>`` columns for one muscle;
+        missing ones take the defaults."""
         g = graph if graph is not None else MuscleGraph.default()
         n, m = len(frame), len(g)
         params = {k: np.full((n, m), v) for k, v in DEFAULT_PARAMS.items()}
         for col in frame.columns:
             name, _, muscle = str(col).partition(":")
-            if name in ATHLETE_COLUMNS:
+            if name in ATHLETE_COLUMNS or name == "sex":
                 continue
             if name not in params:
                 raise ValidationError(
@@ -196,6 +221,8 @@ class Population:
                 "strength": frame["strength"].to_numpy(dtype=float) if "strength" in frame else np.ones(n),
             }
         )
+        if "sex" in frame:
+            athletes["sex"] = frame["sex"].to_numpy(dtype=object)
         athletes.index.name = "athlete"
         return cls(athletes, params, tuple(g.ids), status=status)
 
@@ -276,6 +303,7 @@ class Population:
             params=params,
             status=self.status,
             size_start=size_start,
+            sex=str(row["sex"]) if "sex" in row else "male",
         )
 
     def core_arrays(
@@ -305,6 +333,11 @@ class Population:
         params = {k: np.ascontiguousarray(v) for k, v in self.params.items()}
         sn: dict[str, np.ndarray] = {k: np.full(n, v) for k, v in size_neural_params(self.status).items()}
         sn.update({k: np.ascontiguousarray(v, dtype=float) for k, v in self.size_neural.items()})
+        if "sex" in self.athletes:
+            female = self.athletes["sex"].to_numpy() == "female"
+            for k, factor in sex_factors("female").items():
+                if k in sn:  # neural_max, size_rate: a woman's = a man's x factor
+                    sn[k] = np.where(female, sn[k] * factor, sn[k])
         return one_rm, body, params, sn
 
     def __iter__(self) -> Iterator[Athlete]:

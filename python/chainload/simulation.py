@@ -24,7 +24,7 @@ import tomllib
 
 from . import _core, _display
 from ._files import finite_number
-from .athlete import Athlete, check_status
+from .athlete import Athlete, check_sex, check_status
 from .catalogue import Catalogue
 from .equipment import step_kg
 from .errors import ValidationError
@@ -71,6 +71,14 @@ def size_neural_params(status: str = "trained") -> dict[str, float]:
 def population_spread() -> dict[str, float]:
     """Between-athlete spread of the size_neural parameters ([population] of the data file)."""
     return {k: float(v["value"]) for k, v in _size_neural_file()["population"].items()}
+
+
+def sex_factors(sex: str = "male") -> dict[str, float]:
+    """Multipliers of a woman's bodyweight, strength (1RM per kg), neural_max and size_rate over a
+    man's ([sex.female] of data/model_size_neural.toml); all 1 for ``"male"``."""
+    check_sex(sex)
+    female = {k: float(v["value"]) for k, v in _size_neural_file()["sex"]["female"].items()}
+    return female if sex == "female" else dict.fromkeys(female, 1.0)
 
 
 SIZE_NEURAL_NAMES: tuple[str, ...] = tuple(size_neural_params())
@@ -237,6 +245,9 @@ def athlete_size_neural(athlete: Athlete, graph: MuscleGraph) -> dict[str, Any]:
             if isinstance(v, Mapping):
                 raise ValidationError(f"size_neural parameter {k!r} takes one value per athlete, got {v!r}")
             sn[k] = float(v)
+    for k, factor in sex_factors(athlete.sex).items():
+        if k in sn:  # neural_max, size_rate: a woman's = a man's (or the given value) x factor
+            sn[k] = sn[k] * factor
     start = np.ones(len(graph))
     for muscle, v in athlete.size_start.items():
         start[graph.index(muscle)] = float(v)

@@ -18,17 +18,18 @@ concatenated with :meth:`Program.concat`); ``weeks`` defaults to the row's.
 Statistics (``change_pct`` means per athlete, averaged over athletes; see :mod:`chainload.trial`):
 ``mean_pct``, ``ratio`` (of mean % changes a / b), ``pct_difference``, ``abs_pct_difference``,
 ``kg_ratio`` (mean kg change a / b), ``mean_difference`` (kg), ``es``, ``smd_difference``,
-``abs_smd_difference``, ``post_pct`` (100 (mean post a / mean post b − 1)), ``post_es`` ((mean
-post a − mean post b) / SD of post b), ``cv`` (SD / mean of the change), ``max_pct``, ``min_pct``,
-``retest_cv`` (SD of post/pre over √2, on an arm that does not change), ``pre_ratio`` (mean pre of
-``outcome`` / of ``over``), ``order`` (smallest step of the arms' mean change_pct in the order
-given: > 0 when strictly falling), ``concave`` (smallest of the slopes and slope decrements of
-mean change_pct against ``x``: > 0 when rising and concave), ``marginal_ratio`` (slope between
-arms 2→3 over slope 1→2), ``decrement`` (recovery: % change of a muscle or lift at ``hour``),
-``param_within`` (share of sampled values in [low, high]), ``param_cv`` (between-athlete CV of a
-sampled parameter) and ``unavailable`` (not computable on this engine: NaN, fails, with its
-``reason``); ``scale`` multiplies a value (e.g. 100 for %). A check may subtract another
-(``minus``) or pass when any of several passes (``any_of``).
+``abs_smd_difference``, ``post_pct`` (100 (mean post a / mean post b − 1)), ``post_es`` ((mean post a −
+mean post b) / SD of post b), ``cv`` (SD / mean of the change), ``max_pct``, ``min_pct``,
+``female_minus_male_pct`` (mean change_pct of the women minus the men; the population needs
+``share_female``), ``retest_cv`` (SD of post/pre over √2, on an arm that does not change), ``pre_ratio``
+(mean pre of ``outcome`` / of ``over``), ``order`` (smallest step of the arms' mean change_pct in the
+order given: > 0 when strictly falling), ``concave`` (smallest of the slopes and slope decrements of mean
+change_pct against ``x``: > 0 when rising and concave), ``marginal_ratio`` (slope between arms 2→3 over
+slope 1→2), ``decrement`` (recovery: % change of a muscle or lift at ``hour``), ``param_within`` (share of
+sampled values in [low, high]), ``param_cv`` (between-athlete CV of a sampled parameter) and
+``unavailable`` (not computable on this engine: NaN, fails, with its ``reason``); ``scale`` multiplies a
+value (e.g. 100 for %). A check may subtract another (``minus``) or pass when any of several passes
+(``any_of``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ IDS = (
     "FFM-4", "FFM-5", "RATIO-2", "RATIO-4",
 )  # fmt: skip
 KINDS = ("trial", "recovery", "population", "fit", "not_applicable")
-ARM_STATS = ("mean_pct", "es", "cv", "max_pct", "min_pct", "retest_cv", "pre_ratio", "post_ratio")
+ARM_STATS = (
+    "mean_pct", "es", "cv", "max_pct", "min_pct", "retest_cv", "pre_ratio", "post_ratio",
+    "female_minus_male_pct",
+)  # fmt: skip
 PAIR_STATS = (
     "ratio", "pct_difference", "abs_pct_difference", "kg_ratio", "mean_difference",
     "smd_difference", "abs_smd_difference", "post_pct", "post_es",
@@ -113,6 +117,9 @@ def load(path: str | Path) -> Row:
     pop = data.get("population", {})
     if "status" in pop:
         check_status(pop["status"], _where(p, "population.status"))
+    share = pop.get("share_female", 0.0)
+    if isinstance(share, bool) or not (isinstance(share, int | float) and 0 <= share <= 1):
+        raise FileFormatError(_where(p, f"population.share_female must be a number in [0, 1], got {share!r}"))
     arms = [a.get("name") for a in data.get("arm", [])]
     for i, arm in enumerate(data.get("arm", [])):
         if not arm.get("name"):
@@ -209,7 +216,7 @@ def _population(row: Row, status: str | None, n: int | None, seed: int) -> tuple
     size = int(n if n is not None else spec.get("n", DEFAULT_N))
     if size <= 0:
         raise ValidationError(f"{row.id}: a trial of {size} athletes")
-    kwargs: dict[str, Any] = {"n": size, "seed": seed}
+    kwargs: dict[str, Any] = {"n": size, "seed": seed, "share_female": float(spec.get("share_female", 0.0))}
     note = ""
     if status is not None:
         if "status" in inspect.signature(Population.sample).parameters:
@@ -219,10 +226,12 @@ def _population(row: Row, status: str | None, n: int | None, seed: int) -> tuple
     return Population.sample(**kwargs), note
 
 
-def run_trials(row: Row, n: int | None = None, model: str | None = None) -> tuple[Trial, list[str]]:
+def run_trials(
+    row: Row, n: int | None = None, model: str | None = None, seed: int | None = None
+) -> tuple[Trial, list[str]]:
     """All arms of a trial row, grouped by (weeks, status) into trials on the same seeded
-    population, merged into one :class:`Trial`."""
-    seed = int(row.data.get("population", {}).get("seed", 1))
+    population, merged into one :class:`Trial`; ``seed`` replaces the file's (to measure margins)."""
+    seed = int(row.data.get("population", {}).get("seed", 1)) if seed is None else int(seed)
     default_status = row.data.get("population", {}).get("status")
     tests = list(row.data.get("tests", []))
     noise = float(row.data.get("noise_cv", DEFAULT_NOISE_CV))
@@ -236,7 +245,10 @@ def run_trials(row: Row, n: int | None = None, model: str | None = None) -> tupl
         if note and note not in notes:
             notes.append(note)
         t = trial(arms, pop, tests=tests, noise_cv=noise, seed=seed + 1000 * k, model=model, n_boot=500)
-        frames.append(t.outcomes)
+        out = t.outcomes
+        if "sex" in pop.athletes:  # for female_minus_male_pct
+            out = out.assign(sex=pop.athletes["sex"].to_numpy()[out["athlete"].to_numpy(dtype=int)])
+        frames.append(out)
     return Trial(pd.concat(frames, ignore_index=True), n_boot=500, seed=seed, model=model), notes
 
 
@@ -259,6 +271,15 @@ def _arm_stat(t: Trial, stat: str, c: Mapping[str, Any]) -> float:
     if stat == "pre_ratio":
         over = t.values(c["arm"], c["over"])
         return float(v["pre"].mean() / over["pre"].mean())
+    if stat == "female_minus_male_pct":
+        f = t.outcomes
+        if "sex" not in f:
+            raise ValidationError(f"{c.get('name', stat)}: the trial's population has no sex column")
+        rows = f[(f["arm"] == c["arm"]) & (f["outcome"] == c["outcome"])]
+        by_sex = rows.groupby("sex")["change_pct"].mean()
+        if not {"female", "male"} <= set(by_sex.index):
+            return math.nan
+        return float(by_sex["female"] - by_sex["male"])
     if stat == "post_ratio":
         over = t.values(c["arm"], c["over"])
         return float(v["post"].mean() / over["post"].mean())
@@ -422,9 +443,15 @@ def _recovery(row: Row, model: str | None) -> Any:
     return one
 
 
-def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | None = None) -> pd.DataFrame:
+def run(
+    ids: Sequence[str] | None = None,
+    n: int | None = None,
+    model: str | None = None,
+    seed: int | None = None,
+) -> pd.DataFrame:
     """Run the validation rows (all by default; ``n`` athletes per trial instead of each file's;
-    ``model``: None for the default model, or banister / busso / saturating ...).
+    ``model``: None for the default model, or banister / busso / saturating ...; ``seed``: the
+    trials' seed instead of each file's, to see how far a pass depends on the draw).
 
     One row per check: id, check, finding, published, simulated, tolerance, pass, model, note,
     and the numeric pass band low, high.
@@ -454,7 +481,7 @@ def run(ids: Sequence[str] | None = None, n: int | None = None, model: str | Non
         ctx: dict[str, Any] = {}
         notes: list[str] = []
         if row.kind == "trial":
-            ctx["trial"], notes = run_trials(row, n, model)
+            ctx["trial"], notes = run_trials(row, n, model, seed)
         elif row.kind == "recovery":
             ctx["recovery"] = _recovery(row, model)
         elif row.kind == "fit":  # a finding about how fits are reported (athlete_fit.fit_report)

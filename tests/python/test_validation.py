@@ -8,20 +8,24 @@ suite, failing, until the model meets it. Tolerances are never loosened.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import chainload as cl
 from chainload import validation
 from chainload.cli import main
+from chainload.trial import Trial
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "VALIDATION.md"
 
 # The default model's misses, with the simulated values (chainload validate).
 XFAIL = {
-    "IND-1": "largest 1RM change (%) = 120.5 (needs [200, 250]); women's relative 1RM gain larger than men's = nan (needs not computable on this engine: populations have no sex)",
+    "IND-1": "largest 1RM change (%) = 191.3 (needs [200, 250]): with Hubal's sex mix (58.5 % women, neural_max x 1.6) the widest responder still falls short",
 }
 SLOW = {"VOL-1", "VOL-3", "VOL-5", "DET-1"}  # over ~1.5 s idle, ~3 s on a loaded machine
 
@@ -129,6 +133,11 @@ def test_bad_validation_files_name_the_file_and_the_field(tmp_path):
         "unknown arm": ('arm = "no training"', 'arm = "no trainin"', r"arm = 'no trainin' is not an arm"),
         "kind": ('kind = "trial"', 'kind = "meta"', r"kind 'meta' is not one of"),
         "missing id": ('id = "MEAS-1"', "", r"missing or empty field 'id'"),
+        "share_female": (
+            "[population]\n",
+            "[population]\nshare_female = 1.2\n",
+            r"population\.share_female must be a number in \[0, 1\], got 1\.2",
+        ),
     }
     for name, (old, new, match) in cases.items():
         path = tmp_path / "bad.toml"
@@ -140,6 +149,32 @@ def test_bad_validation_files_name_the_file_and_the_field(tmp_path):
         validation.run(["NOPE-7"])
     with pytest.raises(cl.ValidationError, match="a trial of 0 athletes"):
         validation.run(["MEAS-1"], n=0)
+
+
+def test_women_minus_men_statistic_by_hand():
+    """female_minus_male_pct on a hand-made trial: women +20 % and +40 % (mean 30), men +10 %
+    and +0 % (mean 5): 30 - 5 = 25 percentage points; without men it is NaN (fails)."""
+    frame = pd.DataFrame(
+        {
+            "arm": ["a"] * 4,
+            "athlete": [0, 1, 2, 3],
+            "outcome": ["1rm:preacher_curl"] * 4,
+            "pre": [10.0, 10.0, 20.0, 20.0],
+            "post": [12.0, 14.0, 22.0, 20.0],
+            "sex": ["female", "female", "male", "male"],
+        }
+    )
+    c = {"statistic": "female_minus_male_pct", "arm": "a", "outcome": "1rm:preacher_curl"}
+    assert validation._arm_stat(Trial(frame), "female_minus_male_pct", c) == pytest.approx(25.0)
+    women = Trial(frame.assign(sex="female"))
+    assert math.isnan(validation._arm_stat(women, "female_minus_male_pct", c))
+
+
+def test_a_seed_replaces_the_files_seed():
+    """IND-1's file seed is 17: run(seed=17) is the same table, another seed another draw."""
+    same = validation.run(["IND-1"], n=100, seed=17)["simulated"].to_numpy()
+    np.testing.assert_array_equal(same, validation.run(["IND-1"], n=100)["simulated"].to_numpy())
+    assert not np.array_equal(same, validation.run(["IND-1"], n=100, seed=18)["simulated"].to_numpy())
 
 
 def test_chainload_validate_exit_status(capsys):
