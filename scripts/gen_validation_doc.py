@@ -120,9 +120,11 @@ def readme_table(default: pd.DataFrame) -> None:
             + ("" if r["pass"] else " ✗")
             for _, r in t.iterrows()
         )
-        rows.append(f"| {rid} | {passed} | {checks.replace('|', '/')} |")
+        rows.append(f"| {rid} | {passed} | {checks} |")  # one_line escapes the cells' pipes
     n_ok = int(validation.by_row(default)["ok"].sum())
-    count = f"{n_ok} of {default['id'].nunique()} findings pass in full ({int(default['pass'].sum())} of {len(default)} checks)."
+    n_checks = int(default["pass"].sum())
+    n_rows = default["id"].nunique()
+    count = f"{n_ok} of {n_rows} findings pass in full ({n_checks} of {len(default)} checks)."
     rest = text[end + 2 :]
     rest = re.sub(r"^\d+ of \d+ findings pass in full \(\d+ of \d+ checks\)\.", count, rest, count=1)
     readme.write_text(text[:start] + "\n".join(rows) + "\n\n" + rest, encoding="utf-8")
