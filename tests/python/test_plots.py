@@ -31,8 +31,10 @@ NON_WHITE = 0.97  # a pixel channel below this counts as ink
 
 @pytest.fixture(scope="module")
 def sim() -> cl.Simulation:
-    # 5 weeks of the posterior-chain example: it has a planned deload (week 4) and failed sessions.
-    return cl.simulate(cl.Program.examples()["posterior_chain"], weeks=5)
+    # 5 weeks of the posterior-chain example: a planned deload (week 4), and failed sessions from an
+    # 80 kg lifter whose pull-up and chin-up 1RM is 84 kg total (2-3 reps at body mass: 3 failures)
+    weak_pull = cl.Athlete(one_rm={"pull_up": 84.0, "chin_up": 84.0}, estimate_missing=True)
+    return cl.simulate(cl.Program.examples()["posterior_chain"], weak_pull, weeks=5)
 
 
 @pytest.fixture(scope="module")

@@ -401,14 +401,14 @@ def _stop_latency(work: str) -> tuple[float, str, int]:
 
 @pytest.mark.slow
 def test_ctrl_c_stops_a_sweep_within_half_a_second_and_keeps_whole_parts(tmp_path):
-    # One chunk of 5000 athletes x 104 weeks runs for seconds: the stop must not wait for it.
+    # 20,000 athletes x 104 weeks run for about 5 s (idle): the stop must not wait for the work.
     latency, out, code = _stop_latency(
         f"""
         import chainload as cl
-        pop = cl.Population.sample(5000, seed=1)
+        pop = cl.Population.sample(20000, seed=1)
         prog = cl.Program.examples()['posterior_chain']
         def run():
-            cl.sweep(prog, pop, weeks=104, chunk_size=5000, trajectories=r'{tmp_path / "traj"}', progress=False)
+            cl.sweep(prog, pop, weeks=104, chunk_size=20000, trajectories=r'{tmp_path / "traj"}', progress=False)
         """
     )
     assert "KeyboardInterrupt" in out and "finished" not in out and code != 0
