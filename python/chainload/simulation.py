@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -507,12 +508,19 @@ def banister(
     fitness(t) = fitness(t-1)·exp(-1/tau1) + w(t), the same for fatigue with tau2,
     performance(t) = p0 + k1·fitness(t) − k2·fatigue(t); day t's load counts on day t.
     """
-    w = np.asarray(loads, dtype=float)
+    try:
+        w = np.asarray(loads, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise ValidationError(f"banister(): loads must be a 1-d series of numbers, got {loads!r:.60}") from e
     if w.ndim != 1 or w.size == 0:
         raise ValidationError(f"loads must be a non-empty 1-d series, got shape {w.shape}")
     for name, v in {"tau1": tau1, "tau2": tau2}.items():
-        if not (np.isfinite(v) and v > 0):
-            raise ValidationError(f"{name} must be a finite number > 0, got {v}")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | float | np.number)
+            or not (math.isfinite(v) and v > 0)
+        ):
+            raise ValidationError(f"{name} must be a finite number > 0, got {v!r}")
     p0_, k1_, k2_, tau1_, tau2_ = (np.array([float(x)]) for x in (p0, k1, k2, tau1, tau2))
     fit, fat, perf = _core.banister_open_loop(np.ascontiguousarray(w[:, None]), p0_, k1_, k2_, tau1_, tau2_)
     f = pd.DataFrame({"load": w, "fitness": fit[:, 0], "fatigue": fat[:, 0], "performance": perf[:, 0]})

@@ -54,10 +54,17 @@ STATISTICS = ("mean_difference", "mean_pct_difference", "ratio", "es_a", "es_b",
 _BOOT_CELLS = 4_000_000
 
 
-def _whole(value: Any, name: str, lo: int) -> int:
+def _whole(value: Any, name: str, lo: int, hi: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo:
         raise ValidationError(f"{name} must be a whole number >= {lo}, got {value!r}")
+    if hi is not None and value > hi:
+        raise ValidationError(f"{name} must be at most {hi:,}, got {value!r}")
     return int(value)
+
+
+# More resamples than this change no reported digit of a 95 % interval and only cost time
+# (engine choice).
+MAX_BOOT = 1_000_000
 
 
 def _same_catalogue(a: Catalogue, b: Catalogue) -> bool:
@@ -73,6 +80,10 @@ def _same_catalogue(a: Catalogue, b: Catalogue) -> bool:
 def _arms(
     arms: Mapping[str, Program | tuple[Program, Catalogue]] | Sequence[Program], catalogue: Catalogue | None
 ) -> tuple[dict[str, Program], Catalogue]:
+    if isinstance(arms, str):  # a string is a sequence: it would be read as arms named by letters
+        raise ValidationError(
+            f"trial(): arms must be a mapping name -> Program (or a list of Programs), got {arms!r}"
+        )
     if isinstance(arms, Program):
         raise ValidationError("trial(): arms must be a mapping name -> Program (or a list of Programs)")
     items: list[tuple[str, Any]]
@@ -168,7 +179,7 @@ def trial(
     ):
         raise ValidationError(f"trial(): noise_cv must be a number in [0, 0.5], got {noise_cv!r}")
     seed = _whole(seed, "trial(): seed", 0)
-    n_boot = _whole(n_boot, "trial(): n_boot", 1)
+    n_boot = _whole(n_boot, "trial(): n_boot", 1, MAX_BOOT)
     if threads is not None:
         threads = _whole(threads, "trial(): threads", 0)
     if model is not None and model not in MODELS:

@@ -501,18 +501,7 @@ PUBLIC_ERRORS = (cl.Error, ValueError, KeyError, TypeError)
 # Cases that raise an allowed type whose message does not name the argument yet (strict: each
 # fails the test once fixed, so the list stays true). The modules are others' (simulation, trial,
 # athlete_fit): see the report of issue 14.
-UNNAMED = {
-    ("banister", "tau1", "10**30"): "numpy's isfinite on a Python int past 64 bits: ufunc TypeError",
-    ("banister", "tau2", "10**30"): "numpy's isfinite on a Python int past 64 bits: ufunc TypeError",
-    ("banister", "loads", "object()"): "loads is annotated Any: float() TypeError without the name",
-    ("banister", "loads", "{'a': 1}"): "loads is annotated Any: float() TypeError without the name",
-    ("compare", "n_boot", "10**30"): "numpy 'Maximum allowed dimension exceeded'",
-    (
-        "trial",
-        "arms",
-        "'nonsense'",
-    ): "a string is taken as a list of arms: \"arm '#1' is not a Program, got 'n'\"",
-}
+UNNAMED: dict[tuple[str, str, str], str] = {}
 
 
 def _names_the_input(text: str, argument: str, bad: object) -> bool:
