@@ -263,7 +263,7 @@ def test_compare_one_panel_per_numeric_column(table, tmp_path):
 
     # the panel titles are the table maker's (the report's COLUMNS), not the figure's
     assert [ax.get_title() for ax in plots.compare(table).axes if ax.axison] == [
-        "posterior anterior", "mean gain pct", "peak fatigue", "failures",
+        "posterior anterior", "mean gain (% change)", "peak fatigue", "failures",
     ]  # fmt: skip
     fig = plots.compare(table, title="three programs", titles=COLUMNS)
     render(fig, tmp_path, "compare", min_ink=0.08)
@@ -271,7 +271,7 @@ def test_compare_one_panel_per_numeric_column(table, tmp_path):
     assert [ax.get_title() for ax in panels] == [
         "posterior:anterior (dose)",
         "mean 1RM gain (%)",
-        "peak fatigue (highest daily, any muscle)",
+        "peak fatigue (highest\ndaily, any muscle)",  # wrapped at 30 characters
         "failed sessions (count)",
     ]
     bars = [[p for p in ax.patches if p.get_gid() != "band"] for ax in panels]
@@ -463,3 +463,19 @@ def test_body_map_names_every_muscle_once_and_its_colour_bar_says_the_caption(gr
     assert not [
         t for t in plots.body_map({"glutes": 3.0}, graph, labels=False).axes[0].texts if t.get_text() in names
     ]
+
+
+def test_the_reports_full_comparison_figure_has_no_overlapping_text():
+    # Every column `chainload compare` draws, with the report's titles: the longest title
+    # ("peak fatigue (highest daily, any muscle)") ran into its neighbour before it was wrapped.
+    from chainload.report.comparison import COLUMNS
+
+    battery = ["deadlift_pct", "back_squat_pct", "bench_press_pct", "size_posterior_pct", "battery_pct"]
+    rng = np.random.default_rng(0)
+    full = pd.DataFrame(
+        rng.uniform(0.1, 20.0, (3, len(COLUMNS) + len(battery))),
+        index=pd.Index(["Balanced full body", "Mirror muscles", "Posterior chain"], name="program"),
+        columns=[*COLUMNS, *battery],
+    )
+    fig = plots.compare(full, titles=COLUMNS)
+    assert _gallery().text_overlaps(fig) == []

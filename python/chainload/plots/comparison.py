@@ -107,7 +107,9 @@ def compare(
                 )
             else:
                 ax.text(0.02 * span, i, "n/a", va="center", fontsize=7.5, color="#808080")
-        ax.set_title((titles or {}).get(col, _pretty(col)), fontsize=9)
+        default = f"{_pretty(col[:-4])} (% change)" if col.endswith("_pct") else _pretty(col)
+        # a panel is about 2.4 in wide: longer titles go on two lines instead of into the next one
+        ax.set_title(_wrap((titles or {}).get(col, default), 30), fontsize=9)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.grid(True, axis="x", color="#EBEBEB", lw=0.6, zorder=0)
         ax.spines[["top", "right"]].set_visible(False)
