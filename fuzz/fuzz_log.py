@@ -28,6 +28,7 @@ def make_target(path: str) -> Callable[[], Callable[[bytes], None]]:
                 warnings.simplefilter("ignore")
                 log = cl.read_log(path)
                 log.report.summary()
+                log.report.describe()
 
         return target
 

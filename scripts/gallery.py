@@ -58,8 +58,9 @@ def figures(log_path: Path | None = None) -> Iterator[tuple[str, Callable[[], Fi
     tests[::9] = 100.0 + true[::9] + rng.normal(0, 0.4, len(tests[::9]))
     index = pd.date_range("2025-01-06", periods=len(days), freq="D")
     fit = cl.fit_series(pd.Series(load, index=index), pd.Series(tests, index=index), bootstrap=0)
+    finding = cl.validation.finding(cl.validation.run(["RATIO-4"]), "RATIO-4")
     objects = {"report": report, "simulation": sim, "sweep": sweep, "graph": cl.MuscleGraph.default(),
-               "fit": fit, "log": log}  # fmt: skip
+               "fit": fit, "log": log, "validation": finding}  # fmt: skip
     for name, obj in objects.items():
         for kind in plots.kinds(obj):
             yield f"{name}_{kind}", lambda obj=obj, kind=kind: plots.plot(obj, kind)

@@ -312,7 +312,15 @@ class AthleteFit:
         model's in-sample RMSE on the whole log for contrast (``in_sample_rmse``)."""
         return _validate(self, folds, horizon_days)
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """:attr:`params`: one row per fitted parameter, its ``estimate``, 95 % ``lower`` and
+        ``upper`` bounds, identification ``label`` and ``reason``. The same facts with the lifts,
+        dates and test error in words: :meth:`describe`."""
+        return self.params.copy()
+
+    def describe(self) -> str:
+        """A few lines of text: the lifts and dates fitted, the test error, each parameter with
+        its interval and label, the lifts left out and the notes."""
         d0, d1 = self.dates[0].date(), self.dates[-1].date()
         lines = [
             f"{self.name}: size_neural fitted jointly to {len(self.tests)} tests of {len(self.lifts)} lifts, "
@@ -329,6 +337,9 @@ class AthleteFit:
         for ex, why in self.skipped.items():
             lines.append(f"  left out {ex}: {why}")
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def __repr__(self) -> str:
         return f"AthleteFit({self.name!r}: {len(self.lifts)} lifts, {len(self.tests)} tests)"

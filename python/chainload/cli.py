@@ -214,7 +214,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.format != "table":
         _emit(balance, args.format)
         return 0
-    print(log.report.summary())
+    print(log.report.describe())
     _emit(balance.round(2), "table", "\nBalance by calendar week (Monday; the logged sets):")
     last = full.attrs["last_weeks"]
     print(
@@ -245,15 +245,15 @@ def cmd_fit(args: argparse.Namespace) -> int:
         }
         _dump(out)
         return 0
-    print(log.report.summary().splitlines()[0])
-    print(result.summary())
+    print(log.report.describe().splitlines()[0])
+    print(result.describe())
     ident = result.identified()
     others = [str(p) for p, v in result.labels.items() if v not in ("identified", "fixed")]
     print(
         f"identified: {', '.join(ident) or 'none'}; not or weakly identified: {', '.join(others) or 'none'}"
     )
     if validation is not None:
-        print(validation.summary())
+        print(validation.describe())
     return 0
 
 
@@ -278,7 +278,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         trajectories=args.trajectories,
         progress=None,
     )
-    medians = result.summary((0.5,))
+    medians = result.summary()
     _emit(medians.round(3), args.format, f"{len(variants)} variants x {len(pop)} athletes: medians")
     objectives = list(spec.objectives)
     if args.format == "table":

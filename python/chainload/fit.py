@@ -142,7 +142,15 @@ class Fit:
         Returns the Figure (:func:`chainload.plots.plot`)."""
         return _display.draw(self, kind, ax)
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """One row per parameter (index ``param``): ``estimate``, ``se``, ``ci_low``, ``ci_high``
+        and the identification ``label`` (the columns of :attr:`uncertainty`), then the fit's
+        ``r2``, ``rmse``, ``mae``, ``sse`` and ``n_obs`` on every row (one table, tidy). The
+        same facts in words: :meth:`describe`."""
+        out = self.uncertainty.set_index("param")
+        return out.assign(**{k: float(self.metrics[k]) for k in ("r2", "rmse", "mae", "sse", "n_obs")})
+
+    def describe(self) -> str:
         """A few lines of text: the lift, the metrics and each parameter with its interval."""
         m = self.metrics
         head = f"{self.model} fit" + (f" of {self.exercise}" if self.exercise else "")
@@ -175,6 +183,9 @@ class Fit:
         notes = "".join(f"<br><i>{html.escape(n)}</i>" for n in self.notes)
         extra = f" ({'; '.join(units)})" if units else ""
         return f"{head}: {stats}{extra}{notes}" + self.uncertainty.round(5).to_html(index=False)
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def __repr__(self) -> str:
         m = self.metrics
@@ -484,7 +495,16 @@ class Validation:
         e = self.errors["mae"]
         return float(1.0 - e["model"] / e["last_value"]) if e["last_value"] > 0 else math.nan
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """:attr:`errors` (rows model, last_value, trend: ``mae``, ``rmse``, ``n``) with each
+        method's ``skill`` against the last value (1 − its MAE / the last value's MAE; the model
+        row is :attr:`skill`). The same facts in words: :meth:`describe`."""
+        mae = self.errors["mae"].astype(float)
+        last = mae["last_value"]
+        return self.errors.assign(skill=1.0 - mae / last if last > 0 else math.nan)
+
+    def describe(self) -> str:
+        """A few lines of text: the forecasts' MAE and RMSE per method and the model's skill."""
         e = self.errors
         what = f" of {self.exercise}" if self.exercise else ""
         lines = [f"out-of-sample{what}: {int(self.n)} forecasts of the next test (expanding window)"]
@@ -492,6 +512,9 @@ class Validation:
             lines.append(f"  {name:<11} MAE {e.loc[name, 'mae']:8.4g}  RMSE {e.loc[name, 'rmse']:8.4g}")
         lines.append(f"  skill vs last value: {self.skill:+.1%} (1 − MAE ratio; > 0: the model is better)")
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def __repr__(self) -> str:
         e = self.errors["mae"]

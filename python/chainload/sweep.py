@@ -600,8 +600,9 @@ def sweep(
 
     Locally, athletes go to the core in chunks of ``chunk_size`` (threads inside the core, GIL
     released); with a ``dask.distributed`` ``client`` each (variant, chunk) is a task on the
-    cluster, with identical results. A progress bar shows in terminals and notebooks
-    (``progress=None``: only when interactive).
+    cluster, with identical results. ``progress``: a progress bar on stderr (True), none
+    (False) or, by default (None), one only when stderr is a terminal or in a notebook with
+    ipywidgets installed.
 
     ``trajectories``: a folder streams, chunk by chunk, the capacity and fatigue of every muscle
     at the end of every ``sample_days`` days (and the dose summed over them) to Parquet files
@@ -998,11 +999,24 @@ def load_spec(
     return SweepSpec(src.path, program, weeks, str(model), n, seed, axes, tuple(objectives))
 
 
-def _progress(total: int, enabled: bool | None) -> Callable[..., None]:
+def _interactive() -> bool:
+    """Whether a progress bar has somewhere to be seen: stderr is a terminal, or this runs in a
+    notebook kernel with ipywidgets installed (tqdm's widget; without it tqdm would write text
+    bars into the cell's captured stderr, as it would into a pipe or a log file)."""
+    import importlib.util
     import sys
 
+    if sys.stderr.isatty():
+        return True
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    in_kernel = type(shell).__name__ == "ZMQInteractiveShell"
+    return in_kernel and importlib.util.find_spec("ipywidgets") is not None
+
+
+def _progress(total: int, enabled: bool | None) -> Callable[..., None]:
     if enabled is None:
-        enabled = sys.stderr.isatty() or "ipykernel" in sys.modules
+        enabled = _interactive()
     if not enabled or total <= 1:
         return lambda n, close=False: None
     from tqdm.auto import tqdm

@@ -39,17 +39,21 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 import tomllib
 
+from . import _display
 from ._files import DATA_DIR
 from .errors import FileFormatError, UnknownNameError, ValidationError
 from .population import Population
 from .program import Prescription, Program, Session
 from .trial import DEFAULT_NOISE_CV, Trial, check_status, trial
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 VALIDATION_DIR = DATA_DIR / "validation"
 # The ids of VALIDATION.md's rows, in its order (kept here so the suite can be checked without it).
@@ -533,45 +537,52 @@ def by_row(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def plot(table: pd.DataFrame, row_id: str, title: str | None = None) -> Any:
-    """One figure for one finding: each check's simulated value (dot: green when it passes,
-    red when not, a cross at the axis when not computable) against its tolerance band (shaded),
-    with the published target in the label. Returns the matplotlib Figure."""
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class Finding:
+    """The checks of one finding in a :func:`run` table: ``id``, its rows of the table
+    (``checks``, in order) and an optional figure ``title``. Made by :func:`finding`."""
 
+    id: str
+    checks: pd.DataFrame
+    title: str | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """The finding's checks: check, published, simulated, low, high, pass (one row each)."""
+        return self.checks[["check", "published", "simulated", "low", "high", "pass"]]
+
+    def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
+        """``"checks"`` (default): each check's simulated value (dot: bluish green when it
+        passes, orange when not, a cross at the axis when not computable) against its tolerance
+        band (shaded), with the published target in the label; one panel per check, so no
+        ``ax``. Returns the Figure (:func:`chainload.plots.plot`)."""
+        return _display.draw(self, kind, ax)
+
+
+def finding(table: pd.DataFrame, row_id: str, title: str | None = None) -> Finding:
+    """The checks of finding ``row_id`` in a :func:`run` table (refused when it has none)."""
     t = table[table["id"] == row_id].reset_index(drop=True)
     if t.empty:
         raise UnknownNameError(f"no check of {row_id!r} in the table")
-    height = 0.55 + 0.62 * len(t)
-    fig = Figure(figsize=(7.5, height))
-    axes = fig.subplots(len(t), 1, squeeze=False)[:, 0]
-    # fixed margins (a constrained layout costs ~0.5 s per figure)
-    fig.subplots_adjust(left=0.03, right=0.98, bottom=0.3 / height, top=1 - 0.45 / height, hspace=1.7)
-    for ax, r in zip(axes, t.to_dict("records"), strict=True):
-        lo, hi, v = float(r["low"]), float(r["high"]), float(r["simulated"])
-        finite = [x for x in (lo, hi, v) if math.isfinite(x)]
-        span = (max(finite) - min(finite)) if len(finite) > 1 else (abs(finite[0]) if finite else 1.0)
-        pad = 0.25 * span if span > 0 else 1.0
-        left = min(finite) - pad if finite else -1.0
-        right = max(finite) + pad if finite else 1.0
-        ax.axvspan(
-            lo if math.isfinite(lo) else left, hi if math.isfinite(hi) else right, color="#4c9f70", alpha=0.18
-        )
-        if math.isfinite(v):
-            ax.plot([v], [0], "o", color="#2a7a48" if r["pass"] else "#c0392b", ms=8)
-        else:
-            ax.plot([left], [0], "x", color="#c0392b", ms=9, mew=2)
-            ax.annotate(
-                "  not computable on this engine", (left, 0), va="center", fontsize=7, color="#c0392b"
-            )
-        ax.set_xlim(left, right)
-        ax.set_yticks([])
-        label = f"{r['check']}  —  published {r['published']}; band {r['tolerance']}"
-        ax.set_title(label if len(label) < 110 else label[:108] + "…", fontsize=7.5, loc="left")
-        ax.tick_params(labelsize=7)
-    model = str(t["model"].iloc[0])
-    fig.suptitle(title or f"{row_id} ({model} model): simulated (dot) vs published band (shaded)", fontsize=9)
-    return fig
+    return Finding(row_id, t, title)
 
 
-__all__ = ["IDS", "STATS", "VALIDATION_DIR", "Row", "by_row", "load", "plot", "rows", "run", "run_trials"]
+def plot(table: pd.DataFrame, row_id: str, title: str | None = None) -> Figure:
+    """One figure for one finding: ``finding(table, row_id, title).plot()`` (see
+    :meth:`Finding.plot`). Returns the matplotlib Figure."""
+    return finding(table, row_id, title).plot()
+
+
+__all__ = [
+    "IDS",
+    "STATS",
+    "VALIDATION_DIR",
+    "Finding",
+    "Row",
+    "by_row",
+    "finding",
+    "load",
+    "plot",
+    "rows",
+    "run",
+    "run_trials",
+]

@@ -166,7 +166,7 @@ def test_fit_athlete_on_a_log_by_hand(tmp_path: Path) -> None:
         80 * (1 + 5 / 30)
     )
     assert af.dates[0] == pd.Timestamp("2024-01-01") and af.dates[-1] == pd.Timestamp("2024-01-24")
-    assert "1 lifts" in af.summary()
+    assert "1 lifts" in af.describe()
     with pytest.raises(ValidationError, match=r"2023-12-31 is outside the log \(2024-01-01 to 2024-01-24\)"):
         af.state("2023-12-31")
     with pytest.raises(ValidationError, match="not a date"):

@@ -134,7 +134,7 @@ def test_fit_result_tables() -> None:
     np.testing.assert_allclose(f.residuals, f.observed - f.fitted)
     assert "r2" in f._repr_html_() and "<table" in f._repr_html_()
     assert repr(f).startswith("Fit(banister: r2=")
-    assert "tau1" in f.summary()
+    assert "tau1" in f.describe() and str(f) == f.describe()
     # the same seed gives the same fit, whatever the threads; another seed other resamples
     g = cl.fit_series(LOAD, observed_on(DAYS_20, noise=0.5), starts=7, bootstrap=30, seed=3, threads=1)
     pd.testing.assert_frame_equal(f.bootstrap, g.bootstrap)
@@ -333,7 +333,7 @@ def test_fit_of_the_real_strong_export() -> None:
     assert f.metrics["rmse"] > 0
     assert all(lo <= f.params[p] <= hi for p, (lo, hi) in f.bounds.items())
     assert f"R² = {f.metrics['r2']:.2f}" in f.plot().axes[0].get_title()
-    print(f.summary())
+    print(f.describe())
 
 
 @pytest.mark.skipif(not STRONG_REAL.exists(), reason="the shared real Strong export is not on this machine")
@@ -389,7 +389,7 @@ def test_clarke_skiba_degenerate_fit_is_labelled_not_identified() -> None:
     assert fits[0].free_params["k1"] != pytest.approx(fits[1].free_params["k1"], rel=0.1)  # seed-dependent
     for p in NAMES:
         assert fits[0].params[p] == pytest.approx(fits[1].params[p], rel=1e-9), p  # MAP: not
-    assert "not identified" in fits[0].summary() and "MAP" in fits[0].summary()
+    assert "not identified" in fits[0].describe() and "MAP" in fits[0].describe()
     free = cl.fit_series(load, perf, seed=0, prior=None)
     assert free.params == free.free_params and free.params["k1"] > 1e3
 

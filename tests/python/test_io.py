@@ -626,6 +626,6 @@ def test_to_program_timed_and_assisted_sets() -> None:
 
 def test_report_summary_mentions_everything() -> None:
     log = read("strong_bad_rows.csv")
-    text = log.report.summary()
+    text = log.report.describe()
     assert "rows read 13, used 4, skipped 9" in text and "kg assumed" in text
     assert "strong_bad_rows.csv" in repr(log)

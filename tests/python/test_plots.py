@@ -397,9 +397,9 @@ def test_every_gallery_figure_has_no_overlapping_text_and_a_bounded_size():
         w, h = fig.get_size_inches()
         assert w <= 9.0 and h <= 9.0, f"{name}: {w:.1f} × {h:.1f} in"  # plots.comparison.MAX_WIDTH_IN
         seen.append(name)
-    # every registered kind of the six objects, plus the two table figures
-    assert len(seen) == 2 + 4 + 1 + 1 + 1 + 1 + 2, seen
-    assert {"log_balance", "fit_fit", "sweep_distributions", "pareto"} <= set(seen)
+    # every registered kind of the seven objects, plus the two table figures
+    assert len(seen) == 2 + 4 + 1 + 1 + 1 + 1 + 1 + 2, seen
+    assert {"log_balance", "fit_fit", "sweep_distributions", "validation_checks", "pareto"} <= set(seen)
 
 
 def test_a_sweep_of_many_variants_keeps_the_box_plot_within_the_page():
@@ -437,6 +437,44 @@ def test_log_balance_has_dates_gaps_and_a_rolling_mean():
     assert len(log.plot().axes) == 1
 
 
+def validation_table() -> pd.DataFrame:
+    """Two checks of one finding, in the columns of validation.run(): one passes (12 in 10-15),
+    one is not computable (NaN), and a check of another finding."""
+    base = {"finding": "a finding", "model": "default", "note": ""}
+    return pd.DataFrame(
+        [
+            base | {"id": "X-1", "check": "gain", "published": "12 %", "simulated": 12.0,
+                    "tolerance": "10 to 15", "pass": True, "low": 10.0, "high": 15.0},
+            base | {"id": "X-1", "check": "ratio", "published": "1.2", "simulated": math.nan,
+                    "tolerance": "at least 1", "pass": False, "low": 1.0, "high": math.inf},
+            base | {"id": "Y-2", "check": "other", "published": "", "simulated": 0.0,
+                    "tolerance": "", "pass": True, "low": -1.0, "high": 1.0},
+        ]
+    )  # fmt: skip
+
+
+def test_the_validation_figure_is_a_registered_kind_of_a_finding() -> None:
+    # worked by hand from the table below: the band 10-15 with the value 12 inside it
+    table = validation_table()
+    finding = cl.validation.finding(table, "X-1", title="two checks")
+    assert plots.kinds(finding) == ["checks"]
+    assert len(finding.checks) == 2 and list(finding.checks["check"]) == ["gain", "ratio"]
+    fig = cl.validation.plot(table, "X-1")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2  # one panel per check of X-1, not Y-2
+    assert fig.get_suptitle() == "X-1 (default model): simulated (dot) vs published band (shaded)"
+    gain, ratio = fig.axes
+    assert gain.get_xlim() == pytest.approx((10 - 1.25, 15 + 1.25))  # the band 10-15 padded by 25 %
+    assert gain.lines[0].get_xdata()[0] == 12.0
+    # the check not computable: a cross at the left edge, and the open band shaded to the right
+    assert ratio.lines[0].get_marker() == "x" and ratio.lines[0].get_xdata()[0] == ratio.get_xlim()[0]
+    assert finding.plot().get_suptitle() == "two checks"
+    assert plots.plot(finding, "checks").get_suptitle() == "two checks"
+    with pytest.raises(cl.ValidationError, match="several panels"):
+        finding.plot(ax=Figure().subplots())
+    with pytest.raises(cl.UnknownNameError, match="no check of .Z-9."):
+        cl.validation.plot(table, "Z-9")
+
+
 def test_design_says_a_new_figure_touches_at_most_three_files():
     # docs/DESIGN.md "A new figure": numbered steps, one file each, every named file real; the
     # registration test above shows the domain module is not among them.
@@ -449,7 +487,9 @@ def test_design_says_a_new_figure_touches_at_most_three_files():
     package = Path(plots.__file__).parent
     assert (package / "__init__.py").exists() and Path(__file__).exists()
     families = {p.name for p in package.glob("*.py") if not p.name.startswith("_")}
-    assert families == {"adaptation.py", "balance.py", "body.py", "comparison.py", "fit.py", "graph.py"}
+    assert families == {
+        "adaptation.py", "balance.py", "body.py", "comparison.py", "fit.py", "graph.py", "validation.py",
+    }  # fmt: skip
     assert "No domain module changes" in section
 
 

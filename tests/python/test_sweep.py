@@ -313,8 +313,12 @@ def test_cli_sweep_and_log(tmp_path, capsys):
     )
     assert main(["sweep", str(spec), "--out", str(tmp_path / "out"), "--format", "csv"]) == 0
     medians = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out), index_col="variant")
-    assert len(medians) == 4 and "strength_gain_p50" in medians.columns
-    assert len(pd.read_parquet(tmp_path / "out")) == 4 * 12
+    # the default 7-column summary: name and the median of each outcome, per variant
+    assert len(medians) == 4 and list(medians.columns) == ["name", *OUTCOMES]
+    outcomes = pd.read_parquet(tmp_path / "out")
+    assert len(outcomes) == 4 * 12
+    by_hand = outcomes.groupby(outcomes["variant"].astype(int))["strength_gain"].median()
+    np.testing.assert_allclose(medians["strength_gain"], by_hand.round(3), atol=5e-4)
     spec.write_text("weeks = 3\n")
     assert main(["sweep", str(spec)]) == 1
     assert "missing field 'program'" in capsys.readouterr().err

@@ -82,7 +82,28 @@ class ImportReport:
         """Number of skipped rows per kind."""
         return self.skipped["kind"].value_counts()
 
-    def summary(self) -> str:
+    def summary(self) -> pd.Series:
+        """The report's counts by name: ``rows_read``, ``rows_used``, ``skipped``, then
+        ``skipped:<kind>`` per kind, ``lines:<part>`` per part of :attr:`lines`, ``headers``,
+        ``names_matched``, ``names_unmatched``, ``matched_share`` and ``out_of_order``. The
+        same facts with the file, encoding, units and notes in words: :meth:`describe`."""
+        facts: dict[str, float] = {
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "skipped": len(self.skipped),
+        }
+        facts |= {f"skipped:{k}": int(n) for k, n in self.skipped_by_kind().items()}
+        facts |= {f"lines:{k}": v for k, v in self.lines.items()}
+        facts |= {
+            "headers": len(self.headers),
+            "names_matched": len(self.matched),
+            "names_unmatched": len(self.unmatched),
+            "matched_share": self.matched_share,
+            "out_of_order": self.out_of_order,
+        }
+        return pd.Series(facts, dtype=float, name=self.path.name)
+
+    def describe(self) -> str:
         """The report in a few lines of text."""
         units = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.units.items() if v)
         lines = [
@@ -113,6 +134,9 @@ class ImportReport:
             lines.append(f"  unmatched {u['exercise']!r} ({u['rows']} sets); suggestions: {u['suggestions']}")
         lines += list(self.notes)
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def __repr__(self) -> str:
         return (

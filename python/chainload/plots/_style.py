@@ -60,6 +60,8 @@ class Palette:
     body: str = "#F3F3F3"  # silhouette fill
     outline: str = "#7F7F7F"  # silhouette outline
     muscle_edge: str = "#FFFFFF"  # line between muscle patches
+    passed: str = OKABE_ITO["bluish_green"]  # a validation check inside its published band
+    failed: str = OKABE_ITO["orange"]  # a validation check outside it, or not computable
     # Categorical series (programs, lifts beyond the chain colours): the Okabe–Ito colours that
     # are not chain colours first.
     categorical: tuple[str, ...] = field(
