@@ -8,14 +8,14 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 
 from . import __version__
 from .analysis import analyze
 from .athlete import Athlete
-from .errors import Error
+from .errors import Error, ValidationError
 from .program import Program
 from .simulation import DEFAULT_MODEL, MODELS, ModelName, simulate
 
@@ -231,8 +231,12 @@ def cmd_fit(args: argparse.Namespace) -> int:
     from .fit import fit
     from .logs import read_log
 
+    if args.bootstrap < 0:  # checked for either model: an option is never silently ignored
+        raise ValidationError(f"--bootstrap must be a whole number >= 0, got {args.bootstrap}")
     log = read_log(args.export, units=args.units)
     tests = {"max_reps": args.max_reps or None}
+    if args.model == "size_neural":
+        return _fit_joint(args, log, tests)
     result = fit(log, args.exercise, bootstrap=args.bootstrap, seed=args.seed, tests=tests)
     validation = result.validate() if args.validate else None
     if args.format == "json":
@@ -254,6 +258,38 @@ def cmd_fit(args: argparse.Namespace) -> int:
     )
     if validation is not None:
         print(validation.describe())
+    return 0
+
+
+def _fit_joint(args: argparse.Namespace, log: Any, tests: dict[str, Any]) -> int:
+    """The default model fitted jointly over the log's tested lifts (cl.fit_athlete), what the
+    data do and do not identify, and the out-of-sample error beside the baselines."""
+    from .athlete_fit import fit_athlete
+
+    lifts = None if args.exercise is None else [args.exercise]
+    result = fit_athlete(log, lifts, tests=tests)
+    validation = result.validate() if args.validate else None
+    if args.format == "json":
+        _dump(
+            {
+                "model": "size_neural",
+                "lifts": result.lifts,
+                "params": _records(result.params),
+                "validation": None if validation is None else _records(validation),
+            }
+        )
+        return 0
+    print(log.report.describe().splitlines()[0])
+    print(result.describe())
+    labels = result.params["label"]
+    ident = [str(p) for p, v in labels.items() if v == "identified"]
+    others = [str(p) for p, v in labels.items() if v != "identified"]
+    print(
+        f"identified: {', '.join(ident) or 'none'}; not or weakly identified: {', '.join(others) or 'none'}"
+    )
+    if validation is not None:
+        print("out-of-sample (expanding window; kg):")
+        print(validation.to_string())
     return 0
 
 
@@ -342,7 +378,7 @@ EXAMPLES: dict[str, str] = {
     "simulate": "chainload simulate posterior_chain --weeks 8 --model banister --out run.parquet",
     "compare": "chainload compare posterior_chain balanced_full_body --population 50 --out report",
     "log": "chainload log strong_export.csv --units kg",
-    "fit": "chainload fit strong_export.csv --exercise 'Bench Press (Barbell)' --bootstrap 100",
+    "fit": "chainload fit strong_export.csv (or: --model banister --exercise 'Bench Press (Barbell)')",
     "sweep": "chainload sweep posterior_volume --out outcomes.parquet",
     "validate": "chainload validate --ids VOL-3 DET-3",
     "suggest": "chainload suggest posterior_chain --window 4",
@@ -406,13 +442,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help=FORMAT_HELP)
     p.set_defaults(func=cmd_log)
 
-    p = _command(sub, "fit", "fit the adaptation model to a lift of a workout-log export")
+    p = _command(sub, "fit", "fit the adaptation model to a workout-log export")
     p.add_argument("export", help="the exported CSV file (Strong, Hevy, FitNotes, Liftosaur)")
-    p.add_argument("--exercise", help="the lift, as logged or a catalogue id (default: the most tested)")
+    p.add_argument(
+        "--model",
+        choices=["size_neural", "banister"],
+        default="size_neural",
+        help="size_neural: the default model, jointly over every tested lift (cl.fit_athlete); "
+        "banister: the open-loop model on one lift (cl.fit)",
+    )
+    p.add_argument(
+        "--exercise",
+        help="the lift, as logged or a catalogue id (default: every tested lift; banister: the most tested)",
+    )
     p.add_argument("--units", choices=["kg", "lbs"], help="weight unit when the file does not say")
     p.add_argument("--max-reps", type=int, default=10, help="most reps to failure of a test set (0: any)")
-    p.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the intervals")
-    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    p.add_argument(
+        "--bootstrap", type=int, default=200, help="banister: bootstrap resamples for the intervals"
+    )
+    p.add_argument("--seed", type=int, default=0, help="banister: seed of the bootstrap")
     p.add_argument(
         "--no-validate", dest="validate", action="store_false", help="skip out-of-sample validation"
     )

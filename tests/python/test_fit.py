@@ -494,16 +494,21 @@ def test_cli_fit_prints_labels_and_out_of_sample_error(
     from chainload.cli import main
 
     path = write_log(tmp_path)
-    assert main(["fit", str(path), "--bootstrap", "20"]) == 0
+    assert main(["fit", str(path), "--model", "banister", "--bootstrap", "20"]) == 0
     out = capsys.readouterr().out
     assert "banister fit of Bench Press (Barbell): n_obs = 8" in out
     assert "identified: " in out and "not or weakly identified: " in out
     # 8 tests, min_train = 5 free parameters + 2 = 7: one forecast
     assert "out-of-sample of Bench Press (Barbell): 1 forecasts" in out
     assert "last_value" in out and "trend" in out
-    assert main(["fit", str(path), "--exercise", "Deadlift"]) == 1
+    assert main(["fit", str(path), "--model", "banister", "--exercise", "Deadlift"]) == 1
     assert "no e1RM of exercise 'Deadlift'" in capsys.readouterr().err
-    assert main(["fit", str(path), "--format", "json", "--no-validate", "--bootstrap", "0"]) == 0
+    assert (
+        main(
+            ["fit", str(path), "--model", "banister", "--format", "json", "--no-validate", "--bootstrap", "0"]
+        )
+        == 0
+    )
     import json
 
     data = json.loads(capsys.readouterr().out)
@@ -527,3 +532,25 @@ def test_identified_parameters_are_covered_in_90_to_98_percent_of_draws() -> Non
             )
     assert len(inside["identified"]) >= 200
     assert 0.90 <= np.mean(inside["identified"]) <= 0.98, {k: (len(v), np.mean(v)) for k, v in inside.items()}
+
+
+def test_cli_fit_defaults_to_the_joint_fit_of_the_default_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chainload.cli import main
+
+    path = write_log(tmp_path)  # bench tested on 8 days, squat on 2
+    assert main(["fit", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "size_neural fitted jointly to 8 tests of 1 lifts, 2024-01-01 to 2024-01-24" in out
+    assert "left out back_squat: 2 test days (fewer than min_tests = 4)" in out
+    assert "identified: base:bench_press; not or weakly identified: size_response, neural_response" in out
+    assert "out-of-sample" in out and "last_value" in out and "trend" in out
+    assert main(["fit", str(path), "--format", "json", "--no-validate"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["lifts"] == ["bench_press"] and data["validation"] is None
+    assert [p["param"] for p in data["params"]] == ["size_response", "neural_response", "base:bench_press"]
+    assert main(["fit", str(path), "--bootstrap", "-5"]) == 1  # never silently ignored
+    assert "--bootstrap must be a whole number >= 0, got -5" in capsys.readouterr().err
