@@ -430,7 +430,7 @@ class SweepResult:
         ``no clear difference``. The interval is sampling uncertainty only, over virtual
         athletes: with thousands of them almost every difference is decided, so compare over
         the models too (:func:`compare_models`) before reading a verdict as a finding."""
-        from scipy import stats  # type: ignore[import-untyped]
+        from ._stats import paired_table
 
         ref = self._variant_id(reference, "reference")
         known = self.outcome_names()
@@ -446,53 +446,7 @@ class SweepResult:
         wide = self.outcomes.pivot(index="athlete", columns="variant", values=cols)
         wide = wide.reindex(columns=pd.MultiIndex.from_product([cols, range(n_var)]))
         values = wide.to_numpy(dtype=float).reshape(len(wide), len(cols), n_var)
-        d = values - values[:, :, ref : ref + 1]  # athletes x outcomes x variants
-        ok = np.isfinite(d)
-        n = ok.sum(axis=0)
-        dz0 = np.where(ok, d, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = dz0.sum(axis=0) / n
-            sd = np.sqrt(np.where(ok, (d - mean) ** 2, 0.0).sum(axis=0) / (n - 1))
-            half = stats.t.ppf((1 + level) / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
-            dz = np.where(sd > 0, mean / sd, np.nan)
-            higher = np.where(ok, d > 0, False).sum(axis=0) / n
-        names = self.names()
-        rows = []
-        for v in range(n_var):
-            if v == ref:
-                continue
-            for j, c in enumerate(cols):
-                if n[j, v] < 2:
-                    continue
-                lo, hi = mean[j, v] - half[j, v], mean[j, v] + half[j, v]
-                verdict = "higher" if lo > 0 else "lower" if hi < 0 else "no clear difference"
-                rows.append(
-                    {
-                        "variant": names[v],
-                        "outcome": c,
-                        "n": int(n[j, v]),
-                        "mean_difference": float(mean[j, v]),
-                        "ci_low": float(lo),
-                        "ci_high": float(hi),
-                        "dz": float(dz[j, v]),
-                        "share_higher": float(higher[j, v]),
-                        "verdict": verdict,
-                    }
-                )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "variant",
-                "outcome",
-                "n",
-                "mean_difference",
-                "ci_low",
-                "ci_high",
-                "dz",
-                "share_higher",
-                "verdict",
-            ],
-        )
+        return paired_table(values, ref, self.names(), cols, float(level), "variant")
 
     def plot(self, kind: str | None = None, *, ax: Any = None) -> Figure:
         """``"distributions"`` (default): box plots of the strength gain across the athletes, one

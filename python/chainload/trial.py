@@ -372,6 +372,42 @@ class Trial:
         out.attrs.update({"a": a, "b": b, "outcome": outcome, "n": n})
         return out
 
+    def paired(
+        self,
+        reference: str | None = None,
+        outcomes: Sequence[str] | str | None = None,
+        level: float = 0.95,
+        value: str = "change_pct",
+    ) -> pd.DataFrame:
+        """Every arm against ``reference`` (default: the first arm) on the same athletes, per
+        outcome: the paired differences of ``value`` ("change_pct", percentage points, or
+        "change", the outcome's unit) with ``n``, ``mean_difference``, its ``level`` Student-t
+        interval, ``dz`` (Cohen's d for paired data), ``share_higher`` and a ``verdict``, as
+        :meth:`chainload.SweepResult.paired` gives for sweeps. The interval is sampling
+        uncertainty over virtual athletes only: a large trial decides almost every difference, so
+        run it under the other models too before reading a verdict as a finding."""
+        from ._names import unknown
+        from ._stats import paired_table
+
+        ref = self.arms[0] if reference is None else reference
+        if ref not in self.arms:
+            raise unknown("arm", str(ref), self.arms)
+        cols = list(
+            self.outcome_names if outcomes is None else [outcomes] if isinstance(outcomes, str) else outcomes
+        )
+        for c in cols:
+            if c not in self.outcome_names:
+                raise unknown("outcome", str(c), self.outcome_names)
+        if value not in ("change", "change_pct"):
+            raise ValidationError(f"value must be 'change' or 'change_pct', got {value!r}")
+        if not (isinstance(level, float | int) and not isinstance(level, bool) and 0 < level < 1):
+            raise ValidationError(f"level must be in (0, 1), got {level!r}")
+        rows = self.outcomes[self.outcomes["outcome"].isin(cols)]
+        wide = rows.pivot(index="athlete", columns=["outcome", "arm"], values=value)
+        wide = wide.reindex(columns=pd.MultiIndex.from_product([cols, self.arms]))
+        values = wide.to_numpy(dtype=float).reshape(len(wide), len(cols), len(self.arms))
+        return paired_table(values, self.arms.index(ref), self.arms, cols, float(level), "arm")
+
     def summary(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
         """Per arm and outcome: n, mean pre, post, change, change_pct with its 95 % bootstrap
         interval over athletes, and the pre–post effect size."""

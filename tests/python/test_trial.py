@@ -295,3 +295,28 @@ def test_compare_tests_every_program_on_the_whole_battery(pop):
     assert table.loc["squat only", "size_anterior_pct"] > 0
     expected = np.mean([table.loc["squat only", f"{x}_pct"] for x in BATTERY])
     assert table.loc["squat only", "battery_pct"] == pytest.approx(expected)
+
+
+def test_paired_differences_on_the_same_athletes_by_hand():
+    # Two arms, four athletes, pre 100 kg each: changes A 1, 2, 3, 4 % and B 2, 4, 4, 8 %, so the
+    # paired differences B - A are 1, 2, 1, 4: mean 2, SD sqrt(2), dz 1.41421; 95 % t interval
+    # 2 +- 3.182446 * sqrt(2) / 2 = [-0.25033, 4.25033]: no clear difference; all 4 higher.
+    from chainload.trial import Trial
+
+    rows = [
+        {"arm": arm, "athlete": i, "outcome": "1rm:x", "pre": 100.0, "post": 100.0 + c}
+        for arm, changes in (("A", (1, 2, 3, 4)), ("B", (2, 4, 4, 8)))
+        for i, c in enumerate(changes)
+    ]
+    p = Trial(pd.DataFrame(rows), n_boot=10).paired()
+    assert list(p["arm"]) == ["B"] and list(p["outcome"]) == ["1rm:x"]
+    r = p.iloc[0]
+    assert r["n"] == 4 and r["mean_difference"] == pytest.approx(2.0)
+    assert r["dz"] == pytest.approx(2.0 / np.sqrt(2.0))
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((-0.25033, 4.25033), abs=1e-5)
+    assert r["share_higher"] == 1.0 and r["verdict"] == "no clear difference"
+    # against B instead: the mirror image, in kg (pre 100, so the same numbers)
+    q = Trial(pd.DataFrame(rows), n_boot=10).paired("B", value="change").iloc[0]
+    assert q["arm"] == "A" and q["mean_difference"] == pytest.approx(-2.0) and q["share_higher"] == 0.0
+    with pytest.raises(cl.UnknownNameError, match="'C'"):
+        Trial(pd.DataFrame(rows), n_boot=10).paired("C")
