@@ -380,7 +380,9 @@ def _stop_latency(work: str) -> tuple[float, str, int]:
     """Seconds from SIGINT to the KeyboardInterrupt reaching Python in a child running ``work``
     (time.monotonic is one clock for both processes on Linux), the child's output, its exit code."""
     script = (
-        "import time\n"
+        # A background job of a non-interactive shell (as CI may start us) inherits SIGINT ignored,
+        # and Python then installs no handler: set Python's own, as an interactive session has.
+        "import signal, time\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
         + textwrap.dedent(work)
         + "\nprint('start', flush=True)\ntry:\n    run()\n    print('finished')\n"
         "except KeyboardInterrupt:\n    print('stopped', time.monotonic(), flush=True)\n    raise\n"

@@ -358,6 +358,9 @@ def test_ctrl_c_stops_promptly_and_keeps_whole_chunks(tmp_path):
     import time
 
     script = (
+        # SIGINT may be inherited ignored (a background job of a non-interactive shell, as CI may
+        # start us): set Python's own handler, as an interactive session has
+        "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import chainload as cl\n"
         "pop = cl.Population.sample(4000, seed=1)\n"
         "prog = cl.Program.examples()['posterior_chain']\n"
