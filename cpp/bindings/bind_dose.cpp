@@ -22,6 +22,29 @@ const T* checked(const CArray<T>& a, std::size_t n, const char* name) {
     throw InvalidInput(std::string(name) + " must be a 1-d array of length " + std::to_string(n));
   return a.data();
 }
+
+// The set blocks of a batch, converted and checked once for every dose kernel. The index arrays
+// are kept here because SetBlocks points into them.
+struct BoundBlocks {
+  CArray<std::int32_t> day, exercise;
+  SetBlocks blocks;
+};
+
+BoundBlocks bind_blocks(const py::object& day_in, const py::object& exercise_in, const CArray<double>& sets,
+                        const CArray<double>& reps, const CArray<double>& kg, const CArray<std::int64_t>& offsets) {
+  BoundBlocks b{int32_indices(day_in, "day"), int32_indices(exercise_in, "exercise"), {}};
+  const auto n = static_cast<std::size_t>(b.day.size());
+  if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
+  b.blocks = SetBlocks{checked(b.day, n, "day"),
+                       checked(b.exercise, n, "exercise"),
+                       checked(sets, n, "sets"),
+                       checked(reps, n, "reps"),
+                       checked(kg, n, "kg"),
+                       n,
+                       offsets.data(),
+                       static_cast<std::size_t>(offsets.size() - 1)};
+  return b;
+}
 }  // namespace
 
 void bind_dose(py::module_& m) {
@@ -39,14 +62,9 @@ void bind_dose(py::module_& m) {
       [](const ActivationTable& activation, const py::object& day_in, const py::object& exercise_in,
          const CArray<double>& sets, const CArray<double>& reps, const CArray<double>& kg,
          const CArray<std::int64_t>& offsets, std::int32_t n_days, std::int32_t bucket_days, unsigned threads) {
-        const CArray<std::int32_t> day = int32_indices(day_in, "day");
-        const CArray<std::int32_t> exercise = int32_indices(exercise_in, "exercise");
-        const auto n = static_cast<std::size_t>(day.size());
-        if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
-        const auto n_programs = static_cast<std::size_t>(offsets.size() - 1);
-        SetBlocks blocks{checked(day, n, "day"),   checked(exercise, n, "exercise"), checked(sets, n, "sets"),
-                         checked(reps, n, "reps"), checked(kg, n, "kg"),             n,
-                         offsets.data(),           n_programs};
+        const BoundBlocks bound = bind_blocks(day_in, exercise_in, sets, reps, kg, offsets);
+        const SetBlocks& blocks = bound.blocks;
+        const std::size_t n = blocks.size, n_programs = blocks.n_programs;
         const auto rows = static_cast<Eigen::Index>(dose_rows(n_programs, activation.n_muscles(), n_days, bucket_days));
         const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
         // Results are numpy arrays from the start (numpy's allocator asks for huge pages, which
@@ -68,14 +86,9 @@ void bind_dose(py::module_& m) {
          const py::object& day_in, const py::object& exercise_in, const CArray<double>& sets,
          const CArray<double>& reps, const CArray<double>& kg, const CArray<std::int64_t>& offsets,
          std::int32_t n_days, std::int32_t bucket_days, unsigned threads) {
-        const CArray<std::int32_t> day = int32_indices(day_in, "day");
-        const CArray<std::int32_t> exercise = int32_indices(exercise_in, "exercise");
-        const auto n = static_cast<std::size_t>(day.size());
-        if (offsets.ndim() != 1 || offsets.size() < 1) throw InvalidInput("offsets must be a 1-d array of length >= 1");
-        const auto n_programs = static_cast<std::size_t>(offsets.size() - 1);
-        SetBlocks blocks{checked(day, n, "day"),   checked(exercise, n, "exercise"), checked(sets, n, "sets"),
-                         checked(reps, n, "reps"), checked(kg, n, "kg"),             n,
-                         offsets.data(),           n_programs};
+        const BoundBlocks bound = bind_blocks(day_in, exercise_in, sets, reps, kg, offsets);
+        const SetBlocks& blocks = bound.blocks;
+        const std::size_t n = blocks.size, n_programs = blocks.n_programs;
         const auto rows = static_cast<Eigen::Index>(dose_rows(n_programs, activation.n_muscles(), n_days, bucket_days));
         const auto cols = static_cast<Eigen::Index>(activation.n_muscles());
         const auto ratio_cols = static_cast<Eigen::Index>(num_coef.cols());
