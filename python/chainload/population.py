@@ -43,6 +43,18 @@ PER_MUSCLE_SIZE_NEURAL = ("size_start", "size_response")
 ATHLETE_COLUMNS = ("bodyweight", "strength")
 
 
+def _strength_level(one_rm: dict[str, float], bodyweight: float, cat: Catalogue, who: str) -> float:
+    """The geometric mean over the lifts of 1RM / (catalogue standard × body mass)."""
+    ratios = []
+    for x, v in one_rm.items():
+        std = cat[x].standard_1rm_bw if x in cat else None
+        if std is not None:
+            ratios.append(math.log(v / (std * bodyweight)))
+    if not ratios:
+        raise ValidationError(f"{who} has no lift with a catalogue standard 1RM")
+    return math.exp(float(np.mean(ratios)))
+
+
 @dataclass(frozen=True)
 class Population:
     """``n`` virtual athletes: ``athletes`` (bodyweight, strength level, optional sex) and per-muscle
@@ -56,6 +68,7 @@ class Population:
     seed: int | None = None
     status: str = "trained"
     size_neural: dict[str, np.ndarray] = field(default_factory=dict)
+    parameter_draws: tuple[Population, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.athletes)
@@ -97,6 +110,13 @@ class Population:
                 raise ValidationError(
                     f"size_neural parameter {name!r} must have shape {shape}, got {a.shape}"
                 )
+        for k, d in enumerate(self.parameter_draws):
+            if not isinstance(d, Population) or len(d) != n or d.muscle_ids != self.muscle_ids:
+                raise ValidationError(
+                    f"parameter_draws[{k}] must be a Population of the same {n} athletes and muscles"
+                )
+            if d.parameter_draws or d.status != self.status:
+                raise ValidationError(f"parameter_draws[{k}] must have status {self.status!r} and no draws")
 
     @classmethod
     def sample(
@@ -227,53 +247,117 @@ class Population:
         return cls(athletes, params, tuple(g.ids), status=status)
 
     @classmethod
-    def from_fits(cls, fits: Sequence[Any], catalogue: Catalogue | None = None) -> Population:
-        """A population of fitted lifters (:func:`chainload.fit_athlete` results, one athlete
-        each, at their MAP): size_neural ``size_response`` and ``neural_max`` from each fit's
-        responses, body mass from the fit, and the strength level = the geometric mean over the
-        fit's lifts of base 1RM / (catalogue standard × body mass), since a population scales
-        every standard by one level. All fits must share one training status (the preset)."""
-        from .athlete_fit import AthleteFit
+    def from_fits(
+        cls,
+        fits: Sequence[Any],
+        catalogue: Catalogue | None = None,
+        *,
+        draws: int | None = None,
+        seed: int = 0,
+    ) -> Population:
+        """A population of fitted lifters, one athlete each: :func:`chainload.fit_athlete` results
+        (AthleteFit) or their ``athlete()`` (FittedAthlete). Each athlete is at its fit's MAP:
+        size_neural ``size_response`` and ``neural_max`` from the fit's responses, body mass from
+        the fit, and the strength level = the geometric mean over the fit's lifts of base 1RM /
+        (catalogue standard × body mass), since a population scales every standard by one level.
+        All fits must share one training status (the preset).
 
-        if isinstance(fits, AthleteFit) or not isinstance(fits, Sequence) or len(fits) == 0:
-            raise ValidationError("Population.from_fits needs a non-empty list of fit_athlete results")
+        Parameter uncertainty: the population also carries ``parameter_draws``, ``draws``
+        populations of the same athletes, draw k holding every athlete's k-th posterior draw;
+        :func:`chainload.trial` runs them for prediction intervals. ``draws`` None: an AthleteFit
+        gives :data:`chainload.athlete_fit.DRAWS` draws (seeded by ``seed`` + its position), a
+        FittedAthlete the draws it carries (all must carry the same number); a number: that many
+        (a FittedAthlete must carry at least as many). A FittedAthlete's draws are put in a seeded
+        random order, so that athletes drawn with the same seed are not paired draw by draw.
+        FittedAthletes without draws give a population without draws; mixing them with
+        uncertain fits is an error."""
+        from .athlete_fit import DRAWS, AthleteFit, FittedAthlete
+
+        where = "Population.from_fits"
+        if isinstance(fits, AthleteFit | Athlete) or not isinstance(fits, Sequence) or len(fits) == 0:
+            raise ValidationError(f"{where} needs a non-empty list of fit_athlete results")
         for i, f in enumerate(fits):
-            if not isinstance(f, AthleteFit):
+            if not isinstance(f, AthleteFit | FittedAthlete):
+                kind = "an Athlete without a fit" if isinstance(f, Athlete) else f"a {type(f).__name__}"
                 raise ValidationError(
-                    f"Population.from_fits: item {i} is a {type(f).__name__}, not an AthleteFit"
+                    f"{where}: item {i} is {kind}, not an AthleteFit or a FittedAthlete (fit.athlete())"
                 )
+        if draws is not None and (isinstance(draws, bool) or not isinstance(draws, int) or draws <= 0):
+            raise ValidationError(f"{where}: draws must be a whole number > 0 or None, got {draws!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValidationError(f"{where}: seed must be a whole number >= 0, got {seed!r}")
         statuses = {f.status for f in fits}
         if len(statuses) > 1:
-            raise ValidationError(f"Population.from_fits: the fits mix training statuses {sorted(statuses)}")
-        cat = catalogue if catalogue is not None else Catalogue.default()
-        g = cat.graph
-        n, m = len(fits), len(g)
-        preset = size_neural_params(fits[0].status)
-        strength, bw = [], []
-        for i, f in enumerate(fits):
-            ratios = []
-            for lift in f.lifts:
-                std = cat[lift].standard_1rm_bw
-                if std is not None:
-                    ratios.append(
-                        math.log(float(f.params.loc[f"base:{lift}", "estimate"]) / (std * f.bodyweight))
-                    )
-            if not ratios:
+            raise ValidationError(f"{where}: the fits mix training statuses {sorted(statuses)}")
+        status = fits[0].status
+        preset = size_neural_params(status)
+        carried = {i: len(f.parameter_draws) for i, f in enumerate(fits) if isinstance(f, FittedAthlete)}
+        zero = [i for i, c in carried.items() if c == 0]
+        if zero and len(zero) < len(fits):
+            raise ValidationError(
+                f"{where}: item {zero[0]} is a FittedAthlete without parameter draws, mixed with fits "
+                "that carry parameter uncertainty: use fit.athlete() (with draws) for every athlete"
+            )
+        if zero:
+            if draws is not None:
+                raise ValidationError(f"{where}: draws={draws} but the athletes carry no parameter draws")
+            k = 0
+        elif draws is None:
+            counts = set(carried.values()) | ({DRAWS} if len(carried) < len(fits) else set())
+            if len(counts) > 1:
                 raise ValidationError(
-                    f"Population.from_fits: fit {i} ({f.name}) has no lift with a catalogue standard 1RM"
+                    f"{where}: the fits carry different numbers of parameter draws ("
+                    + ", ".join(f"item {i}: {c}" for i, c in carried.items())
+                    + (f"; an AthleteFit gives {DRAWS}" if len(carried) < len(fits) else "")
+                    + "); pass draws= to use the same number of each"
                 )
-            strength.append(math.exp(float(np.mean(ratios))))
-            bw.append(f.bodyweight)
-        athletes = pd.DataFrame({"bodyweight": bw, "strength": strength})
-        athletes.index.name = "athlete"
-        size = np.array([float(f.params.loc["size_response", "estimate"]) for f in fits])
-        neural = np.array([float(f.params.loc["neural_response", "estimate"]) for f in fits])
-        sn = {
-            "size_response": np.repeat(size[:, None], m, axis=1),
-            "neural_max": preset["neural_max"] * neural,
-        }
-        params = {k: np.full((n, m), v) for k, v in DEFAULT_PARAMS.items()}
-        return cls(athletes, params, tuple(g.ids), status=fits[0].status, size_neural=sn)
+            k = counts.pop()
+        else:
+            short = [i for i, c in carried.items() if c < draws]
+            if short:
+                raise ValidationError(
+                    f"{where}: draws={draws} but item {short[0]} carries {carried[short[0]]} parameter draws"
+                )
+            k = draws
+        cat = catalogue if catalogue is not None else Catalogue.default()
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 0xF175]))
+        # per athlete: rows MAP, draw 1, ..., draw k of (size response, neural response, strength)
+        values, bw = [], []
+        for i, f in enumerate(fits):
+            if isinstance(f, AthleteFit):
+                us, bs = f.draws(k, seed + i) if k else (np.zeros((0, 2)), np.zeros((0, len(f.lifts))))
+                u = np.vstack([f.u, us])
+                bases = [dict(zip(f.lifts, np.exp(b).tolist(), strict=True)) for b in [f.log_base, *bs]]
+                rows = [(math.exp(a), math.exp(b)) for a, b in u]
+            else:
+                drawn = [f.parameter_draws[j] for j in rng.permutation(len(f.parameter_draws))[:k]]
+                bases = [dict(a.one_rm) for a in (f, *drawn)]
+                rows = [
+                    (
+                        float(np.mean(list(dict(a.params["size_response"]).values()))),
+                        float(a.params["neural_max"]) / preset["neural_max"],
+                    )
+                    for a in (f, *drawn)
+                ]
+            strength = [_strength_level(b, f.bodyweight, cat, f"{where}: item {i} ({f.name})") for b in bases]
+            values.append([(*r, s) for r, s in zip(rows, strength, strict=True)])
+            bw.append(float(f.bodyweight))
+        table = np.array(values)  # athletes x (1 + k) x 3
+        m = len(cat.graph)
+
+        def one(j: int, drawn: tuple[Population, ...] = ()) -> Population:
+            athletes = pd.DataFrame({"bodyweight": bw, "strength": table[:, j, 2]})
+            athletes.index.name = "athlete"
+            sn = {
+                "size_response": np.repeat(table[:, j, 0][:, None], m, axis=1),
+                "neural_max": preset["neural_max"] * table[:, j, 1],
+            }
+            params = {name: np.full((len(fits), m), v) for name, v in DEFAULT_PARAMS.items()}
+            return cls(
+                athletes, params, tuple(cat.graph.ids), status=status, size_neural=sn, parameter_draws=drawn
+            )
+
+        return one(0, tuple(one(j) for j in range(1, k + 1)))
 
     def __len__(self) -> int:
         return len(self.athletes)
@@ -354,6 +438,25 @@ class Population:
             self.seed,
             self.status,
             {k: v[idx] for k, v in self.size_neural.items()},
+            tuple(d.take(rows) for d in self.parameter_draws),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[Population]) -> Population:
+        """The athletes of ``parts`` one after the other (same muscles and status; parameter draws
+        are dropped): what :func:`chainload.trial` runs in one core call per arm."""
+        first = parts[0]
+        keys = set(first.size_neural)
+        for p in parts[1:]:
+            if p.muscle_ids != first.muscle_ids or p.status != first.status or set(p.size_neural) != keys:
+                raise ValidationError("Population.concat: the parts differ in muscles, status or parameters")
+        return cls(
+            pd.concat([p.athletes for p in parts], ignore_index=True).rename_axis("athlete"),
+            {k: np.concatenate([p.params[k] for p in parts]) for k in first.params},
+            first.muscle_ids,
+            first.seed,
+            first.status,
+            {k: np.concatenate([p.size_neural[k] for p in parts]) for k in keys},
         )
 
     def describe(self) -> pd.DataFrame:

@@ -15,6 +15,11 @@ Statistics (VALIDATION.md's definitions):
       athletes in both arms), ``n_boot`` resamples from a generator seeded by ``seed``.
 Outcome names: ``1rm:<lift>`` (kg), ``size:<muscle>`` (relative size) and ``chain:<chain>``
 (size-weighted mean relative size of the chain's muscles; posterior, anterior, lateral).
+
+Fitted lifters (``Population.from_fits``, whose athletes carry parameter uncertainty): every arm
+also runs on the population's parameter draws, paired, in the same core call, and each athlete's
+outcome gets a prediction interval (change_pct_lo / _hi at ``level``); the effects' intervals then
+include the parameter uncertainty (:class:`Trial`; docs/fitting.md §6).
 """
 
 from __future__ import annotations
@@ -132,6 +137,8 @@ def trial(
     threads: int | None = None,
     n_boot: int = 2000,
     catalogue: Catalogue | None = None,
+    draws: int | None = None,
+    level: float = 0.95,
 ) -> Trial:
     """Run every arm on every athlete of ``population`` and test them before and after.
 
@@ -143,12 +150,31 @@ def trial(
     tests: the test lifts (catalogue ids); default :data:`BATTERY`.
     noise_cv: CV of the 1RM test noise (0 for true values); model: None for the default model.
     threads: core threads (None or 0: all cores); results do not depend on it.
+    draws, level: prediction intervals for a population that carries parameter uncertainty
+        (``Population.from_fits`` of fitted lifters): every arm also runs on the population's
+        parameter draws (None: all of them; a number: the first ``draws``), in the same core call,
+        the same draws in every arm (paired). ``t.outcomes`` then gains change_lo, change_hi,
+        change_pct_lo and change_pct_hi: each athlete's ``level`` interval over the draws (the
+        quantiles at (1 ∓ level) / 2; ``t.level`` states it), with the athlete's test noise held
+        as drawn, so an interval is the parameter uncertainty of that athlete's measured change;
+        ``effect`` and ``summary`` intervals then carry both sources (see :class:`Trial`).
     """
     programs, cat = _arms(arms, catalogue)
     if not isinstance(population, Population):
         raise ValidationError(f"trial(): population must be a Population, got {population!r:.80}")
     if len(population) == 0:
         raise ValidationError("trial(): the population has 0 athletes")
+    carried = len(population.parameter_draws)
+    if draws is not None:
+        draws = _whole(draws, "trial(): draws", 1)
+        if draws > carried:
+            raise ValidationError(
+                f"trial(): draws={draws} but the population carries {carried} parameter draws"
+                + (" (Population.from_fits of fitted lifters carries them)" if carried == 0 else "")
+            )
+    k_draws = carried if draws is None else draws
+    if not (isinstance(level, float | int) and not isinstance(level, bool) and 0 < level < 1):
+        raise ValidationError(f"trial(): level must be a number in (0, 1), got {level!r}")
     if weeks is not None:
         weeks = _whole(weeks, "trial(): weeks", 1)
         programs = {k: p.with_weeks(weeks) for k, p in programs.items()}
@@ -199,9 +225,11 @@ def trial(
     # muscles + 2 chains per athlete, 5 columns of 8 bytes, twice for the concatenation)
     n_rows = n * (n_tests + len(cat.graph) + len(CHAINS))
     check_memory(
-        len(programs) * (2 * n * n_tests * 8 + n_rows * 5 * 8 * 2),
-        f"trial of {len(programs)} arms x {n} athletes",
+        len(programs) * (2 * n * n_tests * 8 + n_rows * 5 * 8 * 2) * (1 + k_draws),
+        f"trial of {len(programs)} arms x {n} athletes" + (f" x {1 + k_draws} draws" if k_draws else ""),
     )
+    # the point population first, then its draws: one core call per arm runs them all
+    runs = Population.concat([population, *population.parameter_draws[:k_draws]]) if k_draws else population
     rng = np.random.default_rng(seed)
     noise = 1.0 + noise_cv * rng.standard_normal((len(programs), 2, n, n_tests))
     graph = cat.graph
@@ -209,24 +237,32 @@ def trial(
     size = np.array([m.size for m in graph.muscles()])
     chain_idx = [np.array([graph.index(m) for m in graph.chain(c)], dtype=int) for c in CHAINS]
     names = [f"1rm:{t}" for t in tests] + [f"size:{m}" for m in muscles] + [f"chain:{c}" for c in CHAINS]
-    frames = []
+    frames, draw_pre, draw_post = [], [], []
     for k, (arm, program) in enumerate(programs.items()):
-        r = run_batch(program, population, tests=tests, model=model, threads=threads, catalogue=cat)
+        r = run_batch(program, runs, tests=tests, model=model, threads=threads, catalogue=cat)
         order = [list(r.muscles).index(m) for m in muscles] if tuple(r.muscles) != muscles else slice(None)
 
         def chains(s: np.ndarray) -> np.ndarray:
             return np.stack(
                 [
-                    (s[:, i] * size[i]).sum(axis=1) / size[i].sum() if i.size else np.ones(n)
+                    (s[:, i] * size[i]).sum(axis=1) / size[i].sum() if i.size else np.ones(len(s))
                     for i in chain_idx
                 ],
                 axis=1,
             )
 
+        # every draw of athlete i keeps athlete i's test noise (np.tile over the draws)
         pre_size = np.asarray(r.pre_size, float)[:, order]
         post_size = np.asarray(r.post_size, float)[:, order]
-        pre = np.hstack([np.asarray(r.pre_one_rm, float) * noise[k, 0], pre_size, chains(pre_size)])
-        post = np.hstack([np.asarray(r.post_one_rm, float) * noise[k, 1], post_size, chains(post_size)])
+        pre_rm = np.asarray(r.pre_one_rm, float) * np.tile(noise[k, 0], (1 + k_draws, 1))
+        post_rm = np.asarray(r.post_one_rm, float) * np.tile(noise[k, 1], (1 + k_draws, 1))
+        pre_all = np.hstack([pre_rm, pre_size, chains(pre_size)]).reshape(1 + k_draws, n, -1)
+        post_all = np.hstack([post_rm, post_size, chains(post_size)]).reshape(1 + k_draws, n, -1)
+        pre, post = pre_all[0], post_all[0]
+        # draws × rows, rows in the frame's order (outcome-major, then athlete)
+        if k_draws:
+            draw_pre.append(pre_all[1:].transpose(0, 2, 1).reshape(k_draws, -1))
+            draw_post.append(post_all[1:].transpose(0, 2, 1).reshape(k_draws, -1))
         o = len(names)
         frames.append(
             pd.DataFrame(
@@ -248,6 +284,9 @@ def trial(
         tests=tests,
         model=model,
         noise_cv=float(noise_cv),
+        draw_pre=np.hstack(draw_pre) if k_draws else None,
+        draw_post=np.hstack(draw_post) if k_draws else None,
+        level=float(level),
     )
 
 
@@ -257,6 +296,15 @@ class Trial:
 
     ``Trial(outcomes)`` also works on a hand-made table with columns arm, athlete, outcome, pre,
     post (change and change_pct are added).
+
+    Parameter uncertainty (a trial of fitted lifters, :func:`trial`'s ``draws``): ``draw_pre`` and
+    ``draw_post`` (draws × rows of ``outcomes`` as given) hold every athlete's pre and post on each
+    parameter draw; ``outcomes`` gains change_lo / change_hi / change_pct_lo / change_pct_hi, the
+    ``level`` interval over the draws. The point values stay the MAP athletes'. The 95 % intervals
+    of :meth:`effect` and :meth:`summary` then resample athletes *and* a parameter draw: each
+    bootstrap resample computes its statistic on one draw, chosen at random (seeded by ``seed``),
+    so they carry both the sampling and the parameter uncertainty; with draws of zero spread they
+    equal those of the point trial. :meth:`paired` stays at the point (sampling only).
     """
 
     outcomes: pd.DataFrame
@@ -266,6 +314,9 @@ class Trial:
     tests: tuple[str, ...] = ()
     model: str | None = None
     noise_cv: float = DEFAULT_NOISE_CV
+    draw_pre: np.ndarray | None = field(default=None, repr=False)
+    draw_post: np.ndarray | None = field(default=None, repr=False)
+    level: float = 0.95
     _weights: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
     _index: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -276,7 +327,9 @@ class Trial:
             raise ValidationError(f"Trial outcomes: missing column(s) {missing}")
         if len(f) == 0:
             raise ValidationError("Trial outcomes: the table is empty (a trial of 0 athletes)")
-        f = f.copy()
+        if (self.draw_pre is None) != (self.draw_post is None):
+            raise ValidationError("Trial: draw_pre and draw_post must be given together")
+        f = f.reset_index(drop=True)
         if "change" not in f.columns:
             f["change"] = f["post"] - f["pre"]
         if "change_pct" not in f.columns:
@@ -285,10 +338,28 @@ class Trial:
         arm_order = [str(a) for a in pd.unique(self.outcomes["arm"])]
         outcome_order = [str(o) for o in pd.unique(self.outcomes["outcome"])]
         f["arm"] = pd.Categorical(f["arm"], categories=arm_order)
-        f = f.sort_values(["arm", "outcome", "athlete"], kind="stable").reset_index(drop=True)
+        f = f.sort_values(["arm", "outcome", "athlete"], kind="stable")
+        if self.draw_pre is not None and self.draw_post is not None:
+            order = f.index.to_numpy()
+            shapes = {np.shape(self.draw_pre), np.shape(self.draw_post)}
+            if len(shapes) > 1 or np.ndim(self.draw_pre) != 2 or np.shape(self.draw_pre)[1] != len(f):
+                raise ValidationError(
+                    f"Trial: draw_pre and draw_post must both be draws x {len(f)} rows, got {sorted(shapes)}"
+                )
+            self.draw_pre = np.asarray(self.draw_pre, float)[:, order]
+            self.draw_post = np.asarray(self.draw_post, float)[:, order]
+            q = [(1 - self.level) / 2, (1 + self.level) / 2]
+            change = self.draw_post - self.draw_pre
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = 100.0 * (self.draw_post / self.draw_pre - 1.0)
+            f["change_lo"], f["change_hi"] = np.quantile(change, q, axis=0)
+            f["change_pct_lo"], f["change_pct_hi"] = np.quantile(pct, q, axis=0)
+        f = f.reset_index(drop=True)
         f["arm"] = f["arm"].astype(object)
         cols = ["arm", "athlete", "outcome", "pre", "post", "change", "change_pct"]
         self.outcomes = f[cols + [c for c in f.columns if c not in cols]]
+        if self.draw_pre is not None:
+            self.outcomes.attrs["interval_level"] = self.level
         groups: dict[Any, Any] = self.outcomes.groupby(["arm", "outcome"]).indices
         index = {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}
         # in the order of the table: arms as given, outcomes in their first order
@@ -301,6 +372,33 @@ class Trial:
     @property
     def outcome_names(self) -> list[str]:
         return list(dict.fromkeys(o for _, o in self._index))
+
+    @property
+    def n_draws(self) -> int:
+        """Parameter draws behind the prediction intervals (0: a point trial)."""
+        return 0 if self.draw_pre is None else int(self.draw_pre.shape[0])
+
+    def _draw_values(self, arm: str, outcome: str, athletes: pd.Index) -> tuple[np.ndarray, ...]:
+        """pre, post, change, change_pct of ``athletes`` on every draw (each draws × athletes)."""
+        assert self.draw_pre is not None and self.draw_post is not None
+        rows = self._index[(arm, outcome)]
+        pos = pd.Series(rows, index=self.outcomes["athlete"].to_numpy()[rows]).loc[athletes].to_numpy()
+        pre, post = self.draw_pre[:, pos], self.draw_post[:, pos]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return pre, post, post - pre, 100.0 * (post / pre - 1.0)
+
+    def _boot_with_draws(self, n: int, x: np.ndarray, drawn: np.ndarray | None) -> np.ndarray:
+        """Bootstrap means (n_boot × k) of the columns of ``x`` (n × k); with ``drawn`` (draws ×
+        n × k, the same columns on each parameter draw) each resample's means are taken on one
+        draw picked at random (seeded by (seed, n)), so the spread carries both sources."""
+        if drawn is None:
+            return self._boot_means(n, x)
+        k_draws, _, k = drawn.shape
+        means = self._boot_means(n, drawn.transpose(1, 0, 2).reshape(n, k_draws * k))
+        pick = np.random.default_rng(np.random.SeedSequence([self.seed, 0xD4A3, n]))
+        return means.reshape(self.n_boot, k_draws, k)[
+            np.arange(self.n_boot), pick.integers(0, k_draws, self.n_boot)
+        ]
 
     @property
     def n_athletes(self) -> int:
@@ -348,7 +446,8 @@ class Trial:
         Rows: mean_difference (mean change a − mean change b, in the outcome's unit),
         mean_pct_difference (percentage points), ratio (mean change_pct a / b), es_a, es_b
         (pre–post effect sizes) and smd_difference (es_a − es_b). Columns: estimate, ci_low,
-        ci_high (95 % percentile bootstrap over athletes, resampled in pairs).
+        ci_high (95 % percentile bootstrap over athletes, resampled in pairs; in a trial with
+        parameter draws each resample is also on a random draw, see :class:`Trial`).
         """
         va, vb = self.values(a, outcome), self.values(b, outcome)
         common = va.index.intersection(vb.index)
@@ -360,8 +459,12 @@ class Trial:
             [va["change"], vb["change"], va["change_pct"], vb["change_pct"], va["pre"], vb["pre"]], axis=1
         ).astype(float)
         x = np.hstack([cols, cols[:, 4:] ** 2])
+        drawn = None
+        if self.n_draws:
+            (pa, _, ca, pcta), (pb, _, cb, pctb) = (self._draw_values(v, outcome, common) for v in (a, b))
+            drawn = np.stack([ca, cb, pcta, pctb, pa, pb, pa**2, pb**2], axis=2)
         point = _effect_stats(x.mean(axis=0, keepdims=True), n)[0]
-        boot = _effect_stats(self._boot_means(n, x), n)
+        boot = _effect_stats(self._boot_with_draws(n, x, drawn), n)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a statistic undefined in every resample
             lo = np.nanquantile(np.where(np.isfinite(boot), boot, np.nan), 0.025, axis=0)
@@ -410,7 +513,8 @@ class Trial:
 
     def summary(self, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
         """Per arm and outcome: n, mean pre, post, change, change_pct with its 95 % bootstrap
-        interval over athletes, and the pre–post effect size."""
+        interval over athletes (and parameter draws, if the trial has them), and the pre–post
+        effect size."""
         names = list(outcomes) if outcomes is not None else self.outcome_names
         rows = []
         for arm in self.arms:
@@ -421,7 +525,10 @@ class Trial:
             ci: dict[str, tuple[float, float]] = {}
             for n, group in by_n.items():  # one resampling for all outcomes with n athletes
                 pct = np.stack([values[o]["change_pct"].to_numpy(float) for o in group], axis=1)
-                boot = self._boot_means(n, pct)
+                drawn = None
+                if self.n_draws:
+                    drawn = np.stack([self._draw_values(arm, o, values[o].index)[3] for o in group], axis=2)
+                boot = self._boot_with_draws(n, pct, drawn)
                 lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
                 ci.update({o: (float(lo[j]), float(hi[j])) for j, o in enumerate(group)})
             for o in names:
