@@ -25,7 +25,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "VALIDATION.md"
 
 # The default model's misses, with the simulated values (chainload validate).
 XFAIL = {
-    "IND-1": "largest 1RM change (%) = 191.3 (needs [200, 250]): with Hubal's sex mix (58.5 % women, neural_max x 1.6) the widest responder still falls short",
+    "IND-1": "largest 1RM change (%) = 191.3 (needs [200, 250]): with Hubal's sex mix (58.5 % women, neural_max x 1.6) the widest responder still falls short; not the draw: the typical largest of 585 is ~190 % too (test_ind1_typical_largest_change; docs/model.md 'Known tensions')",
 }
 SLOW = {"VOL-1", "VOL-3", "VOL-5", "DET-1"}  # over ~1.5 s idle, ~3 s on a loaded machine
 
@@ -79,6 +79,27 @@ def test_finding(row_id):
     assert failed.empty, "; ".join(
         f"{r.check} = {r.simulated:.4g} (needs {r.tolerance})" for r in failed.itertuples()
     )
+
+
+IND1_ATHLETES = 20 * 585
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="IND-1: the typical largest 1RM change of 585 athletes is 190 % (needs [200, 250]; the "
+    "99.88th percentile of 11,700); the model's mean gain (+41.6 %) at its CV (0.60) puts it there "
+    "(docs/model.md 'Known tensions')",
+)
+def test_ind1_typical_largest_change():
+    """IND-1's "up to about +200–250 %" read without the luck of one draw: the largest of one sample
+    of 585 swings with the seed (185–275 % at seeds 17, 1, 2, 3). The median of the largest of 585
+    independent draws is the population's 0.5^(1/585) quantile (the 99.88th percentile), estimated
+    here from one trial of 20 × 585 athletes at the file's seed: it must lie in the band."""
+    row = validation.rows(["IND-1"])[0]
+    t, _ = validation.run_trials(row, n=IND1_ATHLETES)
+    pct = t.values("elbow flexors", "1rm:preacher_curl")["change_pct"].to_numpy()
+    typical = float(np.quantile(pct, 0.5 ** (1 / 585)))
+    assert 200 <= typical <= 250, typical
 
 
 def test_not_applicable_rows_need_their_reason(tmp_path):
