@@ -54,6 +54,8 @@ BATTERY = (
     "hip_thrust",
 )
 CHAINS = ("posterior", "anterior", "lateral")
+# Each athlete's prediction interval over the parameter draws (a trial of fitted lifters).
+INTERVAL_COLUMNS = ("change_lo", "change_hi", "change_pct_lo", "change_pct_hi")
 STATISTICS = ("mean_difference", "mean_pct_difference", "ratio", "es_a", "es_b", "smd_difference")
 # Resample weights held at once by the bootstrap (n_boot × athletes cells, ~32 MB of float64).
 _BOOT_CELLS = 4_000_000
@@ -352,8 +354,9 @@ class Trial:
             change = self.draw_post - self.draw_pre
             with np.errstate(divide="ignore", invalid="ignore"):
                 pct = 100.0 * (self.draw_post / self.draw_pre - 1.0)
-            f["change_lo"], f["change_hi"] = np.quantile(change, q, axis=0)
-            f["change_pct_lo"], f["change_pct_hi"] = np.quantile(pct, q, axis=0)
+            lo_hi = [*np.quantile(change, q, axis=0), *np.quantile(pct, q, axis=0)]
+            for c, v in zip(INTERVAL_COLUMNS, lo_hi, strict=True):
+                f[c] = v
         f = f.reset_index(drop=True)
         f["arm"] = f["arm"].astype(object)
         cols = ["arm", "athlete", "outcome", "pre", "post", "change", "change_pct"]
@@ -415,10 +418,12 @@ class Trial:
             raise UnknownNameError(f"unknown outcome {outcome!r}{hint}")
 
     def values(self, arm: str, outcome: str) -> pd.DataFrame:
-        """athlete-indexed pre, post, change, change_pct of one arm and outcome."""
+        """athlete-indexed pre, post, change, change_pct of one arm and outcome (and their
+        prediction intervals change_lo ... change_pct_hi in a trial with parameter draws)."""
         self._check(arm, outcome)
         rows = self.outcomes.iloc[self._index[(arm, outcome)]]
-        return rows.set_index("athlete")[["pre", "post", "change", "change_pct"]]
+        cols = ["pre", "post", "change", "change_pct"]
+        return rows.set_index("athlete")[cols + [c for c in INTERVAL_COLUMNS if c in rows.columns]]
 
     def _boot_means(self, n: int, x: np.ndarray) -> np.ndarray:
         """Means of the columns of ``x`` (n × k) over ``n_boot`` resamples of its n rows with
@@ -656,6 +661,7 @@ def _effect_stats(means: np.ndarray, n: int) -> np.ndarray:
 __all__ = [
     "BATTERY",
     "DEFAULT_NOISE_CV",
+    "INTERVAL_COLUMNS",
     "STATISTICS",
     "STATUSES",
     "Trial",

@@ -46,6 +46,8 @@ def test_intervals_are_the_quantiles_of_the_draws_each_run_alone(fits: list[Athl
     o = t.outcomes
     for c in ("change_lo", "change_hi", "change_pct_lo", "change_pct_hi"):
         assert c in o.columns
+    v = t.values("12 weeks", "1rm:bench_press")
+    assert list(v.columns[4:]) == ["change_lo", "change_hi", "change_pct_lo", "change_pct_hi"]
     # the point values are the MAP population's own trial, bit for bit
     pt = cl.trial(ARMS, point(pop), tests=TESTS, seed=3, n_boot=200)
     pd.testing.assert_frame_equal(o[pt.outcomes.columns], pt.outcomes)
