@@ -60,7 +60,9 @@ class Population:
     """``n`` virtual athletes: ``athletes`` (bodyweight, strength level, optional sex) and per-muscle
     parameter arrays ``params[name]`` of shape (n, muscles); ``size_neural[name]`` the size_neural
     parameters (shape (n,), or (n, muscles) for size_start and size_response; missing ones take the preset
-    of ``status``)."""
+    of ``status``); ``parameter_draws``: for fitted lifters (:meth:`from_fits`), populations of the
+    same athletes at posterior draws of their parameters, run by :func:`chainload.trial` for
+    prediction intervals (empty for sampled populations)."""
 
     athletes: pd.DataFrame
     params: dict[str, np.ndarray]
