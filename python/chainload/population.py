@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -442,6 +442,10 @@ class Population:
             {k: v[idx] for k, v in self.size_neural.items()},
             tuple(d.take(rows) for d in self.parameter_draws),
         )
+
+    def without_draws(self) -> Population:
+        """The same athletes at their point (MAP) parameters, without :attr:`parameter_draws`."""
+        return replace(self, parameter_draws=())
 
     @classmethod
     def concat(cls, parts: Sequence[Population]) -> Population:

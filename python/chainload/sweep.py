@@ -579,6 +579,12 @@ def sweep(
         raise ValidationError("sweep() needs at least one variant")
     if len(population) == 0:
         raise ValidationError("sweep() needs a non-empty population")
+    if population.parameter_draws:
+        raise ValidationError(
+            f"sweep() runs each athlete at one parameter set, but the population carries "
+            f"{len(population.parameter_draws)} parameter draws of fitted lifters: use chainload.trial for "
+            "prediction intervals, or population.without_draws() to sweep the point (MAP) parameters"
+        )
     if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks <= 0:
         raise ValidationError(f"weeks must be a whole number > 0, got {weeks!r}")
     if chunk_size <= 0:

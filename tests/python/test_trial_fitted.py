@@ -184,3 +184,15 @@ def test_bad_input_names_the_argument(fits: list[AthleteFit]) -> None:
     assert flat.parameter_draws == ()
     with pytest.raises(ValidationError, match="draws=3 but the athletes carry no parameter draws"):
         cl.Population.from_fits([f.athlete(draws=0) for f in fits], draws=3)
+
+
+def test_a_sweep_refuses_parameter_draws_instead_of_dropping_them(fits: list[AthleteFit]) -> None:
+    # sweep runs one parameter set per athlete: silently using the MAP would drop the draws
+    pop = cl.Population.from_fits(fits, draws=5)
+    with pytest.raises(
+        ValidationError, match="carries 5 parameter draws of fitted lifters: use chainload.trial"
+    ):
+        cl.sweep([cl.Variant({"program": "arm"}, ARM)], pop, weeks=4)
+    flat = pop.without_draws()
+    assert flat.parameter_draws == () and len(flat) == len(pop)
+    assert cl.sweep([cl.Variant({"program": "arm"}, ARM)], flat, weeks=4).outcomes.shape[0] == len(pop)
