@@ -118,6 +118,11 @@ class Athlete:
         """Starting size per muscle (relative, 1 = normal): ``size_start``, and for each muscle of
         ``strength_start`` the size whose force 1 + size_force (s − 1) is that strength."""
         out = dict(self.size_start)
+        if self.strength_start and not size_force > 0:
+            raise ValidationError(
+                f"athlete {self.name!r} has a starting strength but size_force is {size_force!r}: "
+                "with no force from size a starting strength cannot be set (give size_start)"
+            )
         for muscle, f in self.strength_start.items():
             s = 1 + (f - 1) / size_force
             if not 0.3 <= s < ceiling:

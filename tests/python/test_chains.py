@@ -763,6 +763,11 @@ def test_starting_strength_is_checked_against_what_the_model_can_start():
         cl.Athlete.default().with_imbalance({"glutes": -1})
     with pytest.raises(cl.ValidationError, match="both a starting size and a starting strength"):
         cl.Athlete(size_start={"glutes": 0.9}, strength_start={"glutes": 0.9})
+    with pytest.raises(cl.ValidationError, match="starting strength but size_force is 0.0"):
+        cl.simulate(
+            prog,
+            cl.Athlete(params={"size_force": 0.0}, estimate_missing=True).with_imbalance({"hamstrings": 0.9}),
+        )
     # a later imbalance replaces an explicit starting size of the same muscle
     ath = cl.Athlete(size_start={"glutes": 0.9, "calves": 1.1}).with_imbalance({"glutes": 0.95})
     assert ath.start_sizes(0.5, 1.25) == {"calves": 1.1, "glutes": pytest.approx(0.9)}
