@@ -49,8 +49,9 @@ class Athlete:
     ``params`` overrides the adaptation model's per-muscle defaults (see ``DEFAULT_PARAMS`` in
     :mod:`chainload.simulation`): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``, or a
     size_neural parameter (one value: ``{"neural_max": 0.2}``; data/model_size_neural.toml).
-    ``status`` ("untrained" | "trained" | "advanced") picks the size_neural preset, and
-    ``size_start`` the starting size of some muscles relative to normal (see :meth:`with_imbalance`).
+    ``status`` ("untrained" | "trained" | "advanced") picks the size_neural preset;
+    ``strength_start`` the starting force capacity of some muscles relative to normal (see
+    :meth:`with_imbalance`), and ``size_start`` their starting size (the model state it sets).
     ``sex`` ("female" | "male") scales the size_neural neural_max and size_rate (and, with
     ``estimate_missing``, the standard 1RM per kg) by data/model_size_neural.toml [sex.female];
     a ``neural_max`` in ``params`` is a man's value, scaled the same way.
@@ -64,6 +65,7 @@ class Athlete:
     status: str = "trained"
     size_start: Mapping[str, float] = field(default_factory=dict)
     sex: str = "male"
+    strength_start: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_status(self.status)
@@ -75,6 +77,17 @@ class Athlete:
                     f"(1 = normal; below the status ceiling), got {v!r}"
                 )
         object.__setattr__(self, "size_start", dict(self.size_start))
+        for muscle, v in self.strength_start.items():
+            if not (finite_number(v) and 0 < v <= 1.5):
+                raise ValidationError(
+                    f"athlete starting strength of '{muscle}' must be in (0, 1.5] (1 = normal), got {v!r}"
+                )
+            if muscle in self.size_start:
+                raise ValidationError(
+                    f"athlete muscle '{muscle}' has both a starting size and a starting strength; "
+                    "give one (the strength sets the size)"
+                )
+        object.__setattr__(self, "strength_start", dict(self.strength_start))
         if not (finite_number(self.bodyweight) and 20 <= self.bodyweight <= 300):
             raise ValidationError(f"athlete bodyweight must be in [20, 300] kg, got {self.bodyweight!r}")
         for ex, kg in self.one_rm.items():
@@ -88,12 +101,39 @@ class Athlete:
         (engine choice: back squat 1.5 × body mass, the other lifts by the ratios of SCIENCE.md 4.2)."""
         return cls(bodyweight=80.0, estimate_missing=True, name="default athlete")
 
-    def with_imbalance(self, sizes: Mapping[str, float]) -> Athlete:
-        """This athlete with some muscles starting smaller than normal, e.g. ``{"hamstrings": 0.8}``:
-        their start size (relative, 1 = normal) lowers every lift they contribute to by activation
-        weight (size_neural: 1RM x sum a (1 + size_force (s - 1)) / sum a). Muscle ids are checked
-        against the graph when the athlete is simulated."""
-        return replace(self, size_start={**self.size_start, **dict(sizes)})
+    def with_imbalance(self, strengths: Mapping[str, float]) -> Athlete:
+        """This athlete with some muscles weaker (or stronger) than normal at the start, e.g.
+        ``{"hamstrings": 0.8}``: the muscle's starting force capacity, relative to normal.
+
+        size_neural has one per-muscle force state, the size s, with force 1 + size_force (s − 1)
+        (docs/model.md), so a starting strength f is the starting size 1 + (f − 1) / size_force
+        (0.6 for f = 0.8 at size_force 0.5): the muscle is smaller, and as far below its growth
+        ceiling, so it regrows faster under the same dose (docs/balance.md 4). It lowers every lift
+        the muscle contributes to by its activation share (1RM × Σ a f / Σ a). Muscle ids and the
+        range (the size must be in [0.3, ceiling)) are checked when the athlete is simulated."""
+        size = {m: v for m, v in self.size_start.items() if m not in strengths}
+        return replace(self, size_start=size, strength_start={**self.strength_start, **dict(strengths)})
+
+    def start_sizes(self, size_force: float, ceiling: float) -> dict[str, float]:
+        """Starting size per muscle (relative, 1 = normal): ``size_start``, and for each muscle of
+        ``strength_start`` the size whose force 1 + size_force (s − 1) is that strength."""
+        out = dict(self.size_start)
+        if self.strength_start and not size_force > 0:
+            raise ValidationError(
+                f"athlete {self.name!r} has a starting strength but size_force is {size_force!r}: "
+                "with no force from size a starting strength cannot be set (give size_start)"
+            )
+        for muscle, f in self.strength_start.items():
+            s = 1 + (f - 1) / size_force
+            if not 0.3 <= s < ceiling:
+                lo, hi = 1 + size_force * (0.3 - 1), 1 + size_force * (ceiling - 1)
+                raise ValidationError(
+                    f"athlete {self.name!r} starting strength of '{muscle}' is {f!r}: size_neural can "
+                    f"start a muscle at [{lo:.3g}, {hi:.3g}) of normal force (size {s:.3g} must be in "
+                    f"[0.3, {ceiling:.3g}): force 1 + size_force (s - 1), size_force {size_force:.3g})"
+                )
+            out[muscle] = s
+        return out
 
     @classmethod
     def load(cls, path: str | Path, *, strict: bool = True, catalogue: Catalogue | None = None) -> Athlete:

@@ -234,7 +234,7 @@ def _compile_program(program: Program, catalogue: Catalogue, round_kg: float | N
 
 def athlete_size_neural(athlete: Athlete, graph: MuscleGraph) -> dict[str, Any]:
     """The athlete's size_neural parameters: its status preset, its overrides in ``params`` and its
-    per-muscle starting sizes (``size_start``)."""
+    per-muscle starting sizes (``size_start``, and those of its ``strength_start``)."""
     sn: dict[str, Any] = size_neural_params(athlete.status)
     for k, v in athlete.params.items():
         if k == "size_response":  # per muscle: {muscle: multiplier of size_rate}
@@ -250,7 +250,7 @@ def athlete_size_neural(athlete: Athlete, graph: MuscleGraph) -> dict[str, Any]:
         if k in sn:  # neural_max, size_rate: a woman's = a man's (or the given value) x factor
             sn[k] = sn[k] * factor
     start = np.ones(len(graph))
-    for muscle, v in athlete.size_start.items():
+    for muscle, v in athlete.start_sizes(sn["size_force"], sn["size_ceiling"]).items():
         start[graph.index(muscle)] = float(v)
     sn["size_start"] = start
     return sn

@@ -390,16 +390,16 @@ def test_default_athlete_bench_to_pull_up_within_ratio_4():
     assert s["pull:push"] == pytest.approx(0.9) and s["pull:push verdict"] == "within"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RATIO-2: the default leg curl / leg extension standards (0.6 and 0.8 x body mass, engine "
-    "choices in exercises.toml) give a lift H:Q of 0.75, not about 0.6; no published machine-1RM "
-    "standard in SCIENCE.md to replace them with",
-)
 def test_default_athlete_hamstring_quadriceps_about_0_6():
+    # A calibration, not a validation of RATIO-2: the leg curl standard is set to 0.6 x the leg
+    # extension's (0.48 and 0.8 x body mass, exercises.toml, Coombs & Garbutt 2002's norm 0.6)
+    # because no published machine-1RM norm for the pair was found (docs/balance.md 4)
     ath, cat = cl.Athlete.default(), cl.Catalogue.default()
     one_rm = pd.DataFrame({e: [ath.one_rm_of(cat[e])] for e in ("leg_curl", "leg_extension")})
-    assert chains.strength_from_lifts(one_rm).iloc[0]["hamstrings:quadriceps"] == pytest.approx(0.6, abs=0.05)
+    assert one_rm.iloc[0].to_dict() == pytest.approx({"leg_curl": 0.48 * 80, "leg_extension": 0.8 * 80})
+    assert chains.strength_from_lifts(one_rm).iloc[0]["hamstrings:quadriceps"] == pytest.approx(
+        0.6, abs=1e-12
+    )
 
 
 def test_strength_from_capacity_by_hand():
@@ -502,36 +502,38 @@ def seven_exercise_program() -> Program:
 @pytest.fixture(scope="module")
 def weak_hamstrings_hq() -> dict[str, pd.Series]:
     ath = cl.Athlete.default().with_imbalance({"hamstrings": 0.8})
+    assert ath.start_sizes(size_force=0.5, ceiling=1.25) == {"hamstrings": pytest.approx(0.6)}
     progs = {"seven": seven_exercise_program(), "mirror": Program.examples()["mirror_muscles"]}
     out = {}
     for k, p in progs.items():
         sim = cl.simulate(p, ath, weeks=12)
         rested = sim.rested_capacity()
-        # day 0, before any growth: size 0.8 -> force 1 + 0.5 (0.8 - 1) = 0.9 (size_force 0.5, docs/model.md)
-        assert rested.loc[0, "hamstrings"] == pytest.approx(0.9, abs=1e-3)
+        # day 0, before any growth: strength 0.8 is size 1 + (0.8 - 1) / 0.5 = 0.6 (size_force 0.5,
+        # docs/model.md), whose force 1 + 0.5 (0.6 - 1) is 0.8
+        assert rested.loc[0, "hamstrings"] == pytest.approx(0.8, abs=1e-3)
         assert rested.loc[0, "quadriceps"] == pytest.approx(1.0, abs=1e-3)
         out[k] = sim.strength_balance["hamstrings:quadriceps"]
     return out
 
 
 def test_seven_exercises_raise_weak_hamstrings_and_mirror_muscles_do_not(weak_hamstrings_hq):
-    # H:Q starts at 0.6 x 0.9 / 1.0 = 0.54 (by hand above). Over 12 weeks the seven exercises grow the
-    # hamstrings more than the quadriceps, the mirror-muscles program the other way (simulated:
-    # 0.5450 and 0.5349 at week 12)
+    # H:Q starts at 0.6 x 0.8 / 1.0 = 0.48, below RATIO-2's 0.5 (by hand above). Over 12 weeks the
+    # seven exercises grow the hamstrings more than the quadriceps, the mirror-muscles program the
+    # other way (simulated: week 1 0.4818 and 0.4798, week 12 0.4899 and 0.4767)
     seven, mirror = weak_hamstrings_hq["seven"], weak_hamstrings_hq["mirror"]
-    assert seven.iloc[0] == pytest.approx(0.54, abs=0.003) and mirror.iloc[0] == pytest.approx(
-        0.54, abs=0.003
+    assert seven.iloc[0] == pytest.approx(0.48, abs=0.003) and mirror.iloc[0] == pytest.approx(
+        0.48, abs=0.003
     )
-    assert seven.iloc[-1] > seven.iloc[0] + 0.003 and mirror.iloc[-1] < mirror.iloc[0] - 0.003
-    assert seven.iloc[-1] - mirror.iloc[-1] > 0.008
+    assert seven.iloc[-1] > seven.iloc[0] + 0.006 and mirror.iloc[-1] < mirror.iloc[0] - 0.002
+    assert seven.iloc[-1] - mirror.iloc[-1] > 0.012
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 11 check not meetable as posed: with_imbalance sets start size, and size_neural shows "
-    "half a size change as force (size_force 0.5, docs/model.md), so hamstrings at 0.8 size have 0.9 "
-    "force and H:Q starts at 0.54, already inside 0.5-0.8; the mirror-muscles program stays inside "
-    "too (0.535 at week 12)",
+    reason="issue 11 check not met by the model: hamstrings starting at 0.8 of normal strength (size "
+    "0.6) start H:Q at 0.48, below 0.5-0.8, and the seven exercises (3 x 8 at 70 %, twice a week) "
+    "raise it to only 0.490 by week 12 (0.498 even to failure; mirror muscles: 0.477); the weak muscle already regrows "
+    "2.6x faster (further below its ceiling) but its size gain settles against detraining (docs/balance.md 4)",
 )
 def test_seven_exercises_bring_hq_into_band_and_mirror_muscles_do_not(weak_hamstrings_hq):
     lo, hi = 0.5, 0.8  # RATIO-2 band (STRENGTH_NORMS)
@@ -748,3 +750,43 @@ def test_fused_kernel_refuses_bad_coefficients(catalogue):
         _core.dose_balance_batch(catalogue.core_table(), bad, den, *args)
     with pytest.raises(cl.ValidationError, match="ratio coefficients must both be"):
         _core.dose_balance_batch(catalogue.core_table(), num[:5], den, *args)
+
+
+def test_starting_strength_is_checked_against_what_the_model_can_start():
+    # force 1 + 0.5 (s - 1) with s in [0.3, 1.25): strength in [0.65, 1.125) (trained preset)
+    prog = program_of(("leg_curl", 3))
+    with pytest.raises(
+        cl.ValidationError, match=r"starting strength of 'hamstrings' is 0.6: .*\[0.65, 1.12\)"
+    ):
+        cl.simulate(prog, cl.Athlete.default().with_imbalance({"hamstrings": 0.6}))
+    with pytest.raises(cl.ValidationError, match="starting strength of 'glutes' must be in \\(0, 1.5\\]"):
+        cl.Athlete.default().with_imbalance({"glutes": -1})
+    with pytest.raises(cl.ValidationError, match="both a starting size and a starting strength"):
+        cl.Athlete(size_start={"glutes": 0.9}, strength_start={"glutes": 0.9})
+    with pytest.raises(cl.ValidationError, match="starting strength but size_force is 0.0"):
+        cl.simulate(
+            prog,
+            cl.Athlete(params={"size_force": 0.0}, estimate_missing=True).with_imbalance({"hamstrings": 0.9}),
+        )
+    # a later imbalance replaces an explicit starting size of the same muscle
+    ath = cl.Athlete(size_start={"glutes": 0.9, "calves": 1.1}).with_imbalance({"glutes": 0.95})
+    assert ath.start_sizes(0.5, 1.25) == {"calves": 1.1, "glutes": pytest.approx(0.9)}
+
+
+def test_population_imbalance_is_the_same_starting_state():
+    # Population.sample(imbalance_sd=) draws the starting size that with_imbalance sets: each
+    # athlete's day-0 force is 1 + 0.5 (s - 1) (size_force 0.5), so the starting H:Q is spread
+    # around the norm 0.6 by 0.6 (1 + 0.5 (s_h - 1)) / (1 + 0.5 (s_q - 1)) (by hand)
+    pop = cl.Population.sample(4, seed=3, imbalance_sd=0.2)
+    h, q = pop.muscle_ids.index("hamstrings"), pop.muscle_ids.index("quadriceps")
+    sizes = pop.size_neural["size_start"]
+    want = 0.6 * (1 + 0.5 * (sizes[:, h] - 1)) / (1 + 0.5 * (sizes[:, q] - 1))
+    assert want.std() > 0.03  # a real spread of starting ratios
+    for i in range(4):
+        ath = pop.athlete(i)
+        strength = {m: 1 + 0.5 * (ath.size_start[m] - 1) for m in ("hamstrings", "quadriceps")}
+        same = cl.Athlete.default().with_imbalance(strength)
+        for a in (ath, same):
+            day0 = cl.simulate(program_of(("leg_curl", 1)), a, weeks=1).rested_capacity().iloc[[0]]
+            got = chains.strength_from_capacity(day0, SIZE).iloc[0]["hamstrings:quadriceps"]
+            assert got == pytest.approx(want[i], rel=1e-3)

@@ -304,13 +304,13 @@ def test_untrained_muscles_and_unrelated_lifts_do_not_change():
 
 
 def test_imbalance_lowers_the_lifts_it_contributes_to():
-    """with_imbalance: hamstrings at 0.8 of normal size lower the day-0 deadlift 1RM by
-    size_force x 0.2 x (hamstrings weight / summed weights) = 0.5 x 0.2 x 1.0 / 7.0 = 1.43 %
-    (by hand from the catalogue), and leave the bench press (no hamstrings) unchanged."""
+    """with_imbalance: hamstrings at 0.8 of normal strength lower the day-0 deadlift 1RM by
+    0.2 x (hamstrings weight / summed weights) = 0.2 x 1.0 / 7.0 = 2.86 % (by hand from the
+    catalogue), and leave the bench press (no hamstrings) unchanged."""
     cat = cl.Catalogue.default()
     w = cat["deadlift"].activation
-    expected = 1 - 0.5 * 0.2 * w["hamstrings"] / sum(w.values())
-    assert expected == pytest.approx(1 - 0.1 / 7.0)
+    expected = 1 - 0.2 * w["hamstrings"] / sum(w.values())
+    assert expected == pytest.approx(1 - 0.2 / 7.0)
     session = Session(0, (Rx("deadlift", 1, 1, percent_1rm=50), Rx("bench_press", 1, 1, percent_1rm=50)))
     prog = Program("day 0", ((session,),))
     normal = cl.simulate(prog, cl.Athlete.default()).sessions.set_index("exercise")["one_rm"]
