@@ -18,16 +18,30 @@ using Vec = Eigen::VectorXd;
 template <typename T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// The per-muscle parameters {name: (muscles,) array}, every one of model_param_fields.
 ModelParams params_from(const py::dict& d) {
-  auto get = [&](const char* key) {
-    if (!d.contains(key)) throw InvalidInput(std::string("model parameters lack '") + key + "'");
-    return d[key].cast<Vec>();
-  };
-  ModelParams p{get("k1"), get("k2"), get("tau1"), get("tau2"), get("k3"), get("tau3"),
-                get("gain"), get("ceiling"), get("tau_detrain")};
-  for (const Vec* v : {&p.k2, &p.tau1, &p.tau2, &p.k3, &p.tau3, &p.gain, &p.ceiling, &p.tau_detrain})
-    if (v->size() != p.k1.size()) throw InvalidInput("model parameters must all have one value per muscle");
+  ModelParams p;
+  for (const auto& f : model_param_fields) {
+    if (!d.contains(f.name)) throw InvalidInput(std::string("model parameters lack '") + f.name + "'");
+    p.*(f.field) = d[f.name].cast<Vec>();
+  }
+  for (const auto& f : model_param_fields)
+    if ((p.*(f.field)).size() != p.k1.size())
+      throw InvalidInput("model parameters must all have one value per muscle");
   return p;
+}
+
+// Per-athlete ModelParams from {name: (athletes x muscles)}, every one of model_param_fields.
+std::vector<ModelParams> params_batch(const py::dict& d, std::size_t n) {
+  std::vector<ModelParams> out(n);
+  for (const auto& f : model_param_fields) {
+    if (!d.contains(f.name)) throw InvalidInput(std::string("model parameters lack '") + f.name + "'");
+    const RowMatrix m = d[f.name].cast<RowMatrix>();
+    if (static_cast<std::size_t>(m.rows()) != n)
+      throw InvalidInput(std::string("parameter '") + f.name + "' needs one row per athlete");
+    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
+  }
+  return out;
 }
 
 // Scalar fields of SizeNeuralParams, by name (the data file's parameter names).
@@ -257,6 +271,21 @@ void bind_adaptation(py::module_& m) {
   m.attr("MODEL_NAMES") = names(model_names);
   m.attr("RULE_NAMES") = names(rule_names);
   m.attr("INTENSITY_NAMES") = names(intensity_names);
+  py::tuple param_names(model_param_fields.size());
+  for (std::size_t i = 0; i < model_param_fields.size(); ++i) param_names[i] = py::str(model_param_fields[i].name);
+  m.attr("PARAM_NAMES") = param_names;
+  py::tuple sn_names(std::size(sn_fields));
+  for (std::size_t i = 0; i < std::size(sn_fields); ++i) sn_names[i] = py::str(sn_fields[i].name);
+  m.attr("SIZE_NEURAL_PARAM_NAMES") = sn_names;
+  m.def(
+      "default_params",
+      [] {
+        py::dict d;
+        for (const auto& f : model_param_fields) d[f.name] = f.default_value;
+        return d;
+      },
+      "The per-muscle parameters' defaults {name: value} in the order of PARAM_NAMES (adaptation.hpp "
+      "model_param_fields, where each cites its source).");
   py::class_<PrescriptionSpec>(m, "PrescriptionSpec")
       .def(py::init([](std::int32_t exercise, std::int32_t sets, std::int32_t reps_low, std::int32_t reps_high,
                        const std::string& intensity, double value, const std::string& rule, double increment,
@@ -356,22 +385,13 @@ void bind_adaptation(py::module_& m) {
           throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
         const auto n = static_cast<std::size_t>(one_rm.shape(0));
         const auto n_ex = static_cast<Eigen::Index>(one_rm.shape(1));
-        std::vector<RowMatrix> per_param;  // each (athletes x muscles)
-        const char* names[] = {"k1", "k2", "tau1", "tau2", "k3", "tau3", "gain", "ceiling", "tau_detrain"};
-        for (const char* name : names) {
-          if (!params.contains(name)) throw InvalidInput(std::string("model parameters lack '") + name + "'");
-          per_param.push_back(params[name].cast<RowMatrix>());
-          if (static_cast<std::size_t>(per_param.back().rows()) != n)
-            throw InvalidInput(std::string("parameter '") + name + "' needs one row per athlete");
-        }
+        std::vector<ModelParams> params_of = params_batch(params, n);
         std::vector<AthleteSpec> athletes(n);
         std::vector<SizeNeuralParams> sn = sn_batch(size_neural, n);
         for (std::size_t i = 0; i < n; ++i) {
-          const auto r = static_cast<Eigen::Index>(i);
-          auto row = [&](std::size_t k) { return Vec(per_param[k].row(r).transpose()); };
           athletes[i] = AthleteSpec{Eigen::Map<const Vec>(one_rm.data() + i * static_cast<std::size_t>(n_ex), n_ex),
                                     Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
-                                    ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)},
+                                    std::move(params_of[i]),
                                     std::move(sn[i])};
         }
         std::vector<SimResult> results =

@@ -72,6 +72,11 @@ def balance(spec: BalanceSpec, dose: FloatArray, threads: int = 1) -> FloatArray
 # --- adaptation and the closed loop (bind_adaptation.cpp) ---------------------------------------
 MODEL_NAMES: tuple[str, ...]
 RULE_NAMES: tuple[str, ...]
+PARAM_NAMES: tuple[str, ...]
+SIZE_NEURAL_PARAM_NAMES: tuple[str, ...]
+
+def default_params() -> dict[str, float]: ...
+
 INTENSITY_NAMES: tuple[str, ...]
 
 class PrescriptionSpec:
