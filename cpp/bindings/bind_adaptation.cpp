@@ -7,6 +7,7 @@
 #include "bindings.hpp"
 #include "chainload/adaptation.hpp"
 #include "chainload/errors.hpp"
+#include "chainload/sim_options.hpp"
 #include "chainload/simulator.hpp"
 
 namespace py = pybind11;
@@ -237,22 +238,6 @@ double sim_work(const ProgramSpec& program, const ActivationTable& activation, s
          static_cast<double>(program.prescriptions.size() + activation.n_muscles());
 }
 
-SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
-                        std::int32_t sample_days = 0) {
-  if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
-  if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
-  if (!(default_rir >= 0.0 && default_rir <= 10.0)) throw InvalidInput("default_rir must lie in [0, 10]");
-  if (sample_days < 0) throw InvalidInput("sample_days must be >= 0");
-  SimOptions o;
-  o.model = parse_model(model);
-  o.round_kg = round_kg;
-  o.limit_weight = limit_weight;
-  o.default_rir = default_rir;
-  o.record = record;
-  o.sample_days = sample_days;
-  return o;
-}
-
 // Exercise facts size_neural needs: movement pattern ids and single-joint flags per catalogue exercise.
 void lift_info(SimOptions& o, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
                std::vector<std::uint8_t> single_joint) {
@@ -342,7 +327,7 @@ void bind_adaptation(py::module_& m) {
          const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
          std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint,
          std::vector<double> recovery_hours) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, record);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         options.recovery_hours = std::move(recovery_hours);
         SimResult r = run_interruptible([&] { return simulate(activation, program, athlete, options); },
@@ -359,7 +344,7 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
          const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads,
          std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         std::vector<SimResult> results =
             run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
@@ -378,7 +363,7 @@ void bind_adaptation(py::module_& m) {
          double limit_weight, double default_rir, unsigned threads, std::int32_t sample_days,
          const py::dict& size_neural, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
          std::vector<std::uint8_t> single_joint) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false, sample_days);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false, sample_days);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
             one_rm.shape(1) != body_load.shape(1))

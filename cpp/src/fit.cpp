@@ -8,6 +8,7 @@
 #include <Eigen/QR>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -27,6 +28,15 @@ std::string num(double x) {
   std::ostringstream s;
   s << x;
   return s.str();
+}
+
+// A number as Python writes a float (shortest round trip, "50.0"): for the message Python's
+// fit_series users read (fit.py once checked low <= high itself, in these words).
+std::string py_float(double x) {
+  char buf[32];
+  std::string out(buf, std::to_chars(buf, buf + sizeof buf, x).ptr);
+  if (out.find_first_not_of("-0123456789") == std::string::npos) out += ".0";
+  return out;
 }
 
 // SplitMix64 (Steele, Lea & Flood 2014): a small generator whose output is fixed by the seed on
@@ -443,6 +453,39 @@ FitBounds default_fit_bounds(FitModel model) {
   return b;
 }
 
+void check_fit_bounds(FitModel model, const FitBounds& bounds) {
+  const std::vector<std::string> names = fit_param_names(model);
+  const std::size_t P = names.size();
+  if (static_cast<std::size_t>(bounds.lower.size()) != P || static_cast<std::size_t>(bounds.upper.size()) != P)
+    throw InvalidInput("bounds need one lower and one upper value for each of the " + std::to_string(P) +
+                       " parameters");
+  for (std::size_t j = 0; j < P; ++j) {
+    const auto k = static_cast<Eigen::Index>(j);
+    const double lo = bounds.lower[k], hi = bounds.upper[k];
+    const std::string& nm = names[j];
+    if (std::isnan(lo) || std::isnan(hi))
+      throw InvalidInput("bounds of " + nm + " contain NaN");
+    if (lo > hi) throw InvalidInput("bounds of " + nm + ": low " + py_float(lo) + " is above high " + py_float(hi));
+    if (lo == hi && !std::isfinite(lo)) throw InvalidInput("parameter " + nm + " cannot be fixed at " + num(lo));
+  }
+  const auto curve = make_curve(model, nullptr, {});
+  for (const std::size_t pj : curve->nonlinear()) {
+    const std::string& nm = names[pj];
+    const double lo = bounds.lower[static_cast<Eigen::Index>(pj)], hi = bounds.upper[static_cast<Eigen::Index>(pj)];
+    if (!std::isfinite(lo) || !std::isfinite(hi))
+      throw InvalidInput("bounds of " + nm + " must be finite (the starts are spread over them), got [" + num(lo) +
+                         ", " + num(hi) + "]");
+    const bool is_tau = nm.rfind("tau", 0) == 0;
+    if (is_tau && !(lo > 0.0)) throw InvalidInput("lower bound of " + nm + " must be > 0 days, got " + num(lo));
+    if (nm == "ceiling" && !(lo > 1.0))
+      throw InvalidInput("lower bound of ceiling must be > 1 (relative to the starting capacity), got " + num(lo));
+    if ((nm == "gain" || nm == "k2") && lo < 0.0)
+      throw InvalidInput("lower bound of " + nm + " must be >= 0, got " + num(lo));
+  }
+  if (model == FitModel::saturating && bounds.lower[0] < 0.0)
+    throw InvalidInput("lower bound of p0 must be >= 0 in the saturating model (performance = p0 x capacity)");
+}
+
 FitResult fit_model(FitModel model, const double* load, std::size_t days, const std::int32_t* obs_day,
                     const double* obs_value, std::size_t n_obs, const FitBounds& bounds, const FitOptions& options) {
   // --- input checks
@@ -457,23 +500,13 @@ FitResult fit_model(FitModel model, const double* load, std::size_t days, const 
   if (options.bootstrap < 0) throw InvalidInput("bootstrap must be >= 0, got " + std::to_string(options.bootstrap));
   if (options.max_iterations < 1) throw InvalidInput("max_iterations must be >= 1");
   if (options.lag < 0 || options.lag > 1) throw InvalidInput("lag must be 0 or 1, got " + std::to_string(options.lag));
-  const std::vector<std::string> names = fit_param_names(model);
-  const std::size_t P = names.size();
-  if (static_cast<std::size_t>(bounds.lower.size()) != P || static_cast<std::size_t>(bounds.upper.size()) != P)
-    throw InvalidInput("bounds need one lower and one upper value for each of the " + std::to_string(P) +
-                       " parameters");
+  check_fit_bounds(model, bounds);
+  const std::size_t P = fit_param_names(model).size();
   auto curve = make_curve(model, load, {});
   Problem pb{nullptr, curve->linear(), curve->nonlinear(), {}, {}, {}, {}, {}, {}, {}, P};
   std::size_t n_free = 0;
-  for (std::size_t j = 0; j < P; ++j) {
-    const auto k = static_cast<Eigen::Index>(j);
-    const double lo = bounds.lower[k], hi = bounds.upper[k];
-    const std::string& nm = names[j];
-    if (std::isnan(lo) || std::isnan(hi)) throw InvalidInput("bounds of " + nm + " contain NaN");
-    if (lo > hi) throw InvalidInput("lower bound of " + nm + " (" + num(lo) + ") is above its upper bound (" + num(hi) + ")");
-    if (lo == hi && !std::isfinite(lo)) throw InvalidInput("parameter " + nm + " cannot be fixed at " + num(lo));
-    if (lo < hi) ++n_free;
-  }
+  for (Eigen::Index k = 0; k < bounds.lower.size(); ++k)
+    if (bounds.lower[k] < bounds.upper[k]) ++n_free;
   const Eigen::Index n_nl = static_cast<Eigen::Index>(pb.nl.size()), n_lin = static_cast<Eigen::Index>(pb.lin.size());
   pb.lin_lo.resize(n_lin);
   pb.lin_hi.resize(n_lin);
@@ -487,16 +520,7 @@ FitResult fit_model(FitModel model, const double* load, std::size_t days, const 
   pb.t_hi.resize(n_nl);
   for (Eigen::Index j = 0; j < n_nl; ++j) {
     const std::size_t pj = pb.nl[static_cast<std::size_t>(j)];
-    const std::string& nm = names[pj];
     const double lo = bounds.lower[static_cast<Eigen::Index>(pj)], hi = bounds.upper[static_cast<Eigen::Index>(pj)];
-    if (!std::isfinite(lo) || !std::isfinite(hi))
-      throw InvalidInput("bounds of " + nm + " must be finite (the starts are spread over them), got [" + num(lo) +
-                         ", " + num(hi) + "]");
-    const bool is_tau = nm.rfind("tau", 0) == 0;
-    if (is_tau && !(lo > 0.0)) throw InvalidInput("lower bound of " + nm + " must be > 0 days, got " + num(lo));
-    if (nm == "ceiling" && !(lo > 1.0))
-      throw InvalidInput("lower bound of ceiling must be > 1 (relative to the starting capacity), got " + num(lo));
-    if ((nm == "gain" || nm == "k2") && lo < 0.0) throw InvalidInput("lower bound of " + nm + " must be >= 0, got " + num(lo));
     const bool lg = lo > 0.0;
     pb.logc.push_back(lg);
     pb.t_lo[j] = lo;
@@ -504,8 +528,6 @@ FitResult fit_model(FitModel model, const double* load, std::size_t days, const 
     pb.z_lo[j] = lg ? std::log(lo) : lo;
     pb.z_hi[j] = lg ? std::log(hi) : hi;
   }
-  if (model == FitModel::saturating && pb.lin_lo[0] < 0.0)
-    throw InvalidInput("lower bound of p0 must be >= 0 in the saturating model (performance = p0 x capacity)");
   if (n_obs == 0) throw InvalidInput("no observations: performance is needed on at least one day");
   if (n_obs < n_free)
     throw InvalidInput(std::to_string(n_obs) + " observation" + (n_obs == 1 ? "" : "s") + " for " +
