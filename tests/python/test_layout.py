@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,53 @@ def test_the_model_and_rule_names_come_from_the_core():
 
     assert MODELS == _core.MODEL_NAMES == ("size_neural", "banister", "busso", "saturating")
     assert RULES == _core.RULE_NAMES == ("none", "linear", "double", "wave", "rpe")
+
+
+# --- where a change goes (issue 9 "Checks") ------------------------------------------------------
+ROOT_DIR = PACKAGE.parents[1]
+DESIGN_FILE = (ROOT_DIR / "docs" / "DESIGN").with_suffix(".md")
+# The most files docs/DESIGN.md may list for each common change (issue 9).
+MOST_FILES = {"a new log format": 3, "a new progression rule": 5, "a new figure": 3}
+
+
+def design_recipe(change: str) -> list[str]:
+    """The files DESIGN.md's "Where a change goes" lists for ``change``: the first backticked path
+    of each numbered item."""
+    text = DESIGN_FILE.read_text(encoding="utf-8")
+    heading = f"### {change[0].upper()}{change[1:]}"
+    assert heading in text, heading
+    section = text.split(heading, 1)[1].split("\n#", 1)[0]
+    items = [line for line in section.splitlines() if line[:1].isdigit() and ". " in line[:4]]
+    files = []
+    for item in items:
+        path = next(iter(re.findall(r"`([^`]+\.(?:py|pyi|toml|hpp|cpp|md|csv))`", item)), None)
+        assert path is not None, f"{change}: item without a file: {item!r}"
+        files.append(path)
+    return files
+
+
+def _where(path: str) -> Path:
+    # Paths are under python/chainload/ unless they start with cpp/, tests/ or benchmarks/ (DESIGN.md).
+    top = path.split("/", 1)[0]
+    return ROOT_DIR / path if top in ("cpp", "tests", "benchmarks", "docs") else PACKAGE / path
+
+
+@pytest.mark.parametrize("change", sorted(MOST_FILES))
+def test_design_lists_few_existing_files_for_each_common_change(change):
+    files = design_recipe(change)
+    assert 1 <= len(files) <= MOST_FILES[change], files
+    for path in files:
+        where = _where(path)
+        if "<" in path:  # a new file (logs/<app>.py): its folder exists
+            assert where.parent.is_dir(), path
+        else:
+            assert where.is_file(), path
+
+
+def test_the_recipe_reader_counts_numbered_items():
+    assert design_recipe("a new figure") == [
+        "plots/<family>.py",
+        "plots/__init__.py",
+        "tests/python/test_plots.py",
+    ]
+    assert design_recipe("a new progression rule")[0] == "cpp/include/chainload/progression.hpp"
