@@ -521,21 +521,8 @@ def run_batch(
         ),
         f"run_batch of {len(population)} athletes x {len(cat.graph)} muscles",
     )
-    one_rm, body, params, sn = population.core_arrays(cat, [*program.exercises(), *test_ids])
-    info = lift_info(cat)
-    r = _core.simulate_population(
-        cat.core_table(),
-        compiled.spec,
-        one_rm,
-        body,
-        params,
-        name,
-        threads=threads or 0,
-        size_neural=sn,
-        tests=index,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
+    exercises = [*program.exercises(), *test_ids]
+    r = population_run(compiled, cat, population, name, exercises, threads=threads or 0, tests=index)
     return BatchOutcome(
         test_ids,
         tuple(cat.graph.ids),
@@ -544,6 +531,25 @@ def run_batch(
         np.asarray(r["pre_size"]),
         np.asarray(r["post_size"]),
     )
+
+
+def population_run(
+    compiled: _Compiled,
+    cat: Catalogue,
+    population: Population,
+    model: str,
+    exercises: Sequence[str],
+    **options: Any,
+) -> dict[str, Any]:
+    """One core run of ``population`` on a compiled program: the athletes' arrays for
+    ``exercises`` and the catalogue's lift information, built here only (run_batch, the sweep);
+    ``options`` go to ``_core.simulate_population`` (threads, tests, sample_days)."""
+    one_rm, body, params, sn = population.core_arrays(cat, exercises)
+    info = lift_info(cat)
+    return _core.simulate_population(  # type: ignore[no-any-return]
+        cat.core_table(), compiled.spec, one_rm, body, params, model,
+        size_neural=sn, pattern=info.pattern, single_joint=info.single_joint, **options,
+    )  # fmt: skip
 
 
 RECOVERY_HOURS: tuple[float, ...] = (0.0, 6.0, 24.0, 48.0, 72.0)
