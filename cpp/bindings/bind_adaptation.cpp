@@ -78,16 +78,23 @@ const SnField sn_fields[] = {
     {"size_scale", &SizeNeuralParams::size_scale},
 };
 
+// Per-muscle fields of SizeNeuralParams, by name.
+struct SnMuscleField {
+  const char* name;
+  Eigen::VectorXd SizeNeuralParams::*field;
+};
+const SnMuscleField sn_muscle_fields[] = {
+    {"size_start", &SizeNeuralParams::size_start},
+    {"size_response", &SizeNeuralParams::size_response},
+};
+
 void check_sn_keys(const py::dict& d) {
+  std::vector<std::string> names;
+  for (const auto& f : sn_muscle_fields) names.emplace_back(f.name);
+  for (const auto& f : sn_fields) names.emplace_back(f.name);
   for (const auto& item : d) {
     const auto key = item.first.cast<std::string>();
-    bool known = key == "size_start" || key == "size_response";
-    for (const auto& f : sn_fields) known = known || key == f.name;
-    if (!known) {
-      std::vector<std::string> names{"size_start", "size_response"};
-      for (const auto& f : sn_fields) names.emplace_back(f.name);
-      throw_unknown("size_neural parameter", key, names);
-    }
+    if (std::find(names.begin(), names.end(), key) == names.end()) throw_unknown("size_neural parameter", key, names);
   }
 }
 
@@ -97,8 +104,8 @@ SizeNeuralParams sn_from(const py::dict& d) {
   SizeNeuralParams p;
   for (const auto& f : sn_fields)
     if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<double>();
-  if (d.contains("size_start")) p.size_start = d["size_start"].cast<Vec>();
-  if (d.contains("size_response")) p.size_response = d["size_response"].cast<Vec>();
+  for (const auto& f : sn_muscle_fields)
+    if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<Vec>();
   return p;
 }
 
@@ -114,18 +121,12 @@ std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
       throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one value per athlete");
     for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = v[static_cast<Eigen::Index>(i)];
   }
-  for (const char* name : {"size_start", "size_response"}) {
-    if (!d.contains(name)) continue;
-    const RowMatrix m = d[name].cast<RowMatrix>();
+  for (const auto& f : sn_muscle_fields) {
+    if (!d.contains(f.name)) continue;
+    const RowMatrix m = d[f.name].cast<RowMatrix>();
     if (static_cast<std::size_t>(m.rows()) != n)
-      throw InvalidInput(std::string("size_neural parameter '") + name + "' needs one row per athlete");
-    for (std::size_t i = 0; i < n; ++i) {
-      Vec row = m.row(static_cast<Eigen::Index>(i)).transpose();
-      if (std::string(name) == "size_start")
-        out[i].size_start = std::move(row);
-      else
-        out[i].size_response = std::move(row);
-    }
+      throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one row per athlete");
+    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
   }
   return out;
 }
