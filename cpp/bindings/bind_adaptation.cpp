@@ -7,6 +7,7 @@
 #include "bindings.hpp"
 #include "chainload/adaptation.hpp"
 #include "chainload/errors.hpp"
+#include "chainload/sim_options.hpp"
 #include "chainload/simulator.hpp"
 
 namespace py = pybind11;
@@ -18,16 +19,30 @@ using Vec = Eigen::VectorXd;
 template <typename T>
 using CArray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// The per-muscle parameters {name: (muscles,) array}, every one of model_param_fields.
 ModelParams params_from(const py::dict& d) {
-  auto get = [&](const char* key) {
-    if (!d.contains(key)) throw InvalidInput(std::string("model parameters lack '") + key + "'");
-    return d[key].cast<Vec>();
-  };
-  ModelParams p{get("k1"), get("k2"), get("tau1"), get("tau2"), get("k3"), get("tau3"),
-                get("gain"), get("ceiling"), get("tau_detrain")};
-  for (const Vec* v : {&p.k2, &p.tau1, &p.tau2, &p.k3, &p.tau3, &p.gain, &p.ceiling, &p.tau_detrain})
-    if (v->size() != p.k1.size()) throw InvalidInput("model parameters must all have one value per muscle");
+  ModelParams p;
+  for (const auto& f : model_param_fields) {
+    if (!d.contains(f.name)) throw InvalidInput(std::string("model parameters lack '") + f.name + "'");
+    p.*(f.field) = d[f.name].cast<Vec>();
+  }
+  for (const auto& f : model_param_fields)
+    if ((p.*(f.field)).size() != p.k1.size())
+      throw InvalidInput("model parameters must all have one value per muscle");
   return p;
+}
+
+// Per-athlete ModelParams from {name: (athletes x muscles)}, every one of model_param_fields.
+std::vector<ModelParams> params_batch(const py::dict& d, std::size_t n) {
+  std::vector<ModelParams> out(n);
+  for (const auto& f : model_param_fields) {
+    if (!d.contains(f.name)) throw InvalidInput(std::string("model parameters lack '") + f.name + "'");
+    const RowMatrix m = d[f.name].cast<RowMatrix>();
+    if (static_cast<std::size_t>(m.rows()) != n)
+      throw InvalidInput(std::string("parameter '") + f.name + "' needs one row per athlete");
+    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
+  }
+  return out;
 }
 
 // Scalar fields of SizeNeuralParams, by name (the data file's parameter names).
@@ -63,16 +78,23 @@ const SnField sn_fields[] = {
     {"size_scale", &SizeNeuralParams::size_scale},
 };
 
+// Per-muscle fields of SizeNeuralParams, by name.
+struct SnMuscleField {
+  const char* name;
+  Eigen::VectorXd SizeNeuralParams::*field;
+};
+const SnMuscleField sn_muscle_fields[] = {
+    {"size_start", &SizeNeuralParams::size_start},
+    {"size_response", &SizeNeuralParams::size_response},
+};
+
 void check_sn_keys(const py::dict& d) {
+  std::vector<std::string> names;
+  for (const auto& f : sn_muscle_fields) names.emplace_back(f.name);
+  for (const auto& f : sn_fields) names.emplace_back(f.name);
   for (const auto& item : d) {
     const auto key = item.first.cast<std::string>();
-    bool known = key == "size_start" || key == "size_response";
-    for (const auto& f : sn_fields) known = known || key == f.name;
-    if (!known) {
-      std::vector<std::string> names{"size_start", "size_response"};
-      for (const auto& f : sn_fields) names.emplace_back(f.name);
-      throw_unknown("size_neural parameter", key, names);
-    }
+    if (std::find(names.begin(), names.end(), key) == names.end()) throw_unknown("size_neural parameter", key, names);
   }
 }
 
@@ -82,8 +104,8 @@ SizeNeuralParams sn_from(const py::dict& d) {
   SizeNeuralParams p;
   for (const auto& f : sn_fields)
     if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<double>();
-  if (d.contains("size_start")) p.size_start = d["size_start"].cast<Vec>();
-  if (d.contains("size_response")) p.size_response = d["size_response"].cast<Vec>();
+  for (const auto& f : sn_muscle_fields)
+    if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<Vec>();
   return p;
 }
 
@@ -99,18 +121,12 @@ std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
       throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one value per athlete");
     for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = v[static_cast<Eigen::Index>(i)];
   }
-  for (const char* name : {"size_start", "size_response"}) {
-    if (!d.contains(name)) continue;
-    const RowMatrix m = d[name].cast<RowMatrix>();
+  for (const auto& f : sn_muscle_fields) {
+    if (!d.contains(f.name)) continue;
+    const RowMatrix m = d[f.name].cast<RowMatrix>();
     if (static_cast<std::size_t>(m.rows()) != n)
-      throw InvalidInput(std::string("size_neural parameter '") + name + "' needs one row per athlete");
-    for (std::size_t i = 0; i < n; ++i) {
-      Vec row = m.row(static_cast<Eigen::Index>(i)).transpose();
-      if (std::string(name) == "size_start")
-        out[i].size_start = std::move(row);
-      else
-        out[i].size_response = std::move(row);
-    }
+      throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one row per athlete");
+    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
   }
   return out;
 }
@@ -223,22 +239,6 @@ double sim_work(const ProgramSpec& program, const ActivationTable& activation, s
          static_cast<double>(program.prescriptions.size() + activation.n_muscles());
 }
 
-SimOptions options_from(const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
-                        std::int32_t sample_days = 0) {
-  if (!(round_kg >= 0.0) || !std::isfinite(round_kg)) throw InvalidInput("round_kg must be >= 0");
-  if (!(limit_weight > 0.0 && limit_weight <= 1.0)) throw InvalidInput("limit_weight must lie in (0, 1]");
-  if (!(default_rir >= 0.0 && default_rir <= 10.0)) throw InvalidInput("default_rir must lie in [0, 10]");
-  if (sample_days < 0) throw InvalidInput("sample_days must be >= 0");
-  SimOptions o;
-  o.model = parse_model(model);
-  o.round_kg = round_kg;
-  o.limit_weight = limit_weight;
-  o.default_rir = default_rir;
-  o.record = record;
-  o.sample_days = sample_days;
-  return o;
-}
-
 // Exercise facts size_neural needs: movement pattern ids and single-joint flags per catalogue exercise.
 void lift_info(SimOptions& o, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
                std::vector<std::uint8_t> single_joint) {
@@ -257,6 +257,21 @@ void bind_adaptation(py::module_& m) {
   m.attr("MODEL_NAMES") = names(model_names);
   m.attr("RULE_NAMES") = names(rule_names);
   m.attr("INTENSITY_NAMES") = names(intensity_names);
+  py::tuple param_names(model_param_fields.size());
+  for (std::size_t i = 0; i < model_param_fields.size(); ++i) param_names[i] = py::str(model_param_fields[i].name);
+  m.attr("PARAM_NAMES") = param_names;
+  py::tuple sn_names(std::size(sn_fields));
+  for (std::size_t i = 0; i < std::size(sn_fields); ++i) sn_names[i] = py::str(sn_fields[i].name);
+  m.attr("SIZE_NEURAL_PARAM_NAMES") = sn_names;
+  m.def(
+      "default_params",
+      [] {
+        py::dict d;
+        for (const auto& f : model_param_fields) d[f.name] = f.default_value;
+        return d;
+      },
+      "The per-muscle parameters' defaults {name: value} in the order of PARAM_NAMES (adaptation.hpp "
+      "model_param_fields, where each cites its source).");
   py::class_<PrescriptionSpec>(m, "PrescriptionSpec")
       .def(py::init([](std::int32_t exercise, std::int32_t sets, std::int32_t reps_low, std::int32_t reps_high,
                        const std::string& intensity, double value, const std::string& rule, double increment,
@@ -313,7 +328,7 @@ void bind_adaptation(py::module_& m) {
          const std::string& model, double round_kg, double limit_weight, double default_rir, bool record,
          std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint,
          std::vector<double> recovery_hours) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, record);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, record);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         options.recovery_hours = std::move(recovery_hours);
         SimResult r = run_interruptible([&] { return simulate(activation, program, athlete, options); },
@@ -330,7 +345,7 @@ void bind_adaptation(py::module_& m) {
       [](const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
          const std::string& model, double round_kg, double limit_weight, double default_rir, unsigned threads,
          std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         std::vector<SimResult> results =
             run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
@@ -349,29 +364,20 @@ void bind_adaptation(py::module_& m) {
          double limit_weight, double default_rir, unsigned threads, std::int32_t sample_days,
          const py::dict& size_neural, std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern,
          std::vector<std::uint8_t> single_joint) {
-        SimOptions options = options_from(model, round_kg, limit_weight, default_rir, false, sample_days);
+        SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false, sample_days);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
         if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
             one_rm.shape(1) != body_load.shape(1))
           throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
         const auto n = static_cast<std::size_t>(one_rm.shape(0));
         const auto n_ex = static_cast<Eigen::Index>(one_rm.shape(1));
-        std::vector<RowMatrix> per_param;  // each (athletes x muscles)
-        const char* names[] = {"k1", "k2", "tau1", "tau2", "k3", "tau3", "gain", "ceiling", "tau_detrain"};
-        for (const char* name : names) {
-          if (!params.contains(name)) throw InvalidInput(std::string("model parameters lack '") + name + "'");
-          per_param.push_back(params[name].cast<RowMatrix>());
-          if (static_cast<std::size_t>(per_param.back().rows()) != n)
-            throw InvalidInput(std::string("parameter '") + name + "' needs one row per athlete");
-        }
+        std::vector<ModelParams> params_of = params_batch(params, n);
         std::vector<AthleteSpec> athletes(n);
         std::vector<SizeNeuralParams> sn = sn_batch(size_neural, n);
         for (std::size_t i = 0; i < n; ++i) {
-          const auto r = static_cast<Eigen::Index>(i);
-          auto row = [&](std::size_t k) { return Vec(per_param[k].row(r).transpose()); };
           athletes[i] = AthleteSpec{Eigen::Map<const Vec>(one_rm.data() + i * static_cast<std::size_t>(n_ex), n_ex),
                                     Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
-                                    ModelParams{row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), row(8)},
+                                    std::move(params_of[i]),
                                     std::move(sn[i])};
         }
         std::vector<SimResult> results =

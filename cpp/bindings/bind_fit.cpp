@@ -37,6 +37,14 @@ void bind_fit(py::module_& m) {
       py::arg("model"));
 
   m.def(
+      "fit_check_bounds",
+      [](const std::string& model, const Vec& lower, const Vec& upper) {
+        check_fit_bounds(parse_fit_model(model), FitBounds{lower, upper});
+      },
+      py::arg("model"), py::arg("lower"), py::arg("upper"),
+      "The bounds' one check (fit.hpp check_fit_bounds): raises naming the parameter at fault.");
+
+  m.def(
       "fit_model",
       [](const std::string& model, const CArray<double>& load, const py::object& obs_day_in,
          const CArray<double>& obs_value, const Vec& lower, const Vec& upper, int starts, int bootstrap,

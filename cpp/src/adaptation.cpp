@@ -138,6 +138,13 @@ void ModelParams::validate() const {
                          " must be > 1 (relative to the starting capacity), got " + std::to_string(ceiling[m]));
 }
 
+ModelParams default_model_params(std::size_t n) {
+  ModelParams p;
+  for (const auto& f : model_param_fields)
+    p.*(f.field) = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(n), f.default_value);
+  return p;
+}
+
 ModelKind parse_model(const std::string& name) {
   if (name == "banister") return ModelKind::banister;
   if (name == "busso") return ModelKind::busso;

@@ -72,6 +72,11 @@ def balance(spec: BalanceSpec, dose: FloatArray, threads: int = 1) -> FloatArray
 # --- adaptation and the closed loop (bind_adaptation.cpp) ---------------------------------------
 MODEL_NAMES: tuple[str, ...]
 RULE_NAMES: tuple[str, ...]
+PARAM_NAMES: tuple[str, ...]
+SIZE_NEURAL_PARAM_NAMES: tuple[str, ...]
+
+def default_params() -> dict[str, float]: ...
+
 INTENSITY_NAMES: tuple[str, ...]
 
 class PrescriptionSpec:
@@ -174,6 +179,7 @@ def effort_weight(rir: npt.ArrayLike) -> FloatArray: ...
 
 # --- model fitting (bind_fit.cpp) -------------------------------------------------------------------
 def fit_param_names(model: str) -> list[str]: ...
+def fit_check_bounds(model: str, lower: FloatArray, upper: FloatArray) -> None: ...
 def fit_default_bounds(model: str) -> tuple[FloatArray, FloatArray]: ...
 def fit_model(
     model: str,

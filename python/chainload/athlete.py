@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomllib
 
 from . import _core
 from ._files import TomlSource, finite_number
@@ -39,6 +41,53 @@ def check_status(status: object, where: str = "status") -> str:
     return status
 
 
+# The size_neural model's parameters, statuses, spread and sex factors: data/model_size_neural.toml
+# is their one source (values, units, citations); the core receives every value from it.
+SIZE_NEURAL_FILE = Path(__file__).parent / "data" / "model_size_neural.toml"
+
+
+@functools.cache
+def _size_neural_file() -> dict[str, Any]:
+    with SIZE_NEURAL_FILE.open("rb") as f:
+        d = tomllib.load(f)
+    # The core takes every value from here; its names are the core's (size_neural.hpp, bindings).
+    names, core = tuple(d["parameters"]), tuple(_core.SIZE_NEURAL_PARAM_NAMES)
+    if sorted(names) != sorted(core):
+        raise ValidationError(
+            f"{SIZE_NEURAL_FILE}: [parameters] names {sorted(set(names) ^ set(core))} differ from the"
+            " core's size_neural parameters (_core.SIZE_NEURAL_PARAM_NAMES)"
+        )
+    return d
+
+
+def size_neural_params(status: str = "trained") -> dict[str, float]:
+    """The size_neural parameters of a training status ("untrained" | "trained" | "advanced"), read
+    from data/model_size_neural.toml (values, units and sources are in that file)."""
+    check_status(status)
+    d = _size_neural_file()
+    out = {k: float(v["value"]) for k, v in d["parameters"].items()}
+    for k, v in d["status"][status].items():
+        if k != "source":
+            out[k] = float(v)
+    return out
+
+
+def population_spread() -> dict[str, float]:
+    """Between-athlete spread of the size_neural parameters ([population] of the data file)."""
+    return {k: float(v["value"]) for k, v in _size_neural_file()["population"].items()}
+
+
+def sex_factors(sex: str = "male") -> dict[str, float]:
+    """Multipliers of a woman's bodyweight, strength (1RM per kg), neural_max and size_rate over a
+    man's ([sex.female] of data/model_size_neural.toml); all 1 for ``"male"``."""
+    check_sex(sex)
+    female = {k: float(v["value"]) for k, v in _size_neural_file()["sex"]["female"].items()}
+    return female if sex == "female" else dict.fromkeys(female, 1.0)
+
+
+SIZE_NEURAL_NAMES: tuple[str, ...] = tuple(size_neural_params())
+
+
 @dataclass(frozen=True)
 class Athlete:
     """An athlete: ``bodyweight`` in kg and ``one_rm`` in kg per exercise id.
@@ -46,8 +95,8 @@ class Athlete:
     For a bodyweight exercise the 1RM is the *total* moved load (body share plus added kg).
     With ``estimate_missing`` a 1RM not given is estimated from the catalogue's
     ``standard_1rm_bw`` × body mass; otherwise a program needing it raises an error naming it.
-    ``params`` overrides the adaptation model's per-muscle defaults (see ``DEFAULT_PARAMS`` in
-    :mod:`chainload.simulation`): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``, or a
+    ``params`` overrides the adaptation model's per-muscle defaults (``DEFAULT_PARAMS``, the
+    core's): ``{"tau1": 30}`` or ``{"k1": {"glutes": 0.003}}``, or a
     size_neural parameter (one value: ``{"neural_max": 0.2}``; data/model_size_neural.toml).
     ``status`` ("untrained" | "trained" | "advanced") picks the size_neural preset;
     ``strength_start`` the starting force capacity of some muscles relative to normal (see
@@ -162,11 +211,9 @@ class Athlete:
         params = d.get("params", {})
         if not isinstance(params, dict):
             raise ValidationError(f"{where}: params must be a table, got {params!r:.80}")
-        from .simulation import DEFAULT_PARAMS
-
         check_keys(
             params,
-            DEFAULT_PARAMS,
+            _core.PARAM_NAMES,
             f"{where} [params]",
             strict=strict,
             line_of=src.line_of_key,
@@ -191,7 +238,7 @@ class Athlete:
                 params={
                     k: ({m: x for m, x in v.items() if m in cat.graph.ids} if isinstance(v, dict) else v)
                     for k, v in params.items()
-                    if k in DEFAULT_PARAMS
+                    if k in _core.PARAM_NAMES
                 },
                 sex=d.get("sex", "male"),
             )
@@ -203,8 +250,6 @@ class Athlete:
         if exercise.id in self.one_rm:
             return float(self.one_rm[exercise.id])
         if self.estimate_missing and exercise.standard_1rm_bw is not None:
-            from .simulation import sex_factors
-
             return exercise.standard_1rm_bw * self.bodyweight * sex_factors(self.sex)["strength"]
         raise ValidationError(
             f"{self.name} has no 1RM for '{exercise.id}', which the program prescribes by %1RM/RPE/RIR; "

@@ -29,11 +29,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._blocks import set_blocks
+from .athlete import Athlete
 from .errors import ValidationError
 from .graph import MuscleGraph
 
 if TYPE_CHECKING:
-    from .athlete import Athlete
     from .catalogue import Catalogue
     from .program import Program
     from .simulation import Simulation
@@ -486,11 +487,8 @@ def program_stimulus(
     (:func:`share_matrix`) over the planned sets (planned deloads applied), in one batched C++
     call. ``{"fractional_sets", "volume_load"}`` -> programs × buckets of ``bucket_days`` × muscles
     (graph order). ``athlete`` (default: :meth:`Athlete.default`) sets only the planned kg."""
-    from .analysis import set_blocks
-    from .athlete import Athlete as _Athlete
-
     progs = list(programs)
-    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else Athlete.default())
     sets, volume = _core.dose_batch(
         share_table(catalogue), b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
         bucket_days, threads,
@@ -510,12 +508,9 @@ def program_balance(
     :meth:`ChainSpec.ratios` of the per-set volume share, per bucket, in one C++ pass over the set
     blocks: ``({"fractional_sets", "volume_load"}: programs × buckets × muscles,
     ratios: programs × buckets × columns)``; columns as :attr:`ChainSpec.columns`."""
-    from .analysis import set_blocks
-    from .athlete import Athlete as _Athlete
-
     progs = list(programs)
     num, den = ChainSpec.of(catalogue.graph).exercise_weights(catalogue)
-    b = set_blocks(progs, catalogue, athlete if athlete is not None else _Athlete.default())
+    b = set_blocks(progs, catalogue, athlete if athlete is not None else Athlete.default())
     sets, volume, ratios = _core.dose_balance_batch(
         catalogue.core_table(), num, den, b.day, b.exercise, b.sets, b.reps, b.kg, b.offsets, b.n_days,
         bucket_days, threads,
@@ -698,9 +693,10 @@ def suggest(
     if stimulus is None:
         if program is None:
             raise ValidationError("suggest: give the program or its weekly volume-share stimulus")
-        from .analysis import analyze
-
-        stimulus = analyze(program, catalogue=catalogue).chain_stimulus(by="week")
+        daily = program_stimulus([program], catalogue)["fractional_sets"][0]
+        days = pd.DataFrame(daily, columns=pd.Index(list(graph.ids), name="muscle"))
+        stimulus = days.groupby(days.index // 7 + 1).sum()  # by week, as analysis.Report buckets it
+        stimulus.index.name = "week"
     if list(stimulus.index) != list(weekly.index):
         raise ValidationError("suggest: stimulus and weekly dose must have the same weeks")
     mean, span = _mean_window(weekly, window)

@@ -238,11 +238,10 @@ def _bounds(model: FitModelName, bounds: BoundsArg | None) -> dict[str, tuple[fl
                 raise ValidationError(
                     f"bounds of {name} must be (low, high) or a single value (fixed), got {b!r}"
                 ) from None
-        if math.isnan(lo) or math.isnan(hi):
-            raise ValidationError(f"bounds of {name} contain NaN: ({lo}, {hi})")
-        if lo > hi:
-            raise ValidationError(f"bounds of {name}: low {lo} is above high {hi}")
         out[name] = (lo, hi)
+    # NaN, low above high, and the model's own limits: the core's one check, before any work
+    names = PARAMS[model]
+    _core.fit_check_bounds(model, np.array([out[p][0] for p in names]), np.array([out[p][1] for p in names]))
     return out
 
 

@@ -10,7 +10,6 @@ lift's 1RM from its weakest muscle at activation >= 0.5. See the README for conv
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import math
@@ -21,11 +20,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-import tomllib
 
 from . import _core, _display
 from ._files import finite_number
-from .athlete import Athlete, check_sex, check_status
+from .athlete import SIZE_NEURAL_NAMES as SIZE_NEURAL_NAMES  # re-exported: population, athlete_fit
+from .athlete import Athlete
+from .athlete import population_spread as population_spread
+from .athlete import sex_factors as sex_factors
+from .athlete import size_neural_params as size_neural_params
 from .catalogue import Catalogue
 from .equipment import step_kg
 from .errors import ValidationError
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 ModelName = Literal["size_neural", "banister", "busso", "saturating"]
 MODELS: tuple[str, ...] = tuple(_core.MODEL_NAMES)  # the core's list (adaptation.hpp model_names)
 DEFAULT_MODEL: ModelName = "size_neural"
-SIZE_NEURAL_FILE = Path(__file__).parent / "data" / "model_size_neural.toml"
 
 
 def check_model(model: str) -> str:
@@ -49,40 +50,6 @@ def check_model(model: str) -> str:
     if model not in MODELS:
         raise ValidationError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
     return model
-
-
-@functools.cache
-def _size_neural_file() -> dict[str, Any]:
-    with SIZE_NEURAL_FILE.open("rb") as f:
-        return tomllib.load(f)
-
-
-def size_neural_params(status: str = "trained") -> dict[str, float]:
-    """The size_neural parameters of a training status ("untrained" | "trained" | "advanced"), read
-    from data/model_size_neural.toml (values, units and sources are in that file)."""
-    check_status(status)
-    d = _size_neural_file()
-    out = {k: float(v["value"]) for k, v in d["parameters"].items()}
-    for k, v in d["status"][status].items():
-        if k != "source":
-            out[k] = float(v)
-    return out
-
-
-def population_spread() -> dict[str, float]:
-    """Between-athlete spread of the size_neural parameters ([population] of the data file)."""
-    return {k: float(v["value"]) for k, v in _size_neural_file()["population"].items()}
-
-
-def sex_factors(sex: str = "male") -> dict[str, float]:
-    """Multipliers of a woman's bodyweight, strength (1RM per kg), neural_max and size_rate over a
-    man's ([sex.female] of data/model_size_neural.toml); all 1 for ``"male"``."""
-    check_sex(sex)
-    female = {k: float(v["value"]) for k, v in _size_neural_file()["sex"]["female"].items()}
-    return female if sex == "female" else dict.fromkeys(female, 1.0)
-
-
-SIZE_NEURAL_NAMES: tuple[str, ...] = tuple(size_neural_params())
 
 
 @dataclass(frozen=True)
@@ -103,25 +70,9 @@ def lift_info(catalogue: Catalogue) -> LiftInfo:
     )
 
 
-# Per-muscle defaults. Time constants: the common Banister defaults tau1 = 42 d, tau2 = 7 d
-# (Vermeire et al. 2022, SCIENCE.md 2.1). Gains are engine choices: load is effort-weighted
-# fractional sets per day; k1 is calibrated so that ~10 hard sets a week on a muscle for 12 weeks
-# raise its capacity by ~10 % (a trained recreational lifter; cf. the dose-response rows of
-# SCIENCE.md 3.2), and k2 = 2 k1 follows "fatigue impulse ~2x fitness" (Chiu & Barnes 2003, low
-# confidence). Busso: tau3 = 4 d and k3 chosen so that k2(t) ~ 2 k1 at that weekly volume. Saturating:
-# ceiling 1.5 x the starting capacity, detraining time constant 120 d (engine choices; no
-# published per-muscle constants exist, SCIENCE.md 2.1 and 7).
-DEFAULT_PARAMS: dict[str, float] = {
-    "k1": 0.002,
-    "k2": 0.004,
-    "tau1": 42.0,
-    "tau2": 7.0,
-    "k3": 0.0006,
-    "tau3": 4.0,
-    "gain": 0.0035,
-    "ceiling": 1.5,
-    "tau_detrain": 120.0,
-}
+# Per-muscle defaults of the banister, busso and saturating models: the core's
+# (adaptation.hpp model_param_fields, where each value cites its source).
+DEFAULT_PARAMS: dict[str, float] = dict(_core.default_params())
 
 
 def model_params(graph: MuscleGraph, overrides: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
@@ -570,21 +521,8 @@ def run_batch(
         ),
         f"run_batch of {len(population)} athletes x {len(cat.graph)} muscles",
     )
-    one_rm, body, params, sn = population.core_arrays(cat, [*program.exercises(), *test_ids])
-    info = lift_info(cat)
-    r = _core.simulate_population(
-        cat.core_table(),
-        compiled.spec,
-        one_rm,
-        body,
-        params,
-        name,
-        threads=threads or 0,
-        size_neural=sn,
-        tests=index,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
+    exercises = [*program.exercises(), *test_ids]
+    r = population_run(compiled, cat, population, name, exercises, threads=threads or 0, tests=index)
     return BatchOutcome(
         test_ids,
         tuple(cat.graph.ids),
@@ -593,6 +531,25 @@ def run_batch(
         np.asarray(r["pre_size"]),
         np.asarray(r["post_size"]),
     )
+
+
+def population_run(
+    compiled: _Compiled,
+    cat: Catalogue,
+    population: Population,
+    model: str,
+    exercises: Sequence[str],
+    **options: Any,
+) -> dict[str, Any]:
+    """One core run of ``population`` on a compiled program: the athletes' arrays for
+    ``exercises`` and the catalogue's lift information, built here only (run_batch, the sweep);
+    ``options`` go to ``_core.simulate_population`` (threads, tests, sample_days)."""
+    one_rm, body, params, sn = population.core_arrays(cat, exercises)
+    info = lift_info(cat)
+    return _core.simulate_population(  # type: ignore[no-any-return]
+        cat.core_table(), compiled.spec, one_rm, body, params, model,
+        size_neural=sn, pattern=info.pattern, single_joint=info.single_joint, **options,
+    )  # fmt: skip
 
 
 RECOVERY_HOURS: tuple[float, ...] = (0.0, 6.0, 24.0, 48.0, 72.0)

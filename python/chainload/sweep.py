@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _display, chains
+from . import _display, chains
 from .analysis import DEFAULT_BAND
 from .catalogue import Catalogue
 from .errors import Error, ValidationError
 from .population import Population
 from .program import Program
-from .simulation import DEFAULT_MODEL, ModelName, compile_program, lift_info
+from .simulation import DEFAULT_MODEL, ModelName, compile_program, population_run
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -242,21 +242,7 @@ def _run_chunk(
     cat = catalogue if catalogue is not None else Catalogue.default()
     prog = program.with_weeks(weeks)
     compiled = compile_program(prog, cat)
-    one_rm, body, params, sn = pop.core_arrays(cat, prog.exercises())
-    info = lift_info(cat)
-    r = _core.simulate_population(
-        cat.core_table(),
-        compiled.spec,
-        one_rm,
-        body,
-        params,
-        model,
-        threads=threads,
-        sample_days=sample_days,
-        size_neural=sn,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
+    r = population_run(compiled, cat, pop, model, prog.exercises(), threads=threads, sample_days=sample_days)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
     initial = std[None, :] * (

@@ -4,19 +4,9 @@
 
 namespace chainload_test {
 
-// The Python defaults (simulation.py DEFAULT_PARAMS) for every muscle: all valid.
+// The core's defaults (adaptation.hpp model_param_fields) for every muscle: all valid.
 inline chainload::ModelParams default_params(Eigen::Index n) {
-  chainload::ModelParams p;
-  p.k1 = Eigen::VectorXd::Constant(n, 0.002);
-  p.k2 = Eigen::VectorXd::Constant(n, 0.004);
-  p.tau1 = Eigen::VectorXd::Constant(n, 42.0);
-  p.tau2 = Eigen::VectorXd::Constant(n, 7.0);
-  p.k3 = Eigen::VectorXd::Constant(n, 0.0006);
-  p.tau3 = Eigen::VectorXd::Constant(n, 4.0);
-  p.gain = Eigen::VectorXd::Constant(n, 0.0035);
-  p.ceiling = Eigen::VectorXd::Constant(n, 1.5);
-  p.tau_detrain = Eigen::VectorXd::Constant(n, 120.0);
-  return p;
+  return chainload::default_model_params(static_cast<std::size_t>(n));
 }
 
 // The defaults with every gain 0: valid, and the capacity never leaves 1.

@@ -248,7 +248,7 @@ TEST_CASE("Fit rejects bad input with a message naming it", "[fit][errors]") {
   FitBounds bb = b;
   bb.lower[3] = 50.0;
   bb.upper[3] = 20.0;
-  CHECK(message_of([&] { fit(w, days, y, bb, o); }) == "lower bound of tau1 (50) is above its upper bound (20)");
+  CHECK(message_of([&] { fit(w, days, y, bb, o); }) == "bounds of tau1: low 50.0 is above high 20.0");
   bb = b;
   bb.lower[4] = 0.0;
   CHECK(message_of([&] { fit(w, days, y, bb, o); }) == "lower bound of tau2 must be > 0 days, got 0");

@@ -33,6 +33,35 @@ struct ModelParams {
   void validate() const;
 };
 
+// One per-muscle parameter: its name, its field and its default (the same for every muscle).
+struct ModelParamField {
+  const char* name;
+  Eigen::VectorXd ModelParams::*field;
+  double default_value;
+};
+// The parameters in order, with their defaults: the one list, exported as _core.PARAM_NAMES and
+// _core.default_params() and read by Python (simulation.DEFAULT_PARAMS, Athlete.load, the
+// bindings). Time constants: the common Banister tau1 = 42 d, tau2 = 7 d (Vermeire et al. 2022,
+// SCIENCE.md 2.1). Gains are engine choices (load = effort-weighted fractional sets per day):
+// k1 makes ~10 hard sets a week on a muscle for 12 weeks raise its capacity by ~10 % (a trained
+// recreational lifter; cf. the dose-response rows of SCIENCE.md 3.2), and k2 = 2 k1 follows
+// "fatigue impulse ~2x fitness" (Chiu & Barnes 2003, low confidence). Busso: tau3 = 4 d and k3
+// such that k2(t) ~ 2 k1 at that weekly volume. Saturating: ceiling 1.5 x the starting capacity,
+// detraining 120 d (engine choices; no published per-muscle constants exist, SCIENCE.md 2.1 and 7).
+inline const std::array<ModelParamField, 9> model_param_fields{{
+    {"k1", &ModelParams::k1, 0.002},
+    {"k2", &ModelParams::k2, 0.004},
+    {"tau1", &ModelParams::tau1, 42.0},
+    {"tau2", &ModelParams::tau2, 7.0},
+    {"k3", &ModelParams::k3, 0.0006},
+    {"tau3", &ModelParams::tau3, 4.0},
+    {"gain", &ModelParams::gain, 0.0035},
+    {"ceiling", &ModelParams::ceiling, 1.5},
+    {"tau_detrain", &ModelParams::tau_detrain, 120.0},
+}};
+// Every parameter at its default for n muscles.
+ModelParams default_model_params(std::size_t n);
+
 class Model {
  public:
   virtual ~Model() = default;

@@ -45,6 +45,11 @@ struct FitBounds {
 // saturating: p0 in [0, inf), gain in [1e-5, 10], ceiling in [1.01, 5], tau_detrain in [1, 1000] d,
 // k2 in [0, 1], tau2 in [1, 100] d.
 FitBounds default_fit_bounds(FitModel model);
+// The one check of bounds (fit_model runs it, Python's fit.py calls it before any work): one
+// lower and upper value per parameter, no NaN, lower <= upper, a fixed value finite; the
+// nonlinear parameters' bounds finite, time constants > 0, ceiling > 1, gain and k2 >= 0;
+// saturating p0 >= 0. Throws InvalidInput naming the parameter and the values.
+void check_fit_bounds(FitModel model, const FitBounds& bounds);
 
 struct FitOptions {
   int starts = 20;          // >= 1
@@ -80,8 +85,7 @@ struct FitResult {
 // Fits `model` to obs_value[i] observed on day obs_day[i] (0 <= day < days; any order, repeats
 // allowed) given load[0 .. days-1] (finite, >= 0). Throws InvalidInput on bad input: a NaN or
 // negative load, a day out of range, a non-finite observation, fewer observations than free
-// parameters, bounds of the wrong size, lower > upper, a NaN bound, an infinite bound on a
-// nonlinear parameter, a time constant bound <= 0, a ceiling bound <= 1.
+// parameters, or bounds that check_fit_bounds rejects.
 FitResult fit_model(FitModel model, const double* load, std::size_t days, const std::int32_t* obs_day,
                     const double* obs_value, std::size_t n_obs, const FitBounds& bounds, const FitOptions& options);
 

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -15,7 +15,9 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..errors import ValidationError
-from .log import Log
+
+if TYPE_CHECKING:  # a Log is read by its methods only: log.py imports this module
+    from .log import Log
 
 Formula = Literal["epley", "brzycki", "rpe"]
 FORMULAS: dict[str, str] = {
@@ -23,6 +25,13 @@ FORMULAS: dict[str, str] = {
     "brzycki": "w·36/(37 − r), r ≤ 36 (Brzycki 1993)",
     "rpe": "w·36/(37 − (r + 10 − RPE)): Brzycki at reps + reps in reserve (Zourdos et al. 2016 RIR scale)",
 }
+
+
+def _log_sets(log: Log, caller: str, include_warmups: bool) -> pd.DataFrame:
+    """The work sets of a Log (known by its method: log.py imports this module, not the reverse)."""
+    if not callable(getattr(log, "work_sets", None)):
+        raise TypeError(f"{caller}: log must be a Log (chainload.read_log), got {type(log).__name__}")
+    return log.work_sets(include_warmups)  # type: ignore[no-any-return]
 
 
 def e1rm(
@@ -63,12 +72,12 @@ def e1rm(
     """
     if formula not in FORMULAS:
         raise ValidationError(f"unknown 1RM formula {formula!r}; known: {', '.join(FORMULAS)}")
-    if isinstance(log, Log):
-        s = log.work_sets(include_warmups)
-        cat = catalogue if catalogue is not None else log.catalogue
-    else:
+    if isinstance(log, pd.DataFrame):
         s = log if include_warmups else log[log["set_type"] != "warmup"]
         cat = catalogue if catalogue is not None else Catalogue.default()
+    else:
+        s = _log_sets(log, "e1rm", include_warmups)
+        cat = catalogue if catalogue is not None else log.catalogue
     w, ok = _loads(s, cat, bodyweight)
     r = s["reps"].to_numpy(dtype=float)
     ok &= r >= 1
@@ -160,9 +169,9 @@ def strength_tests(
         raise ValidationError(
             f"strength_tests: max_reps must be a whole number >= 1 or None, got {max_reps!r}"
         )
-    if not isinstance(log, Log):
-        raise TypeError(f"strength_tests needs a Log (chainload.read_log), got {type(log).__name__}")
-    s = log.work_sets(include_warmups)
+    if isinstance(log, pd.DataFrame):
+        raise TypeError("strength_tests needs a Log (chainload.read_log), got DataFrame")
+    s = _log_sets(log, "strength_tests", include_warmups)
     cat = catalogue if catalogue is not None else log.catalogue
     w, ok = _loads(s, cat, bodyweight)
     r = s["reps"].to_numpy(dtype=float)

@@ -12,12 +12,11 @@ from .. import _display
 from ..catalogue import Catalogue
 from ..errors import ValidationError
 from ..program import Prescription, Program, Session
+from .e1rm import Formula, e1rm, strength_tests
 from .report import ImportReport
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-    from .e1rm import Formula
 
 MAX_WEIGHT_KG = 1000.0
 """A logged weight above this (after conversion to kg) is rejected as absurd."""
@@ -73,14 +72,10 @@ class Log:
 
     def e1rm(self, formula: Formula = "epley", **kwargs: Any) -> pd.DataFrame:
         """:func:`chainload.e1rm` of this log."""
-        from .e1rm import e1rm
-
         return e1rm(self, formula, **kwargs)
 
     def strength_tests(self, **kwargs: Any) -> pd.DataFrame:
         """:func:`chainload.logs.strength_tests` of this log: the sets that count as strength tests."""
-        from .e1rm import strength_tests
-
         return strength_tests(self, **kwargs)
 
     def daily(self) -> pd.DataFrame:
