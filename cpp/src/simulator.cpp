@@ -11,12 +11,6 @@
 namespace chainload {
 
 namespace {
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-double round_to(double x, double step) { return step > 0.0 ? std::round(x / step) * step : x; }
-}  // namespace
-
-namespace {
 template <std::size_t N>
 std::int32_t index_of(const std::string& name, const std::array<const char*, N>& names, const char* what) {
   for (std::size_t i = 0; i < N; ++i)
@@ -504,56 +498,24 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
-      if (week > s.week) progression::new_week(p, s, week);
-      const bool autoregulated = progression::autoregulated(p);
-      double load = progression::planned_load(p, s, week, athlete.one_rm[p.exercise], one_rm_now, options.default_rir);
-      std::int32_t sets = p.sets;
-      if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
-        sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
-        load = body + (load - body) * program.deload_load;
-      }
-      const double step = p.round_kg >= 0.0 ? p.round_kg : options.round_kg;
-      load = std::max(body + round_to(load - body, step), std::max(p.min_kg, 0.0));
-
-      const double possible = brzycki_reps(load / one_rm_now);
-      const double achieved = std::min(static_cast<double>(s.target), std::floor(possible + 1e-9));
-      const bool failed = achieved < s.target;
-      const double rir = std::max(possible - achieved, 0.0);
-      const double effort = effort_weight(rir);
-      engine.add(static_cast<std::size_t>(p.exercise), u, sets, rir, load / one_rm_now, effort, achieved);
-
-      // Progression (not during a planned deload week).
-      const std::int32_t target = s.target;
-      bool auto_deload = false;
-      if (failed) {
-        ++out.failures;
-        s.cycle_failed = true;
-        // An autoregulated load already follows the day's capacity: no automatic deload there.
-        if (!deload && !autoregulated && p.deload_after > 0 && ++s.streak >= p.deload_after) {
-          progression::on_deload(p, s, load, body);
-          s.streak = 0;
-          auto_deload = true;
-          ++out.auto_deloads;
-        }
-      } else if (!deload) {
-        s.streak = 0;
-        progression::on_success(p, s);
-      }
-      s.last_ok = !failed;
-      s.last_deload = deload;
-      s.load = std::max(s.load, p.min_kg);
+      const auto plan = progression::plan_session(p, s, week, deload, program, athlete.one_rm[p.exercise], one_rm_now,
+                                                  body, options.round_kg, options.default_rir);
+      engine.add(static_cast<std::size_t>(p.exercise), u, plan.sets, plan.rir, plan.fraction, plan.effort, plan.achieved);
+      const bool auto_deload = progression::finish_session(p, s, plan, deload, body);
+      out.failures += plan.failed;
+      out.auto_deloads += auto_deload;
 
       if (options.record) {
         auto& log = out.sessions;
         log.day.push_back(static_cast<std::int32_t>(t));
         log.prescription.push_back(static_cast<std::int32_t>(pi));
-        log.sets.push_back(sets);
-        log.target_reps.push_back(target);
-        log.kg.push_back(load);
-        log.achieved_reps.push_back(achieved);
-        log.reps_in_reserve.push_back(rir);
+        log.sets.push_back(plan.sets);
+        log.target_reps.push_back(plan.target);
+        log.kg.push_back(plan.load);
+        log.achieved_reps.push_back(plan.achieved);
+        log.reps_in_reserve.push_back(plan.rir);
         log.one_rm.push_back(one_rm_now);
-        log.failed.push_back(failed);
+        log.failed.push_back(plan.failed);
         log.planned_deload.push_back(deload);
         log.auto_deload.push_back(auto_deload);
       }
