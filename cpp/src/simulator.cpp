@@ -27,8 +27,6 @@ Intensity parse_intensity(const std::string& name) {
   return static_cast<Intensity>(index_of(name, intensity_names, "intensity"));
 }
 
-double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
-
 void ProgramSpec::validate(std::size_t n_exercises) const {
   if (n_days <= 0) throw InvalidInput("program has no days (weeks must be > 0)");
   if (deload_week.size() * 7 < static_cast<std::size_t>(n_days))
@@ -865,6 +863,13 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
   double peak[L] = {}, factor[L];
   std::int32_t failures[L] = {}, auto_deloads[L] = {};
   progression::SessionPlan plans[L];
+  // Each prescription's starting 1RM and body load, lane by lane (no pointer chase per session).
+  std::vector<double> start_one_rm(n_p * L), body(n_p * L);
+  for (std::size_t i = 0; i < n_p; ++i)
+    for (std::size_t l = 0; l < L; ++l) {
+      start_one_rm[i * L + l] = a[l]->one_rm[program.prescriptions[i].exercise];
+      body[i * L + l] = a[l]->body_load[program.prescriptions[i].exercise];
+    }
   for (std::size_t l = 0; l < count; ++l) {
     SimResult& r = out[l];
     r.total_dose.resize(static_cast<Eigen::Index>(n_muscles));
@@ -915,15 +920,14 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
         engine.lift_factor(u, capacity.data() + u * L);
         fresh[u] = 1;
       }
-      for (std::size_t l = 0; l < L; ++l) {
-        const double start_one_rm = a[l]->one_rm[p.exercise];
-        plans[l] = progression::plan_session(p, ps[pi * L + l], week, deload, program, start_one_rm,
-                                             start_one_rm * capacity[u * L + l], a[l]->body_load[p.exercise],
-                                             options.round_kg, options.default_rir);
-      }
+      const double* orm = start_one_rm.data() + pi * L;
+      const double* kg_body = body.data() + pi * L;
+      for (std::size_t l = 0; l < L; ++l)
+        plans[l] = progression::plan_session(p, ps[pi * L + l], week, deload, program, orm[l], orm[l] * capacity[u * L + l],
+                                             kg_body[l], options.round_kg, options.default_rir);
       engine.add(static_cast<std::size_t>(p.exercise), u, plans);
       for (std::size_t l = 0; l < L; ++l) {
-        auto_deloads[l] += progression::finish_session(p, ps[pi * L + l], plans[l], deload, a[l]->body_load[p.exercise]);
+        auto_deloads[l] += progression::finish_session(p, ps[pi * L + l], plans[l], deload, kg_body[l]);
         failures[l] += plans[l].failed;
       }
     }
