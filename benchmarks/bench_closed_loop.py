@@ -115,16 +115,17 @@ def main() -> None:
     np_label = f"numpy reference{' (scaled)' if scaled else ''}"
     print(f"{np_label:<34}{t_np:8.3f} s   {muscle_days / t_np / 1e6:8.1f} M muscle-days/s")
     best1 = min(timing[("banister", isa, 1)][0] for isa in isas)
-    for label, t_n in numba_times.items():
+    for label, (t_n, c_n) in numba_times.items():
         print(
             f"{label:<34}{t_n:8.3f} s   {muscle_days / t_n / 1e6:8.1f} M muscle-days/s   {t_np / t_n:6.1f}x numpy"
+            f"   (CPU {c_n:.3f} s = {c_n / t_n:.2f} cores busy)"
         )
     scalar1 = timing[("banister", "scalar", 1)][0]
     for (model, isa, threads), (t_c, c) in timing.items():
         label = f"chainload {model}, {'scalar loop' if isa == 'scalar' else isa}, {threads} thr"
         extra = f"   {t_np / t_c:6.1f}x numpy   {scalar1 / t_c:5.2f}x scalar" if model == "banister" else ""
         if model == "banister" and "numba SoA, 1 thr" in numba_times and threads == 1:
-            extra += f"   {numba_times['numba SoA, 1 thr'] / t_c:5.2f}x numba SoA"
+            extra += f"   {numba_times['numba SoA, 1 thr'][0] / t_c:5.2f}x numba SoA"
         print(
             f"{label:<34}{t_c:8.3f} s   {muscle_days / t_c / 1e6:8.1f} M muscle-days/s{extra}"
             f"   (CPU {c:.3f} s = {c / t_c:.2f} cores busy)"
@@ -147,6 +148,14 @@ def main() -> None:
             f"NOTE: numpy ran on {m:,} athletes in {t_sample:.3f} s (one run); its time above is scaled "
             f"linearly by {n / m:g} to {n:,} athletes"
         )
+    if "numba SoA, 1 thr" in numba_times:  # CPU seconds: less sensitive to other processes on the machine
+        c_numba = numba_times["numba SoA, 1 thr"][1]
+        c_best = min(timing[("banister", isa, 1)][1] for isa in isas)
+        print(
+            f"1 thread, CPU time: batched banister {c_numba / c_best:.2f}x numba SoA, "
+            f"{timing[('banister', 'scalar', 1)][1] / c_best:.2f}x the scalar loop; scalar loop "
+            f"{c_numba / timing[('banister', 'scalar', 1)][1]:.2f}x numba SoA"
+        )
     print(
         "batched loop equal to the scalar loop bit for bit: yes (every ISA above, 1 and 2 threads, both models)"
     )
@@ -156,7 +165,7 @@ def main() -> None:
     )
 
 
-def numba_soa(pop, compiled, activation, core) -> dict[str, float]:
+def numba_soa(pop, compiled, activation, core) -> dict[str, tuple[float, float]]:
     """The numba struct-of-arrays port, 1 and 2 threads (checked equal to chainload), if numba is installed."""
     try:
         import numba
@@ -172,9 +181,11 @@ def numba_soa(pop, compiled, activation, core) -> dict[str, float]:
     numba_closed_loop.simulate_soa(*packed, *arrays)  # compile
     for threads in (1, 2):
         numba.set_num_threads(threads)
-        t, got = best(lambda: dict(zip(keys, numba_closed_loop.simulate_soa(*packed, *arrays), strict=True)))
+        t, c, got = best_cpu(
+            lambda: dict(zip(keys, numba_closed_loop.simulate_soa(*packed, *arrays), strict=True))
+        )
         check_equal(core, got)
-        out[f"numba SoA, {threads} thr"] = t
+        out[f"numba SoA, {threads} thr"] = (t, c)
     return out
 
 

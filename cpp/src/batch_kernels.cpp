@@ -2,7 +2,8 @@
 // Compiled once per instruction set: CHAINLOAD_ISA names the namespace (baseline, avx2, avx512)
 // and the build adds its -m flags and -ffp-contract=off. Every lane does the scalar engine's IEEE
 // operations in the scalar engine's order (kinetics.hpp; no FMA contraction, no reassociation), so
-// every instruction set gives the scalar path's results bit for bit.
+// every instruction set gives the scalar path's results bit for bit. The day kernels step only the
+// rows of muscles the program loads (the first n_loaded); the read-outs cover every muscle.
 #include "chainload/detail/lanes.hpp"
 #include "chainload/kinetics.hpp"
 
@@ -29,7 +30,7 @@ void banister_rest(const Banister& b, std::size_t days) {
   const double* __restrict e1 = b.e1;
   const double* __restrict e2 = b.e2;
   for (std::size_t d = 0; d < days; ++d)
-    for (std::size_t i = 0; i < b.n * L; ++i) {
+    for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
       fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0);
       fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0);
     }
@@ -70,7 +71,7 @@ void banister_end_day(const Banister& b, double* __restrict total, double* __res
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
   double* __restrict w = b.w;
-  for (std::size_t m = 0; m < b.n; ++m)
+  for (std::size_t m = 0; m < b.n_loaded; ++m)
     for (std::size_t l = 0; l < L; ++l) {
       const std::size_t i = m * L + l;
       total[i] += w[i];
@@ -82,7 +83,7 @@ void banister_end_day(const Banister& b, double* __restrict total, double* __res
 }
 
 void banister_peak(const Banister& b, double* __restrict peak) {
-  for (std::size_t m = 0; m < b.n; ++m)
+  for (std::size_t m = 0; m < b.n_loaded; ++m)
     for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], b.k2[m * L + l] * b.fat[m * L + l]);
 }
 
@@ -98,7 +99,7 @@ void sn_advance(const SizeNeural& s, std::size_t days) {
   const double* __restrict rate = s.rate;
   const double* __restrict start = s.start;
   for (std::size_t d = 0; d < days; ++d) {
-    for (std::size_t m = 0; m < s.n; ++m)
+    for (std::size_t m = 0; m < s.n_loaded; ++m)
       for (std::size_t l = 0; l < L; ++l) {  // detail::morning_muscles, lane by lane
         const std::size_t i = m * L + l;
         const double dd = dose[i] * s.e_dose[l];
@@ -175,7 +176,7 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
   double* __restrict ws = s.ws;
   double* __restrict xf = s.xf;
   double* __restrict xs = s.xs;
-  for (std::size_t m = 0; m < s.n; ++m)
+  for (std::size_t m = 0; m < s.n_loaded; ++m)
     for (std::size_t l = 0; l < L; ++l) {  // detail::session_muscles, lane by lane
       const std::size_t i = m * L + l;
       total[i] += w[i];
@@ -193,7 +194,7 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
 }
 
 void sn_peak(const SizeNeural& s, double* __restrict peak) {
-  for (std::size_t m = 0; m < s.n; ++m)
+  for (std::size_t m = 0; m < s.n_loaded; ++m)
     for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], s.fast[m * L + l] + s.slow[m * L + l]);
 }
 

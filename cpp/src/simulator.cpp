@@ -662,14 +662,36 @@ SimResult run_one(const ActivationTable& activation, const ProgramSpec& program,
 // order, so the results are the same bit for bit.
 using lanes::kLanes;
 
-// A catalogue activation table as lanes::Entry lists, per exercise.
+// The block's row of each muscle: the muscles the program's exercises activate first (rows
+// 0 .. n_loaded), in muscle order, then the others (lanes.hpp: the day kernels skip those).
+struct MuscleRows {
+  std::vector<std::uint32_t> row;
+  std::size_t n_loaded = 0;
+  MuscleRows(const ActivationTable& activation, const std::vector<std::int32_t>& used) {
+    std::vector<std::uint8_t> loaded(activation.n_muscles(), 0);
+    for (const auto e : used)
+      for (const auto* a = activation.begin(static_cast<std::size_t>(e)); a != activation.end(static_cast<std::size_t>(e)); ++a)
+        loaded[static_cast<std::size_t>(a->muscle)] = 1;
+    row.resize(loaded.size());
+    std::uint32_t next = 0;
+    for (const int pass : {1, 0})
+      for (std::size_t m = 0; m < loaded.size(); ++m)
+        if (loaded[m] == pass) row[m] = next++;
+    n_loaded = static_cast<std::size_t>(std::count(loaded.begin(), loaded.end(), 1));
+  }
+  void remap(std::vector<lanes::Entry>& entries) const {
+    for (auto& e : entries) e.index = row[e.index];
+  }
+};
+
+// A catalogue activation table as lanes::Entry lists (muscles as block rows), per exercise.
 struct ExerciseEntries {
   std::vector<std::size_t> offsets{0};
   std::vector<lanes::Entry> entries;
-  explicit ExerciseEntries(const ActivationTable& activation) {
+  ExerciseEntries(const ActivationTable& activation, const MuscleRows& rows) {
     for (std::size_t e = 0; e < activation.n_exercises(); ++e) {
       for (const auto* a = activation.begin(e); a != activation.end(e); ++a)
-        entries.push_back({static_cast<std::uint32_t>(a->muscle), a->weight});
+        entries.push_back({rows.row[static_cast<std::size_t>(a->muscle)], a->weight});
       offsets.push_back(entries.size());
     }
   }
@@ -680,18 +702,23 @@ struct ExerciseEntries {
 // Banister (ModelEngine with the Banister model) over one block of athletes.
 class BanisterLanes {
  public:
-  BanisterLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t /*n_used*/,
+  BanisterLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
                 const SimOptions& options, const lanes::Kernels& kernels)
-      : k_(kernels), n_(activation.n_muscles()), exercises_(activation) {
+      : k_(kernels),
+        n_(activation.n_muscles()),
+        rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
+        exercises_(activation, rows_) {
     limit_ = limit_muscles(activation, lifts, options.limit_weight, limit_offsets_);
+    for (auto& m : limit_) m = rows_.row[m];
     for (auto* v : {&fit_, &fat_, &w_, &k1_, &k2_, &e1_, &e2_}) v->assign(n_ * kLanes, 0.0);
-    b_ = {n_, fit_.data(), fat_.data(), w_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
+    b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), w_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
   }
+  const MuscleRows& rows() const { return rows_; }
   void load(const AthleteSpec* const* a) {
     for (std::size_t l = 0; l < kLanes; ++l) {
       const ModelParams& p = a[l]->params;
       for (std::size_t m = 0; m < n_; ++m) {
-        const auto i = m * kLanes + l;
+        const auto i = rows_.row[m] * kLanes + l;
         const auto c = static_cast<Eigen::Index>(m);
         k1_[i] = p.k1[c];
         k2_[i] = p.k2[c];
@@ -732,6 +759,7 @@ class BanisterLanes {
  private:
   const lanes::Kernels& k_;
   std::size_t n_;
+  MuscleRows rows_;
   ExerciseEntries exercises_;
   std::vector<std::size_t> limit_offsets_;
   std::vector<std::uint32_t> limit_;
@@ -745,9 +773,15 @@ class SizeNeuralLanes {
  public:
   SizeNeuralLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
                   const SimOptions& options, const lanes::Kernels& kernels)
-      : k_(kernels), options_(options), n_(activation.n_muscles()), nu_(n_used), exercises_(activation) {
+      : k_(kernels),
+        options_(options),
+        n_(activation.n_muscles()),
+        nu_(n_used),
+        rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
+        exercises_(activation, rows_) {
     std::vector<std::size_t> offsets;
     entries_ = lift_entries(activation, lifts, offsets);
+    rows_.remap(entries_);
     pairs_ = transfer_pairs(activation, lifts, nu_, options);
     for (const auto& pair : pairs_) used_.push_back(static_cast<std::uint32_t>(pair.used));
     transfer_.assign(pairs_.size() * kLanes, 0.0);
@@ -761,6 +795,7 @@ class SizeNeuralLanes {
     for (auto* v : {&q_, &neural_, &sets_, &q_in_, &sets_in_}) v->assign(nu_ * kLanes, 0.0);
     slow_factor_.assign(activation.n_exercises() * kLanes, 0.0);
     b_.n = n_;
+    b_.n_loaded = rows_.n_loaded;
     b_.nu = nu_;
     b_.dose = dose_.data(), b_.size = size_.data(), b_.fast = fast_.data(), b_.slow = slow_.data();
     b_.w = w_.data(), b_.ws = ws_.data(), b_.xf = xf_.data(), b_.xs = xs_.data();
@@ -781,9 +816,10 @@ class SizeNeuralLanes {
       b_.neural_max[l] = p.neural_max, b_.inv_neural_max[l] = daily.inv_neural_max, b_.neural_half[l] = p.neural_half;
       b_.k_up[l] = daily.k_up, b_.k_down[l] = daily.k_down;
       for (std::size_t m = 0; m < n_; ++m) {
-        start_[m * kLanes + l] = size_start(p, m);
-        rate_[m * kLanes + l] = size_rate_per_room(p, m);
-        size_[m * kLanes + l] = start_[m * kLanes + l];
+        const std::size_t i = rows_.row[m] * kLanes + l;
+        start_[i] = size_start(p, m);
+        rate_[i] = size_rate_per_room(p, m);
+        size_[i] = start_[i];
       }
       for (std::size_t k = 0; k < pairs_.size(); ++k) transfer_[k * kLanes + l] = pairs_[k].factor(p);
       for (std::size_t e = 0; e * kLanes < slow_factor_.size(); ++e) slow_factor_[e * kLanes + l] = slow_factor(p, options_, e);
@@ -825,6 +861,7 @@ class SizeNeuralLanes {
   void peak(double* peak) const { k_.sn_peak(b_, peak); }
   void capacity(double* out) const { k_.sn_capacity(b_, out); }
   void post() { begin_day(); }
+  const MuscleRows& rows() const { return rows_; }
   void size(double* out) const {
     for (std::size_t m = 0; m < n_; ++m)
       for (std::size_t l = 0; l < kLanes; ++l) out[m * kLanes + l] = params_[l]->size_scale * size_[m * kLanes + l];
@@ -834,6 +871,7 @@ class SizeNeuralLanes {
   const lanes::Kernels& k_;
   const SimOptions& options_;
   std::size_t n_, nu_;
+  MuscleRows rows_;
   ExerciseEntries exercises_;
   std::vector<lanes::Entry> entries_;
   std::vector<TransferPair> pairs_;
@@ -879,7 +917,8 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
   }
   auto per_muscle = [&](Eigen::VectorXd SimResult::*field) {
     for (std::size_t l = 0; l < count; ++l)
-      for (std::size_t m = 0; m < n_muscles; ++m) (out[l].*field)[static_cast<Eigen::Index>(m)] = rows[m * L + l];
+      for (std::size_t m = 0; m < n_muscles; ++m)
+        (out[l].*field)[static_cast<Eigen::Index>(m)] = rows[engine.rows().row[m] * L + l];
   };
   auto tests = [&](Eigen::VectorXd SimResult::*field) {
     for (std::size_t k = 0; k < n_tests; ++k) {

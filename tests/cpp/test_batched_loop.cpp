@@ -33,13 +33,15 @@ struct ForceIsa {
   ~ForceIsa() { unsetenv("CHAINLOAD_ISA"); }
 };
 
-// Three exercises over four muscles: a squat (0 at 1.0, 1 at 0.6, 2 at 0.3), a curl (3 alone) and
-// a row sharing muscle 2 with the squat.
+// Four exercises over six muscles: a squat (0 at 1.0, 1 at 0.6, 2 at 0.3), a curl (3 alone), a
+// row sharing muscle 2 with the squat, and a test-only lift on muscle 4 (and 0) that the program
+// never trains: muscles 4 and 5 are never loaded (the batched loop skips their day steps).
 ActivationTable three_lifts() {
-  RowMatrix dense(3, 4);
-  dense << 1.0, 0.6, 0.3, 0.0,  //
-      0.0, 0.0, 0.0, 1.0,        //
-      0.0, 0.2, 0.9, 0.1;
+  RowMatrix dense(4, 6);
+  dense << 1.0, 0.6, 0.3, 0.0, 0.0, 0.0,  //
+      0.0, 0.0, 0.0, 1.0, 0.0, 0.0,        //
+      0.0, 0.2, 0.9, 0.1, 0.0, 0.0,        //
+      0.5, 0.0, 0.0, 0.0, 1.0, 0.0;
   return ActivationTable(dense);
 }
 
@@ -92,10 +94,10 @@ std::vector<AthleteSpec> athletes(std::size_t n) {
   std::uniform_real_distribution<double> u(0.7, 1.3);
   std::vector<AthleteSpec> out(n);
   for (auto& a : out) {
-    a.one_rm = Eigen::Vector3d(120.0 * u(rng), 30.0 * u(rng), 90.0 * u(rng));
-    a.body_load = Eigen::Vector3d(50.0 * u(rng), 0.0, 0.0);
-    a.params = chainload_test::default_params(4);
-    for (Eigen::Index m = 0; m < 4; ++m) {
+    a.one_rm = Eigen::Vector4d(120.0 * u(rng), 30.0 * u(rng), 90.0 * u(rng), 60.0 * u(rng));
+    a.body_load = Eigen::Vector4d(50.0 * u(rng), 0.0, 0.0, 0.0);
+    a.params = chainload_test::default_params(6);
+    for (Eigen::Index m = 0; m < 6; ++m) {
       a.params.k1[m] *= u(rng);
       a.params.k2[m] *= u(rng);
       a.params.tau1[m] *= u(rng);
@@ -107,8 +109,11 @@ std::vector<AthleteSpec> athletes(std::size_t n) {
     a.sn.fast_max *= u(rng);
     a.sn.slow_tau_h *= u(rng);
     a.sn.size_scale = u(rng);
-    a.sn.size_start = Eigen::Vector4d(u(rng), u(rng), 1.0, u(rng)) * 0.9;
-    a.sn.size_response = Eigen::Vector4d(u(rng), u(rng), u(rng), u(rng));
+    a.sn.size_start = Eigen::VectorXd(6);
+    a.sn.size_start << u(rng), u(rng), 1.0, u(rng), u(rng), u(rng);
+    a.sn.size_start *= 0.9;
+    a.sn.size_response = Eigen::VectorXd(6);
+    a.sn.size_response << u(rng), u(rng), u(rng), u(rng), u(rng), u(rng);
   }
   return out;
 }
@@ -161,9 +166,9 @@ TEST_CASE("the batched loop equals the scalar loop bit for bit, every ISA, 1 and
     SimOptions options;
     options.model = model;
     options.record = false;
-    options.tests = {0, 2};
-    options.pattern = {0, 1, 0};  // the squat and the row share a pattern
-    options.single_joint = {0, 1, 0};
+    options.tests = {0, 2, 3};
+    options.pattern = {0, 1, 0, 2};  // the squat and the row share a pattern
+    options.single_joint = {0, 1, 0, 0};
     std::vector<SimResult> scalar;
     {
       const ForceIsa isa("scalar");

@@ -18,9 +18,14 @@ struct Entry {
   double weight;
 };
 
+// Rows are muscles, those the program loads first: rows n_loaded .. n hold muscles no exercise of
+// the program activates, which stay exactly at their start (0 dose changes nothing: 0 * decay + 0
+// is 0, and size_neural's size step adds 0 growth and 0 detraining at its start value), so the day
+// kernels skip them and only the read-outs (capacity, size) cover all n.
+
 // Banister: fitness and fatigue traces per muscle.
 struct Banister {
-  std::size_t n = 0;                          // muscles
+  std::size_t n = 0, n_loaded = 0;            // muscles, muscles the program loads
   double *fit = nullptr, *fat = nullptr;      // state, n x lanes
   double* w = nullptr;                        // today's dose, n x lanes (0 outside a session)
   const double *k1 = nullptr, *k2 = nullptr;  // gains, n x lanes
@@ -30,7 +35,7 @@ struct Banister {
 // size_neural (size_neural.hpp): per muscle dose memory, size, fast and slow fatigue; per used
 // lift the load-weighted set memory q, the neural state and the set memory.
 struct SizeNeural {
-  std::size_t n = 0, nu = 0;  // muscles, used lifts
+  std::size_t n = 0, n_loaded = 0, nu = 0;  // muscles, muscles the program loads, used lifts
   double *dose = nullptr, *size = nullptr, *fast = nullptr, *slow = nullptr;  // n x lanes
   double *w = nullptr, *ws = nullptr, *xf = nullptr, *xs = nullptr;        // today's inputs, n x lanes
   double *q = nullptr, *neural = nullptr, *sets = nullptr;                 // nu x lanes
