@@ -157,6 +157,21 @@ TEST_CASE("round_to_step equals std::round(x / step) * step, sign of zero includ
   CHECK(std::isnan(progression::round_to_step(std::nan(""), 2.5)));
 }
 
+TEST_CASE("floor_exact equals std::floor, sign of zero included", "[simulator][batched]") {
+  std::mt19937_64 rng(13);
+  std::uniform_real_distribution<double> u(-50.0, 50.0);
+  std::vector<double> xs{0.0, -0.0, 1.0, -1.0, 0.999999999, 36.0 + 1e-9, -1e-300, 1e300, -1e300, 4503599627370495.5};
+  for (int k = -100; k <= 100; ++k) xs.push_back(k * 0.5);
+  for (int i = 0; i < 100000; ++i) xs.push_back(u(rng));
+  std::size_t mismatches = 0;
+  for (const double x : xs)
+    if (bits(progression::floor_exact(x)) != bits(std::floor(x))) ++mismatches;
+  CHECK(mismatches == 0);
+  CHECK(progression::floor_exact(2.7) == 2.0);
+  CHECK(progression::floor_exact(-2.2) == -3.0);
+  CHECK(std::isnan(progression::floor_exact(std::nan(""))));
+}
+
 TEST_CASE("the batched loop equals the scalar loop bit for bit, every ISA, 1 and 2 threads", "[simulator][batched]") {
   const auto table = three_lifts();
   const auto prog = every_rule();

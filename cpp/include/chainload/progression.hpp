@@ -135,6 +135,15 @@ inline double round_to_step(double x, double step) {
   return std::copysign(r, q) * step;  // -0.0 for a small negative q, as std::round gives
 }
 
+// std::floor without a libm call (the baseline x86-64 has no rounding instruction): the integer
+// conversion truncates, exact for |x| < 2^52; larger doubles are integers already (NaN, inf pass).
+inline double floor_exact(double x) {
+  if (!(std::fabs(x) < 4503599627370496.0)) return x;  // 2^52
+  double t = static_cast<double>(static_cast<std::int64_t>(x));
+  if (t > x) t -= 1.0;
+  return std::copysign(t, x);  // -0.0 stays -0.0, as std::floor gives
+}
+
 // One prescribed session of one athlete, as planned before the model sees it.
 struct SessionPlan {
   std::int32_t sets = 0;
@@ -169,7 +178,7 @@ inline SessionPlan plan_session(const PrescriptionSpec& p, PrescriptionState& s,
   plan.fraction = plan.load / one_rm_now;
   const double possible = brzycki_reps(plan.fraction);
   plan.target = s.target;
-  plan.achieved = std::min(static_cast<double>(s.target), std::floor(possible + 1e-9));
+  plan.achieved = std::min(static_cast<double>(s.target), floor_exact(possible + 1e-9));
   plan.failed = plan.achieved < s.target;
   plan.rir = std::max(possible - plan.achieved, 0.0);
   plan.effort = effort_weight(plan.rir);
