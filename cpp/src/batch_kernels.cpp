@@ -68,18 +68,25 @@ void banister_add(const Banister& b, const Entry* begin, const Entry* end, const
 }
 
 void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
+  // One flat loop over the rows, then the peak per lane: written as one nested loop, GCC unrolls
+  // the lanes and leaves them scalar.
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
   double* __restrict w = b.w;
+  const double* __restrict e1 = b.e1;
+  const double* __restrict e2 = b.e2;
+  const double* __restrict k2 = b.k2;
+  for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
+    total[i] += w[i];
+    fit[i] = kinetics::trace_step(fit[i], e1[i], w[i]);
+    fat[i] = kinetics::trace_step(fat[i], e2[i], w[i]);
+    w[i] = 0.0;
+  }
+  double pk[L];
+  for (std::size_t l = 0; l < L; ++l) pk[l] = peak[l];
   for (std::size_t m = 0; m < b.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) {
-      const std::size_t i = m * L + l;
-      total[i] += w[i];
-      fit[i] = kinetics::trace_step(fit[i], b.e1[i], w[i]);
-      fat[i] = kinetics::trace_step(fat[i], b.e2[i], w[i]);
-      w[i] = 0.0;
-      peak[l] = max_of(peak[l], b.k2[i] * fat[i]);
-    }
+    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], k2[m * L + l] * fat[m * L + l]);
+  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
 }
 
 void banister_peak(const Banister& b, double* __restrict peak) {
@@ -176,20 +183,32 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
   double* __restrict ws = s.ws;
   double* __restrict xf = s.xf;
   double* __restrict xs = s.xs;
+  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L], pk[L];  // local copies, for the vectoriser
+  for (std::size_t l = 0; l < L; ++l) {
+    fast_max[l] = s.fast_max[l], fast_sets[l] = s.fast_sets[l];
+    slow_max[l] = s.slow_max[l], slow_sets[l] = s.slow_sets[l];
+    pk[l] = peak[l];
+  }
+  // One flat loop over the rows (lane i % L), as banister_end_day.
+  for (std::size_t i = 0; i < s.n_loaded * L; ++i) {  // detail::session_muscles, lane by lane
+    const std::size_t l = i % L;
+    total[i] += w[i];
+    dose[i] += ws[i];
+    fast[i] = kinetics::saturate_add(fast[i], fast_max[l], xf[i], fast_sets[l]);
+    slow[i] = kinetics::saturate_add(slow[i], slow_max[l], xs[i], slow_sets[l]);
+    w[i] = ws[i] = xf[i] = xs[i] = 0.0;
+  }
   for (std::size_t m = 0; m < s.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) {  // detail::session_muscles, lane by lane
-      const std::size_t i = m * L + l;
-      total[i] += w[i];
-      dose[i] += ws[i];
-      fast[i] = kinetics::saturate_add(fast[i], s.fast_max[l], xf[i], s.fast_sets[l]);
-      slow[i] = kinetics::saturate_add(slow[i], s.slow_max[l], xs[i], s.slow_sets[l]);
-      w[i] = ws[i] = xf[i] = xs[i] = 0.0;
-      peak[l] = max_of(peak[l], fast[i] + slow[i]);
-    }
+    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], fast[m * L + l] + slow[m * L + l]);
+  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
+  double* __restrict q = s.q;
+  double* __restrict sets = s.sets;
+  double* __restrict q_in = s.q_in;
+  double* __restrict sets_in = s.sets_in;
   for (std::size_t i = 0; i < s.nu * L; ++i) {
-    s.q[i] += s.q_in[i];
-    s.sets[i] += s.sets_in[i];
-    s.q_in[i] = s.sets_in[i] = 0.0;
+    q[i] += q_in[i];
+    sets[i] += sets_in[i];
+    q_in[i] = sets_in[i] = 0.0;
   }
 }
 
