@@ -1,12 +1,19 @@
-"""The closed loop for a population: 10,000 athletes x one program x 52 weeks on the default graph,
-_core.simulate_batch (1 and 2 threads) against the numpy reference of the same model
-(benchmarks/numpy_closed_loop.py, vectorised over athletes), and the default size_neural model
-on the same athletes (1 thread; its cost per muscle-day against Banister's in the same run).
+"""The closed loop for a population: 10,000 athletes x one program x 52 weeks on the default graph.
+
+_core.simulate_batch (record off) runs the athlete-batched loop (docs/DESIGN.md "Batched closed
+loop"): timed here against the old athlete-by-athlete loop of the same build (CHAINLOAD_ISA=scalar,
+same process), each instruction set the CPU has (CHAINLOAD_ISA=baseline / avx2 / avx512), 1 and 2
+threads; against the numpy reference of the same model (benchmarks/numpy_closed_loop.py,
+vectorised over athletes) and, with the ``bench`` extra, the numba struct-of-arrays port
+(benchmarks/numba_closed_loop.py); and the default size_neural model on the same athletes (its
+cost per muscle-day against Banister's, batched and scalar, same run).
 
 Athletes differ in body mass and in per-muscle k1, k2, tau1, tau2 (fixed seed). Building the
-athlete specs is outside the timed region. Results are checked equal (rtol 1e-9; failures exact).
-If the numpy reference would take over ~60 s on the whole population, it runs on 1,000 athletes
-and its time is scaled linearly (the output says so).
+athlete specs is outside the timed region. Every chainload run is checked bit for bit against the
+scalar loop; numpy and numba are checked equal (rtol 1e-9; failures exact). If the numpy reference
+would take over ~60 s on the whole population, it runs on 1,000 athletes and its time is scaled
+linearly (the output says so). Timings are best of 3; runs of different configurations alternate,
+so that a noisy neighbour slows all of them alike.
 
 Run: python benchmarks/bench_closed_loop.py [n_athletes] [program] [weeks]
 """
@@ -52,34 +59,34 @@ def main() -> None:
     n_muscles, n_days = activation.shape[1], program.n_days
     muscle_days = n * n_days * n_muscles
 
-    t1, c1, core = best_cpu(lambda: _core.simulate_batch(table, spec, pop.specs, threads=1))
-    t2, c2, core2 = best_cpu(lambda: _core.simulate_batch(table, spec, pop.specs, threads=2))
-    for k in core:
-        np.testing.assert_array_equal(core[k], core2[k], err_msg=f"1 vs 2 threads: {k}")
-    # The default model on the same athletes (its C++ default parameters), in the same run.
     info = lift_info(cat)
-    t_sn, c_sn, sn = best_cpu(
-        lambda: _core.simulate_batch(
-            table,
-            spec,
-            pop.specs,
-            model="size_neural",
-            threads=1,
-            pattern=info.pattern,
-            single_joint=info.single_joint,
-        )
-    )
-    sn2 = _core.simulate_batch(
-        table,
-        spec,
-        pop.specs,
-        model="size_neural",
-        threads=2,
-        pattern=info.pattern,
-        single_joint=info.single_joint,
-    )
-    for k in sn:
-        np.testing.assert_array_equal(sn[k], sn2[k], err_msg=f"size_neural 1 vs 2 threads: {k}")
+    flags = open("/proc/cpuinfo").read().split() if os.path.exists("/proc/cpuinfo") else []
+    isas = ["baseline"] + [isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in flags]
+
+    def run(model: str, isa: str, threads: int) -> dict[str, np.ndarray]:
+        os.environ["CHAINLOAD_ISA"] = isa
+        try:
+            kw = (
+                {"pattern": info.pattern, "single_joint": info.single_joint} if model == "size_neural" else {}
+            )
+            return _core.simulate_batch(table, spec, pop.specs, model=model, threads=threads, **kw)
+        finally:
+            del os.environ["CHAINLOAD_ISA"]
+
+    configs = [("banister", "scalar", 1), ("banister", "scalar", 2)]
+    configs += [("banister", isa, 1) for isa in isas] + [("banister", "auto", 2)]
+    configs += [("size_neural", "scalar", 1), ("size_neural", "auto", 1), ("size_neural", "auto", 2)]
+    runs: dict[tuple[str, str, int], list[tuple[float, float]]] = {c: [] for c in configs}
+    reference: dict[str, dict[str, np.ndarray]] = {}
+    for _ in range(3):  # alternate the configurations: noise from other processes hits them alike
+        for model, isa, threads in configs:
+            t, c, out = best_cpu(lambda m=model, i=isa, th=threads: run(m, i, th), repeat=1)
+            runs[(model, isa, threads)].append((t, c))
+            want = reference.setdefault(model, out)
+            for k in want:  # bit for bit against the first (scalar, 1 thread) run
+                assert np.asarray(out[k]).tobytes() == np.asarray(want[k]).tobytes(), (model, isa, threads, k)
+    timing = {c: min(r) for c, r in runs.items()}
+    core = reference["banister"]
 
     # numpy: one run on a sample first, to decide whether the whole population fits the budget
     m = min(n, NUMPY_SAMPLE)
@@ -98,32 +105,88 @@ def main() -> None:
         check_equal(core, out)
     checked = m if scaled else n
 
+    numba_times = numba_soa(pop, compiled, activation, core)
+
     print(
         f"closed loop, banister: {n:,} athletes x {program.name!r} x {weeks} weeks "
         f"({n_days} days x {n_muscles} muscles = {muscle_days / 1e6:.1f} M muscle-days; "
         f"{len(compiled.day)} sessions-exercises per athlete); athlete specs built in {t_build:.1f} s (untimed)"
     )
     np_label = f"numpy reference{' (scaled)' if scaled else ''}"
-    print(f"{np_label:<28}{t_np:8.3f} s   {muscle_days / t_np / 1e6:8.2f} M muscle-days/s")
-    for label, t_c, c in (("chainload, 1 thread", t1, c1), ("chainload, 2 threads", t2, c2)):
+    print(f"{np_label:<34}{t_np:8.3f} s   {muscle_days / t_np / 1e6:8.1f} M muscle-days/s")
+    best1 = min(timing[("banister", isa, 1)][0] for isa in isas)
+    for label, (t_n, c_n) in numba_times.items():
         print(
-            f"{label:<28}{t_c:8.3f} s   {muscle_days / t_c / 1e6:8.2f} M muscle-days/s   {t_np / t_c:6.1f}x numpy"
+            f"{label:<34}{t_n:8.3f} s   {muscle_days / t_n / 1e6:8.1f} M muscle-days/s   {t_np / t_n:6.1f}x numpy"
+            f"   (CPU {c_n:.3f} s = {c_n / t_n:.2f} cores busy)"
+        )
+    scalar1 = timing[("banister", "scalar", 1)][0]
+    for (model, isa, threads), (t_c, c) in timing.items():
+        label = f"chainload {model}, {'scalar loop' if isa == 'scalar' else isa}, {threads} thr"
+        extra = f"   {t_np / t_c:6.1f}x numpy   {scalar1 / t_c:5.2f}x scalar" if model == "banister" else ""
+        if model == "banister" and "numba SoA, 1 thr" in numba_times and threads == 1:
+            extra += f"   {numba_times['numba SoA, 1 thr'][0] / t_c:5.2f}x numba SoA"
+        print(
+            f"{label:<34}{t_c:8.3f} s   {muscle_days / t_c / 1e6:8.1f} M muscle-days/s{extra}"
             f"   (CPU {c:.3f} s = {c / t_c:.2f} cores busy)"
         )
-    print(f"1 -> 2 threads speed-up: {t1 / t2:.2f}x (best of 3 each; os.cpu_count() = {os.cpu_count()})")
+    auto2 = timing[("banister", "auto", 2)][0]
     print(
-        f"{'size_neural, 1 thread':<28}{t_sn:8.3f} s   {muscle_days / t_sn / 1e6:8.2f} M muscle-days/s   "
-        f"cost per muscle-day {t_sn / t1:.2f}x banister's (same run; CPU {c_sn:.3f} s)"
+        f"1 -> 2 threads: batched banister {best1 / auto2:.2f}x, scalar banister "
+        f"{scalar1 / timing[('banister', 'scalar', 2)][0]:.2f}x, batched size_neural "
+        f"{timing[('size_neural', 'auto', 1)][0] / timing[('size_neural', 'auto', 2)][0]:.2f}x "
+        f"(os.cpu_count() = {os.cpu_count()}; load average {os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"size_neural cost per muscle-day: batched {timing[('size_neural', 'auto', 1)][0] / best1:.2f}x "
+        f"batched banister's, scalar {timing[('size_neural', 'scalar', 1)][0] / scalar1:.2f}x scalar banister's; "
+        f"batched size_neural {timing[('size_neural', 'scalar', 1)][0] / timing[('size_neural', 'auto', 1)][0]:.2f}x "
+        "its scalar loop"
     )
     if scaled:
         print(
             f"NOTE: numpy ran on {m:,} athletes in {t_sample:.3f} s (one run); its time above is scaled "
             f"linearly by {n / m:g} to {n:,} athletes"
         )
+    if "numba SoA, 1 thr" in numba_times:  # CPU seconds: less sensitive to other processes on the machine
+        c_numba = numba_times["numba SoA, 1 thr"][1]
+        c_best = min(timing[("banister", isa, 1)][1] for isa in isas)
+        print(
+            f"1 thread, CPU time: batched banister {c_numba / c_best:.2f}x numba SoA, "
+            f"{timing[('banister', 'scalar', 1)][1] / c_best:.2f}x the scalar loop; scalar loop "
+            f"{c_numba / timing[('banister', 'scalar', 1)][1]:.2f}x numba SoA"
+        )
+    print(
+        "batched loop equal to the scalar loop bit for bit: yes (every ISA above, 1 and 2 threads, both models)"
+    )
     print(
         f"results equal to numpy on {checked:,} athletes: yes (final_capacity, final_one_rm, total_dose, "
         f"peak_fatigue rtol 1e-9; failures exact; {int(core['failures'][:checked].sum()):,} failures)"
     )
+
+
+def numba_soa(pop, compiled, activation, core) -> dict[str, tuple[float, float]]:
+    """The numba struct-of-arrays port, 1 and 2 threads (checked equal to chainload), if numba is installed."""
+    try:
+        import numba
+
+        import numba_closed_loop
+    except ImportError:
+        print("numba not installed (pip install -e .[bench]): no numba row")
+        return {}
+    packed = numba_closed_loop.pack(compiled, activation)
+    arrays = (pop.one_rm, pop.body_load, pop.k1, pop.k2, pop.tau1, pop.tau2)
+    keys = ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue", "failures")
+    out = {}
+    numba_closed_loop.simulate_soa(*packed, *arrays)  # compile
+    for threads in (1, 2):
+        numba.set_num_threads(threads)
+        t, c, got = best_cpu(
+            lambda: dict(zip(keys, numba_closed_loop.simulate_soa(*packed, *arrays), strict=True))
+        )
+        check_equal(core, got)
+        out[f"numba SoA, {threads} thr"] = (t, c)
+    return out
 
 
 if __name__ == "__main__":

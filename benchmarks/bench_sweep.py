@@ -5,11 +5,13 @@
 speed-up; then the same sweep on a Dask LocalCluster (2 worker processes, 1 thread each) and its
 overhead against the in-process run; then, in a fresh process, the same sweep in trajectory
 mode (weekly capacity, fatigue and dose of every muscle streamed to Parquet) with its peak memory.
-Run: python benchmarks/bench_sweep.py [athletes]
+The in-process sweep also runs on the scalar loop (CHAINLOAD_ISA=scalar), checked identical.
+Run: python benchmarks/bench_sweep.py [athletes] [--summary: stop after the in-process runs]
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -88,6 +90,19 @@ def main() -> None:
         f"2 threads   {t2:6.2f} s   {muscle_days / t2 / 1e6:6.0f} M muscle-days/s   {pairs / t2:8,.0f} simulations/s"
     )
     print(f"speed-up 1 -> 2 threads: {t1 / t2:.2f}x")
+    # The same sweep on the old athlete-by-athlete loop of this build (docs/DESIGN.md "Batched closed loop").
+    os.environ["CHAINLOAD_ISA"] = "scalar"
+    try:
+        ts, scalar = best(lambda: cl.sweep(variants, pop, weeks=52, threads=2, progress=False), 1)
+    finally:
+        del os.environ["CHAINLOAD_ISA"]
+    pd.testing.assert_frame_equal(local.outcomes, scalar.outcomes, check_exact=True)
+    print(
+        f"2 threads, scalar loop (CHAINLOAD_ISA=scalar)  {ts:6.2f} s: the batched loop is {ts / t2:.2f}x faster; "
+        f"outcomes identical (load average {os.getloadavg()[0]:.1f})"
+    )
+    if "--summary" in sys.argv:
+        return
     try:
         from distributed import Client, LocalCluster
     except ImportError:

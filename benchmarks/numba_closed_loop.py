@@ -50,7 +50,7 @@ def pack(compiled: ref.CompiledProgram, activation: np.ndarray, limit_weight: fl
         ],
         dtype=np.int64,
     )
-    floats = np.array([[p.value, p.increment, p.deload_fraction, p.min_kg] for p in rx])
+    floats = np.array([[p.value, p.increment, p.deload_fraction, p.min_kg, p.round_kg] for p in rx])
     return (
         ints,
         floats,
@@ -133,7 +133,7 @@ def simulate(
                     r = srx[nxt]
                     nxt += 1
                     ex, p_sets, reps_low, reps_high, intensity, rule, per_week, deload_after = ints[r]
-                    value, increment, deload_fraction, min_kg = floats[r]
+                    value, increment, deload_fraction, min_kg, step_kg = floats[r]
                     if lift_day[ex] != t:
                         lift[ex] = _lift(fit, fat, k1, k2, lim_ptr, lim_idx, ex)
                         lift_day[ex] = t
@@ -160,8 +160,9 @@ def simulate(
                         sets = float(max(1, int(_round_half_away(p_sets * deload_sets))))
                         kg = bw + (kg - bw) * deload_load
                     added = kg - bw
-                    if round_kg > 0.0:
-                        added = _round_half_away(added / round_kg) * round_kg
+                    step = step_kg if step_kg >= 0.0 else round_kg  # the equipment's step, or round_kg
+                    if step > 0.0:
+                        added = _round_half_away(added / step) * step
                     kg = max(bw + added, max(min_kg, 0.0))
                     fraction = kg / rm_now
                     if np.isnan(fraction):
@@ -181,10 +182,14 @@ def simulate(
                         if deload_after > 0 and not autoregulated:
                             streak[r] = streak[r] + 1 if failed else 0
                             if streak[r] >= deload_after:
-                                if rule == 3:
-                                    wave_added[r] -= deload_fraction * kg
+                                if rule == 3:  # a deload cuts the added load only, never the body
+                                    wave_added[r] -= deload_fraction * max(kg - bw, 0.0)
                                 else:
-                                    load[r] = max(load[r] * (1.0 - deload_fraction), min_kg)
+                                    extra = load[r] - bw
+                                    if extra > 0.0:
+                                        load[r] = max(bw + extra * (1.0 - deload_fraction), min_kg)
+                                    else:
+                                        load[r] = max(load[r], min_kg)
                                 streak[r] = 0
                         elif not failed:
                             streak[r] = 0
@@ -198,6 +203,7 @@ def simulate(
                                 target[r] += 1
                     last_ok[r] = not failed
                     last_deload[r] = deload
+                    load[r] = max(load[r], min_kg)
                     load[r] = max(load[r], min_kg)
                 for m in range(n_mu):
                     fit[m] += w[m]
@@ -275,7 +281,7 @@ def simulate_soa(
                     r = srx[nxt]
                     nxt += 1
                     ex, p_sets, reps_low, reps_high, intensity, rule, per_week, deload_after = ints[r]
-                    value, increment, deload_fraction, min_kg = floats[r]
+                    value, increment, deload_fraction, min_kg, step_kg = floats[r]
                     if lift_day[ex] != t:
                         lift_day[ex] = t
                         if lim_ptr[ex + 1] == lim_ptr[ex]:
@@ -319,8 +325,9 @@ def simulate_soa(
                         if deload:
                             x = bw + (x - bw) * deload_load
                         added = x - bw
-                        if round_kg > 0.0:
-                            added = _round_half_away(added / round_kg) * round_kg
+                        step = step_kg if step_kg >= 0.0 else round_kg  # the equipment's step, or round_kg
+                        if step > 0.0:
+                            added = _round_half_away(added / step) * step
                         x = max(bw + added, max(min_kg, 0.0))
                         kg[j] = x
                         fraction = x / rm_now
@@ -345,10 +352,16 @@ def simulate_soa(
                             if deload_after > 0 and not autoregulated:
                                 streak[r, j] = streak[r, j] + 1 if failed else 0
                                 if streak[r, j] >= deload_after:
-                                    if rule == 3:
-                                        wave_added[r, j] -= deload_fraction * kg[j]
+                                    if rule == 3:  # a deload cuts the added load only, never the body
+                                        wave_added[r, j] -= deload_fraction * max(kg[j] - body[ex, j], 0.0)
                                     else:
-                                        load[r, j] = max(load[r, j] * (1.0 - deload_fraction), min_kg)
+                                        extra = load[r, j] - body[ex, j]
+                                        if extra > 0.0:
+                                            load[r, j] = max(
+                                                body[ex, j] + extra * (1.0 - deload_fraction), min_kg
+                                            )
+                                        else:
+                                            load[r, j] = max(load[r, j], min_kg)
                                     streak[r, j] = 0
                             elif not failed:
                                 streak[r, j] = 0

@@ -3,18 +3,15 @@
 #include "chainload/errors.hpp"
 #include "chainload/load_reps.hpp"
 #include "chainload/progression.hpp"
+#include "chainload/detail/lanes.hpp"
+#include "chainload/detail/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 namespace chainload {
-
-namespace {
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-double round_to(double x, double step) { return step > 0.0 ? std::round(x / step) * step : x; }
-}  // namespace
 
 namespace {
 template <std::size_t N>
@@ -29,8 +26,6 @@ Rule parse_rule(const std::string& name) { return static_cast<Rule>(index_of(nam
 Intensity parse_intensity(const std::string& name) {
   return static_cast<Intensity>(index_of(name, intensity_names, "intensity"));
 }
-
-double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
 
 void ProgramSpec::validate(std::size_t n_exercises) const {
   if (n_days <= 0) throw InvalidInput("program has no days (weeks must be > 0)");
@@ -94,6 +89,24 @@ std::vector<std::int32_t> lift_list(const std::vector<std::int32_t>& used, const
   return lifts;
 }
 
+// The muscles that limit each lift: activation >= limit_weight (or the lift's top weight, if all
+// are lower); lift l's are [offsets[l], offsets[l + 1]). Computed once; the day loops only take
+// minima over them.
+std::vector<std::uint32_t> limit_muscles(const ActivationTable& activation, const std::vector<std::int32_t>& lifts,
+                                         double limit_weight, std::vector<std::size_t>& offsets) {
+  std::vector<std::uint32_t> muscles;
+  offsets.assign(1, 0);
+  for (const auto e : lifts) {
+    double top = 0.0;
+    const auto ex = static_cast<std::size_t>(e);
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) top = std::max(top, a->weight);
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
+      if (a->weight >= std::min(limit_weight, top)) muscles.push_back(static_cast<std::uint32_t>(a->muscle));
+    offsets.push_back(muscles.size());
+  }
+  return muscles;
+}
+
 // Banister, Busso, saturating: a per-muscle Model; the weakest heavily loaded muscle limits a lift.
 class ModelEngine {
  public:
@@ -108,17 +121,7 @@ class ModelEngine {
     capacity_.assign(n_, 1.0);
     fitness_.assign(n_, 0.0);
     fatigue_.assign(n_, 0.0);
-    // The muscles that limit each lift: activation >= limit_weight (or the lift's top weight, if
-    // all are lower). Computed once; the day loop only takes minima over them.
-    limit_offsets_.push_back(0);
-    for (const auto e : lifts) {
-      double top = 0.0;
-      const auto ex = static_cast<std::size_t>(e);
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) top = std::max(top, a->weight);
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
-        if (a->weight >= std::min(limit_weight, top)) limit_muscles_.push_back(static_cast<std::size_t>(a->muscle));
-      limit_offsets_.push_back(limit_muscles_.size());
-    }
+    for (const auto m : limit_muscles(activation, lifts, limit_weight, limit_offsets_)) limit_muscles_.push_back(m);
   }
   const std::vector<double>& dose() const { return w_; }
   const std::vector<double>& capacity() const { return capacity_; }
@@ -196,6 +199,92 @@ void session_muscles(std::size_t n, double* __restrict dose, double* __restrict 
 
 namespace {
 
+// size_neural's per-day constants of one athlete (both closed loops use these).
+struct SizeNeuralDaily {
+  double e_dose, weekly, e_fast, e_slow, inv_tau_size, k_up, k_down, inv_neural_max;
+  explicit SizeNeuralDaily(const SizeNeuralParams& p)
+      : e_dose(std::exp(-1.0 / p.dose_tau)),
+        weekly(7.0 * (1.0 - e_dose)),
+        e_fast(std::exp(-24.0 / p.fast_tau_h)),
+        e_slow(std::exp(-24.0 / p.slow_tau_h)),
+        inv_tau_size(1.0 / p.size_tau_detrain),
+        k_up(1.0 - std::exp(-1.0 / p.neural_tau_up)),
+        k_down(1.0 - std::exp(-1.0 / p.neural_tau_down)),
+        inv_neural_max(p.neural_max > 0.0 ? 1.0 / p.neural_max : 0.0) {}
+};
+double size_start(const SizeNeuralParams& p, std::size_t m) {
+  return p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
+}
+// size_rate x the muscle's response / (ceiling - 1).
+double size_rate_per_room(const SizeNeuralParams& p, std::size_t m) {
+  return p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0) /
+         (p.size_ceiling - 1.0);
+}
+// Slow-fatigue input factor of a set of exercise e (a multi-joint set counts multi_joint).
+double slow_factor(const SizeNeuralParams& p, const SimOptions& options, std::size_t e) {
+  return e < options.single_joint.size() && options.single_joint[e] ? 1.0 : p.multi_joint;
+}
+
+// Activation vectors of every lift, normalised to sum 1 (the 1RM's weights); lift l's entries
+// are [offsets[l], offsets[l + 1]).
+std::vector<lanes::Entry> lift_entries(const ActivationTable& activation, const std::vector<std::int32_t>& lifts,
+                                       std::vector<std::size_t>& offsets) {
+  std::vector<lanes::Entry> entries;
+  offsets.assign(1, 0);
+  for (const auto e : lifts) {
+    const auto ex = static_cast<std::size_t>(e);
+    double total = 0.0;
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) total += a->weight;
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
+      entries.push_back({static_cast<std::uint32_t>(a->muscle), total > 0.0 ? a->weight / total : 0.0});
+    offsets.push_back(entries.size());
+  }
+  return entries;
+}
+
+// Transfer of practising used lift u to lift l: 1 for the lift itself, else the cosine similarity
+// of their activation vectors x (same pattern ? transfer_same : transfer_other). Every pair that
+// can transfer (the lift itself, or cosine > 0), in (lift, used) order.
+struct TransferPair {
+  std::size_t lift, used;
+  double cosine;
+  bool self, same_pattern;
+  double factor(const SizeNeuralParams& p) const {
+    return self ? 1.0 : cosine * (same_pattern ? p.transfer_same : p.transfer_other);
+  }
+};
+std::vector<TransferPair> transfer_pairs(const ActivationTable& activation, const std::vector<std::int32_t>& lifts,
+                                         std::size_t n_used, const SimOptions& options) {
+  auto pattern = [&](std::int32_t e) {
+    const auto i = static_cast<std::size_t>(e);
+    return i < options.pattern.size() ? options.pattern[i] : -1 - e;
+  };
+  // Dense activation rows of every lift and their norms, once.
+  const std::size_t n = activation.n_muscles(), n_lifts = lifts.size();
+  std::vector<double> dense(n_lifts * n, 0.0), norm(n_lifts, 0.0);
+  for (std::size_t l = 0; l < n_lifts; ++l) {
+    const auto ex = static_cast<std::size_t>(lifts[l]);
+    for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
+      dense[l * n + static_cast<std::size_t>(a->muscle)] = a->weight;
+      norm[l] += a->weight * a->weight;
+    }
+    norm[l] = std::sqrt(norm[l]);
+  }
+  std::vector<TransferPair> pairs;
+  for (std::size_t l = 0; l < n_lifts; ++l)
+    for (std::size_t u = 0; u < n_used; ++u) {
+      if (lifts[l] == lifts[u]) {
+        pairs.push_back({l, u, 1.0, true, true});
+        continue;
+      }
+      double ab = 0.0;
+      for (std::size_t m = 0; m < n; ++m) ab += dense[l * n + m] * dense[u * n + m];
+      const double cosine = norm[l] > 0.0 && norm[u] > 0.0 ? ab / (norm[l] * norm[u]) : 0.0;
+      if (cosine > 0.0) pairs.push_back({l, u, cosine, false, pattern(lifts[l]) == pattern(lifts[u])});
+    }
+  return pairs;
+}
+
 // size_neural (size_neural.hpp): state per muscle D (dose memory), s (size), fast and slow fatigue;
 // per used lift Q (load-weighted set memory), n (neural gain) and P (set memory). A day is one step at its
 // morning (decay of the last 24 h, growth from the memories), then the session's inputs at once:
@@ -207,70 +296,36 @@ class SizeNeuralEngine {
       : activation_(activation), p_(p), n_(activation.n_muscles()), nu_(n_used) {
     state_.assign(4 * n_ + 3 * nu_, 0.0);
     for (std::size_t m = 0; m < n_; ++m) {
-      const double s0 = p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
-      start_.push_back(s0);
-      rate_.push_back(p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0) /
-                      (p.size_ceiling - 1.0));
-      state_[n_ + m] = s0;
+      start_.push_back(size_start(p, m));
+      rate_.push_back(size_rate_per_room(p, m));
+      state_[n_ + m] = start_[m];
     }
     cur_ = state_.data();
 
     for (auto* v : {&w_, &ws_, &xf_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
     q_.assign(nu_, 0.0);
     p_sets_.assign(nu_, 0.0);
-    e_dose_ = std::exp(-1.0 / p.dose_tau);
-    weekly_ = 7.0 * (1.0 - e_dose_);
-    e_fast_ = std::exp(-24.0 / p.fast_tau_h);
-    e_slow_ = std::exp(-24.0 / p.slow_tau_h);
-    inv_tau_size_ = 1.0 / p.size_tau_detrain;
-    k_up_ = 1.0 - std::exp(-1.0 / p.neural_tau_up);
-    k_down_ = 1.0 - std::exp(-1.0 / p.neural_tau_down);
+    const SizeNeuralDaily daily(p);
+    e_dose_ = daily.e_dose;
+    weekly_ = daily.weekly;
+    e_fast_ = daily.e_fast;
+    e_slow_ = daily.e_slow;
+    inv_tau_size_ = daily.inv_tau_size;
+    k_up_ = daily.k_up;
+    k_down_ = daily.k_down;
+    inv_neural_max_ = daily.inv_neural_max;
     const std::size_t n_ex = activation.n_exercises();
-    slow_factor_.assign(n_ex, p.multi_joint);
-    for (std::size_t e = 0; e < n_ex && e < options.single_joint.size(); ++e)
-      if (options.single_joint[e]) slow_factor_[e] = 1.0;
-    // Activation vectors of every lift, normalised to sum 1 (the 1RM's weights).
-    offsets_.push_back(0);
-    for (const auto e : lifts) {
-      const auto ex = static_cast<std::size_t>(e);
-      double total = 0.0;
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) total += a->weight;
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a)
-        entries_.push_back({static_cast<std::size_t>(a->muscle), total > 0.0 ? a->weight / total : 0.0});
-      offsets_.push_back(entries_.size());
-    }
-    // Transfer of practising used lift u to lift L: 1 for the lift itself, else cosine similarity
-    // of their activation vectors x (same pattern ? transfer_same : transfer_other).
-    auto pattern = [&](std::int32_t e) {
-      const auto i = static_cast<std::size_t>(e);
-      return i < options.pattern.size() ? options.pattern[i] : -1 - e;
-    };
-    // Dense activation rows of every lift and their norms, once.
-    const std::size_t n_lifts = lifts.size();
-    std::vector<double> dense(n_lifts * n_, 0.0), norm(n_lifts, 0.0);
-    for (std::size_t l = 0; l < n_lifts; ++l) {
-      const auto ex = static_cast<std::size_t>(lifts[l]);
-      for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
-        dense[l * n_ + static_cast<std::size_t>(a->muscle)] = a->weight;
-        norm[l] += a->weight * a->weight;
-      }
-      norm[l] = std::sqrt(norm[l]);
-    }
+    slow_factor_.resize(n_ex);
+    for (std::size_t e = 0; e < n_ex; ++e) slow_factor_[e] = slow_factor(p, options, e);
+    for (const auto& e : lift_entries(activation, lifts, offsets_)) entries_.push_back({e.index, e.weight});
     transfer_offsets_.push_back(0);
-    for (std::size_t l = 0; l < n_lifts; ++l) {
-      for (std::size_t u = 0; u < nu_; ++u) {
-        double t = 1.0;
-        if (lifts[l] != lifts[u]) {
-          double ab = 0.0;
-          for (std::size_t m = 0; m < n_; ++m) ab += dense[l * n_ + m] * dense[u * n_ + m];
-          const double cosine = norm[l] > 0.0 && norm[u] > 0.0 ? ab / (norm[l] * norm[u]) : 0.0;
-          t = cosine * (pattern(lifts[l]) == pattern(lifts[u]) ? p.transfer_same : p.transfer_other);
-        }
-        if (t > 0.0) transfer_.push_back({u, t});
-      }
-      transfer_offsets_.push_back(transfer_.size());
+    std::size_t lift = 0;
+    for (const auto& pair : transfer_pairs(activation, lifts, nu_, options)) {
+      for (; lift < pair.lift; ++lift) transfer_offsets_.push_back(transfer_.size());
+      const double t = pair.factor(p);
+      if (t > 0.0) transfer_.push_back({pair.used, t});
     }
-    inv_neural_max_ = p.neural_max > 0.0 ? 1.0 / p.neural_max : 0.0;
+    for (; lift < lifts.size(); ++lift) transfer_offsets_.push_back(transfer_.size());
   }
   const std::vector<double>& dose() const { return w_; }
   const std::vector<double>& capacity() const { return capacity_; }
@@ -504,56 +559,24 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
-      if (week > s.week) progression::new_week(p, s, week);
-      const bool autoregulated = progression::autoregulated(p);
-      double load = progression::planned_load(p, s, week, athlete.one_rm[p.exercise], one_rm_now, options.default_rir);
-      std::int32_t sets = p.sets;
-      if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
-        sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
-        load = body + (load - body) * program.deload_load;
-      }
-      const double step = p.round_kg >= 0.0 ? p.round_kg : options.round_kg;
-      load = std::max(body + round_to(load - body, step), std::max(p.min_kg, 0.0));
-
-      const double possible = brzycki_reps(load / one_rm_now);
-      const double achieved = std::min(static_cast<double>(s.target), std::floor(possible + 1e-9));
-      const bool failed = achieved < s.target;
-      const double rir = std::max(possible - achieved, 0.0);
-      const double effort = effort_weight(rir);
-      engine.add(static_cast<std::size_t>(p.exercise), u, sets, rir, load / one_rm_now, effort, achieved);
-
-      // Progression (not during a planned deload week).
-      const std::int32_t target = s.target;
-      bool auto_deload = false;
-      if (failed) {
-        ++out.failures;
-        s.cycle_failed = true;
-        // An autoregulated load already follows the day's capacity: no automatic deload there.
-        if (!deload && !autoregulated && p.deload_after > 0 && ++s.streak >= p.deload_after) {
-          progression::on_deload(p, s, load, body);
-          s.streak = 0;
-          auto_deload = true;
-          ++out.auto_deloads;
-        }
-      } else if (!deload) {
-        s.streak = 0;
-        progression::on_success(p, s);
-      }
-      s.last_ok = !failed;
-      s.last_deload = deload;
-      s.load = std::max(s.load, p.min_kg);
+      const auto plan = progression::plan_session(p, s, week, deload, program, athlete.one_rm[p.exercise], one_rm_now,
+                                                  body, options.round_kg, options.default_rir);
+      engine.add(static_cast<std::size_t>(p.exercise), u, plan.sets, plan.rir, plan.fraction, plan.effort, plan.achieved);
+      const bool auto_deload = progression::finish_session(p, s, plan, deload, body);
+      out.failures += plan.failed;
+      out.auto_deloads += auto_deload;
 
       if (options.record) {
         auto& log = out.sessions;
         log.day.push_back(static_cast<std::int32_t>(t));
         log.prescription.push_back(static_cast<std::int32_t>(pi));
-        log.sets.push_back(sets);
-        log.target_reps.push_back(target);
-        log.kg.push_back(load);
-        log.achieved_reps.push_back(achieved);
-        log.reps_in_reserve.push_back(rir);
+        log.sets.push_back(plan.sets);
+        log.target_reps.push_back(plan.target);
+        log.kg.push_back(plan.load);
+        log.achieved_reps.push_back(plan.achieved);
+        log.reps_in_reserve.push_back(plan.rir);
         log.one_rm.push_back(one_rm_now);
-        log.failed.push_back(failed);
+        log.failed.push_back(plan.failed);
         log.planned_deload.push_back(deload);
         log.auto_deload.push_back(auto_deload);
       }
@@ -630,6 +653,402 @@ SimResult run_one(const ActivationTable& activation, const ProgramSpec& program,
   return run(activation, program, athlete, options, engine, used);
 }
 
+// ---- The athlete-batched closed loop (docs/DESIGN.md "Batched closed loop") ----
+// Without trajectories, simulate_batch runs kLanes athletes at once: their states side by side
+// (struct of arrays, element [row * kLanes + lane]), the model fixed at compile time (one class
+// per model below, no virtual call), the per-muscle work in the kernels of the CPU's instruction
+// set (batch_kernels.cpp), the sessions lane by lane through progression::plan_session and
+// finish_session, as the scalar loop does. Each lane does the scalar loop's operations in its
+// order, so the results are the same bit for bit.
+using lanes::kLanes;
+
+// The block's row of each muscle: the muscles the program's exercises activate first (rows
+// 0 .. n_loaded), in muscle order, then the others (lanes.hpp: the day kernels skip those).
+struct MuscleRows {
+  std::vector<std::uint32_t> row;
+  std::size_t n_loaded = 0;
+  MuscleRows(const ActivationTable& activation, const std::vector<std::int32_t>& used) {
+    std::vector<std::uint8_t> loaded(activation.n_muscles(), 0);
+    for (const auto e : used)
+      for (const auto* a = activation.begin(static_cast<std::size_t>(e)); a != activation.end(static_cast<std::size_t>(e)); ++a)
+        loaded[static_cast<std::size_t>(a->muscle)] = 1;
+    row.resize(loaded.size());
+    std::uint32_t next = 0;
+    for (const int pass : {1, 0})
+      for (std::size_t m = 0; m < loaded.size(); ++m)
+        if (loaded[m] == pass) row[m] = next++;
+    n_loaded = static_cast<std::size_t>(std::count(loaded.begin(), loaded.end(), 1));
+  }
+  void remap(std::vector<lanes::Entry>& entries) const {
+    for (auto& e : entries) e.index = row[e.index];
+  }
+};
+
+// A catalogue activation table as lanes::Entry lists (muscles as block rows), per exercise.
+struct ExerciseEntries {
+  std::vector<std::size_t> offsets{0};
+  std::vector<lanes::Entry> entries;
+  ExerciseEntries(const ActivationTable& activation, const MuscleRows& rows) {
+    for (std::size_t e = 0; e < activation.n_exercises(); ++e) {
+      for (const auto* a = activation.begin(e); a != activation.end(e); ++a)
+        entries.push_back({rows.row[static_cast<std::size_t>(a->muscle)], a->weight});
+      offsets.push_back(entries.size());
+    }
+  }
+  const lanes::Entry* begin(std::size_t e) const { return entries.data() + offsets[e]; }
+  const lanes::Entry* end(std::size_t e) const { return entries.data() + offsets[e + 1]; }
+};
+
+// Banister (ModelEngine with the Banister model) over one block of athletes.
+class BanisterLanes {
+ public:
+  BanisterLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
+                const SimOptions& options, const lanes::Kernels& kernels)
+      : k_(kernels),
+        n_(activation.n_muscles()),
+        rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
+        exercises_(activation, rows_) {
+    limit_ = limit_muscles(activation, lifts, options.limit_weight, limit_offsets_);
+    for (auto& m : limit_) m = rows_.row[m];
+    for (auto* v : {&fit_, &fat_, &w_, &k1_, &k2_, &e1_, &e2_}) v->assign(n_ * kLanes, 0.0);
+    b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), w_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
+  }
+  const MuscleRows& rows() const { return rows_; }
+  void load(const AthleteSpec* const* a) {
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      const ModelParams& p = a[l]->params;
+      for (std::size_t m = 0; m < n_; ++m) {
+        const auto i = rows_.row[m] * kLanes + l;
+        const auto c = static_cast<Eigen::Index>(m);
+        k1_[i] = p.k1[c];
+        k2_[i] = p.k2[c];
+        e1_[i] = kinetics::day_decay(p.tau1[c]);
+        e2_[i] = kinetics::day_decay(p.tau2[c]);
+      }
+    }
+    for (auto* v : {&fit_, &fat_, &w_}) std::fill(v->begin(), v->end(), 0.0);
+    morning_ = true;
+  }
+  void start() { morning_ = true; }
+  void skip(std::size_t days) {
+    k_.banister_rest(b_, days);
+    morning_ = false;
+  }
+  void begin_day() { morning_ = true; }
+  void lift_factor(std::size_t lift, double* out) const {
+    k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift], morning_,
+                     out);
+  }
+  void add(std::size_t exercise, std::size_t /*used*/, const progression::SessionPlan* plans) {
+    double sets[kLanes], effort[kLanes];
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      sets[l] = plans[l].sets;
+      effort[l] = plans[l].effort;
+    }
+    k_.banister_add(b_, exercises_.begin(exercise), exercises_.end(exercise), sets, effort);
+  }
+  void end_day(double* total_dose, double* peak) {
+    k_.banister_end_day(b_, total_dose, peak);
+    morning_ = false;
+  }
+  void peak(double* peak) const { k_.banister_peak(b_, peak); }
+  void capacity(double* out) const { k_.banister_capacity(b_, morning_, out); }
+  void post() { morning_ = true; }
+  void size(double* out) const { capacity(out); }  // the old models report capacity as size
+
+ private:
+  const lanes::Kernels& k_;
+  std::size_t n_;
+  MuscleRows rows_;
+  ExerciseEntries exercises_;
+  std::vector<std::size_t> limit_offsets_;
+  std::vector<std::uint32_t> limit_;
+  std::vector<double> fit_, fat_, w_, k1_, k2_, e1_, e2_;
+  lanes::Banister b_;
+  bool morning_ = true;  // lift factors read the state a day of rest later (ModelEngine::morning)
+};
+
+// size_neural (SizeNeuralEngine) over one block of athletes.
+class SizeNeuralLanes {
+ public:
+  SizeNeuralLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
+                  const SimOptions& options, const lanes::Kernels& kernels)
+      : k_(kernels),
+        options_(options),
+        n_(activation.n_muscles()),
+        nu_(n_used),
+        rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
+        exercises_(activation, rows_) {
+    std::vector<std::size_t> offsets;
+    entries_ = lift_entries(activation, lifts, offsets);
+    rows_.remap(entries_);
+    pairs_ = transfer_pairs(activation, lifts, nu_, options);
+    for (const auto& pair : pairs_) used_.push_back(static_cast<std::uint32_t>(pair.used));
+    transfer_.assign(pairs_.size() * kLanes, 0.0);
+    for (std::size_t l = 0, k = 0; l < lifts.size(); ++l) {
+      const std::size_t first = k;
+      while (k < pairs_.size() && pairs_[k].lift == l) ++k;
+      lifts_.push_back({entries_.data() + offsets[l], entries_.data() + offsets[l + 1], used_.data() + first,
+                        transfer_.data() + first * kLanes, k - first});
+    }
+    for (auto* v : {&dose_, &size_, &fast_, &slow_, &w_, &ws_, &xf_, &xs_, &start_, &rate_}) v->assign(n_ * kLanes, 0.0);
+    for (auto* v : {&q_, &neural_, &sets_, &q_in_, &sets_in_}) v->assign(nu_ * kLanes, 0.0);
+    slow_factor_.assign(activation.n_exercises() * kLanes, 0.0);
+    b_.n = n_;
+    b_.n_loaded = rows_.n_loaded;
+    b_.nu = nu_;
+    b_.dose = dose_.data(), b_.size = size_.data(), b_.fast = fast_.data(), b_.slow = slow_.data();
+    b_.w = w_.data(), b_.ws = ws_.data(), b_.xf = xf_.data(), b_.xs = xs_.data();
+    b_.q = q_.data(), b_.neural = neural_.data(), b_.sets = sets_.data();
+    b_.q_in = q_in_.data(), b_.sets_in = sets_in_.data();
+    b_.start = start_.data(), b_.rate = rate_.data();
+  }
+  void load(const AthleteSpec* const* a) {
+    for (std::size_t l = 0; l < kLanes; ++l) {
+      const SizeNeuralParams& p = a[l]->sn;
+      params_[l] = &p;
+      const SizeNeuralDaily daily(p);
+      b_.e_dose[l] = daily.e_dose, b_.weekly[l] = daily.weekly, b_.half[l] = p.size_half;
+      b_.ceiling[l] = p.size_ceiling, b_.inv_tau[l] = daily.inv_tau_size;
+      b_.e_fast[l] = daily.e_fast, b_.e_slow[l] = daily.e_slow;
+      b_.fast_max[l] = p.fast_max, b_.fast_sets[l] = p.fast_sets, b_.slow_max[l] = p.slow_max;
+      b_.slow_sets[l] = p.slow_sets, b_.beta[l] = p.size_force;
+      b_.neural_max[l] = p.neural_max, b_.inv_neural_max[l] = daily.inv_neural_max, b_.neural_half[l] = p.neural_half;
+      b_.k_up[l] = daily.k_up, b_.k_down[l] = daily.k_down;
+      for (std::size_t m = 0; m < n_; ++m) {
+        const std::size_t i = rows_.row[m] * kLanes + l;
+        start_[i] = size_start(p, m);
+        rate_[i] = size_rate_per_room(p, m);
+        size_[i] = start_[i];
+      }
+      for (std::size_t k = 0; k < pairs_.size(); ++k) transfer_[k * kLanes + l] = pairs_[k].factor(p);
+      for (std::size_t e = 0; e * kLanes < slow_factor_.size(); ++e) slow_factor_[e * kLanes + l] = slow_factor(p, options_, e);
+    }
+    for (auto* v : {&dose_, &fast_, &slow_, &w_, &ws_, &xf_, &xs_, &q_, &neural_, &sets_, &q_in_, &sets_in_})
+      std::fill(v->begin(), v->end(), 0.0);
+    advanced_ = false;
+  }
+  void start() {
+    k_.sn_advance(b_, 1);
+    advanced_ = true;
+  }
+  void skip(std::size_t days) {  // the first day's morning step may be done already
+    k_.sn_advance(b_, advanced_ ? days - 1 : days);
+    advanced_ = false;
+  }
+  void begin_day() {
+    if (!advanced_) k_.sn_advance(b_, 1);
+    advanced_ = true;
+  }
+  void lift_factor(std::size_t lift, double* out) const { k_.sn_lift(b_, lifts_[lift], out); }
+  void add(std::size_t exercise, std::size_t used, const progression::SessionPlan* plans) {
+    double sets[kLanes], effort[kLanes], size_effort[kLanes], slow_effort[kLanes], q[kLanes];
+    for (std::size_t l = 0; l < kLanes; ++l) {  // SizeNeuralEngine::add's per-set weights, per lane
+      const auto& plan = plans[l];
+      const SizeNeuralParams& p = *params_[l];
+      sets[l] = plan.sets;
+      effort[l] = plan.effort;
+      size_effort[l] = kinetics::size_effort(plan.rir, p.size_rir_zero) * kinetics::rep_weight(plan.achieved, p.size_full_reps);
+      slow_effort[l] = kinetics::slow_proximity(plan.rir, p.slow_rir) * slow_factor_[exercise * kLanes + l];
+      q[l] = plan.sets * kinetics::load_weight(plan.fraction, p.load_power, p.load_full);
+    }
+    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, sets, effort, size_effort, slow_effort, q);
+  }
+  void end_day(double* total_dose, double* peak) {
+    k_.sn_end_day(b_, total_dose, peak);
+    advanced_ = false;
+  }
+  void peak(double* peak) const { k_.sn_peak(b_, peak); }
+  void capacity(double* out) const { k_.sn_capacity(b_, out); }
+  void post() { begin_day(); }
+  const MuscleRows& rows() const { return rows_; }
+  void size(double* out) const {
+    for (std::size_t m = 0; m < n_; ++m)
+      for (std::size_t l = 0; l < kLanes; ++l) out[m * kLanes + l] = params_[l]->size_scale * size_[m * kLanes + l];
+  }
+
+ private:
+  const lanes::Kernels& k_;
+  const SimOptions& options_;
+  std::size_t n_, nu_;
+  MuscleRows rows_;
+  ExerciseEntries exercises_;
+  std::vector<lanes::Entry> entries_;
+  std::vector<TransferPair> pairs_;
+  std::vector<std::uint32_t> used_;
+  std::vector<double> transfer_;  // pairs x lanes
+  std::vector<lanes::SizeNeuralLift> lifts_;
+  std::vector<double> dose_, size_, fast_, slow_, w_, ws_, xf_, xs_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
+  std::vector<double> slow_factor_;  // exercises x lanes
+  const SizeNeuralParams* params_[kLanes] = {};
+  lanes::SizeNeural b_;
+  bool advanced_ = false;  // today's morning step is done
+};
+
+// One block: athletes a[0 .. kLanes) (the last ones may repeat to fill the block), results for
+// the first `count` into out[0 .. count). The order of events is run()'s without trajectories.
+template <class Lanes>
+void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* const* a, std::size_t count, SimResult* out,
+               const SimOptions& options, const std::vector<std::int32_t>& used,
+               const std::vector<std::int32_t>& used_column, std::size_t n_muscles) {
+  constexpr std::size_t L = kLanes;
+  const std::size_t nu = used.size(), n_tests = options.tests.size(), n_p = program.prescriptions.size();
+  const auto days = static_cast<std::size_t>(program.n_days);
+  // All working memory of the block, before its day loop.
+  std::vector<double> total(n_muscles * L, 0.0), rows(n_muscles * L), capacity(nu * L, 1.0);
+  std::vector<std::uint8_t> fresh(nu, 0);
+  std::vector<PrescriptionState> ps(n_p * L);
+  double peak[L] = {}, factor[L];
+  std::int32_t failures[L] = {}, auto_deloads[L] = {};
+  progression::SessionPlan plans[L];
+  // Each prescription's starting 1RM and body load, lane by lane (no pointer chase per session).
+  std::vector<double> start_one_rm(n_p * L), body(n_p * L);
+  for (std::size_t i = 0; i < n_p; ++i)
+    for (std::size_t l = 0; l < L; ++l) {
+      start_one_rm[i * L + l] = a[l]->one_rm[program.prescriptions[i].exercise];
+      body[i * L + l] = a[l]->body_load[program.prescriptions[i].exercise];
+    }
+  for (std::size_t l = 0; l < count; ++l) {
+    SimResult& r = out[l];
+    r.total_dose.resize(static_cast<Eigen::Index>(n_muscles));
+    for (auto* v : {&r.final_capacity, &r.pre_size, &r.post_size}) v->resize(static_cast<Eigen::Index>(n_muscles));
+    r.final_one_rm.resize(static_cast<Eigen::Index>(nu));
+    for (auto* v : {&r.pre_test_one_rm, &r.post_test_one_rm}) v->resize(static_cast<Eigen::Index>(n_tests));
+  }
+  auto per_muscle = [&](Eigen::VectorXd SimResult::*field) {
+    for (std::size_t l = 0; l < count; ++l)
+      for (std::size_t m = 0; m < n_muscles; ++m)
+        (out[l].*field)[static_cast<Eigen::Index>(m)] = rows[engine.rows().row[m] * L + l];
+  };
+  auto tests = [&](Eigen::VectorXd SimResult::*field) {
+    for (std::size_t k = 0; k < n_tests; ++k) {
+      engine.lift_factor(nu + k, factor);
+      for (std::size_t l = 0; l < count; ++l)
+        (out[l].*field)[static_cast<Eigen::Index>(k)] = a[l]->one_rm[options.tests[k]] * factor[l];
+    }
+  };
+
+  engine.load(a);
+  // Day 0, before any training: the test lifts' and the muscles' starting values.
+  engine.start();
+  tests(&SimResult::pre_test_one_rm);
+  engine.size(rows.data());
+  per_muscle(&SimResult::pre_size);
+  for (std::size_t u = 0; u < nu; ++u) engine.lift_factor(u, capacity.data() + u * L);
+  for (std::size_t i = 0; i < n_p; ++i) {
+    const auto& p = program.prescriptions[i];
+    const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
+    for (std::size_t l = 0; l < L; ++l)
+      progression::start(p, ps[i * L + l], a[l]->body_load[p.exercise], a[l]->one_rm[p.exercise] * capacity[u * L + l]);
+  }
+
+  std::size_t done = 0;  // days stepped
+  const auto& schedule = program.schedule;
+  for (std::size_t next = 0; next < schedule.size();) {
+    const auto t = static_cast<std::size_t>(schedule[next].day);
+    if (t > done) engine.skip(t - done);  // rest days: the state only advances
+    engine.begin_day();
+    std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
+    const auto week = static_cast<std::int32_t>(t / 7);
+    const bool deload = program.deload_week[static_cast<std::size_t>(week)] != 0;
+    for (; next < schedule.size() && static_cast<std::size_t>(schedule[next].day) == t; ++next) {
+      const auto pi = static_cast<std::size_t>(schedule[next].prescription);
+      const PrescriptionSpec& p = program.prescriptions[pi];
+      const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
+      if (!fresh[u]) {  // only the lifts trained today
+        engine.lift_factor(u, capacity.data() + u * L);
+        fresh[u] = 1;
+      }
+      const double* orm = start_one_rm.data() + pi * L;
+      const double* kg_body = body.data() + pi * L;
+      for (std::size_t l = 0; l < L; ++l)
+        plans[l] = progression::plan_session(p, ps[pi * L + l], week, deload, program, orm[l], orm[l] * capacity[u * L + l],
+                                             kg_body[l], options.round_kg, options.default_rir);
+      engine.add(static_cast<std::size_t>(p.exercise), u, plans);
+      for (std::size_t l = 0; l < L; ++l) {
+        auto_deloads[l] += progression::finish_session(p, ps[pi * L + l], plans[l], deload, kg_body[l]);
+        failures[l] += plans[l].failed;
+      }
+    }
+    engine.end_day(total.data(), peak);
+    done = t + 1;
+  }
+  if (done < days) {  // rest days to the end; the last day's fatigue counts for the peak
+    engine.skip(days - done);
+    engine.peak(peak);
+  }
+
+  engine.capacity(rows.data());
+  per_muscle(&SimResult::final_capacity);
+  for (std::size_t u = 0; u < nu; ++u) {
+    engine.lift_factor(u, factor);
+    for (std::size_t l = 0; l < count; ++l) out[l].final_one_rm[static_cast<Eigen::Index>(u)] = a[l]->one_rm[used[u]] * factor[l];
+  }
+  // The morning after the last day: the post-tests and sizes.
+  engine.post();
+  tests(&SimResult::post_test_one_rm);
+  engine.size(rows.data());
+  per_muscle(&SimResult::post_size);
+  rows = total;
+  per_muscle(&SimResult::total_dose);
+  for (std::size_t l = 0; l < count; ++l) {
+    out[l].peak_fatigue = peak[l];
+    out[l].failures = failures[l];
+    out[l].auto_deloads = auto_deloads[l];
+  }
+}
+
+template <class Lanes>
+void run_batched(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
+                 const SimOptions& options, unsigned threads, const lanes::Kernels& kernels, std::vector<SimResult>& results) {
+  const std::vector<std::int32_t> used = used_exercises(program);
+  const std::vector<std::int32_t> lifts = lift_list(used, options.tests);
+  std::vector<std::int32_t> used_column(activation.n_exercises(), -1);
+  for (std::size_t u = 0; u < used.size(); ++u) used_column[static_cast<std::size_t>(used[u])] = static_cast<std::int32_t>(u);
+  const std::size_t n = athletes.size(), blocks = (n + kLanes - 1) / kLanes;
+  parallel_for(blocks, threads, [&](std::size_t first, std::size_t last) {
+    Lanes engine(activation, lifts, used.size(), options, kernels);
+    for (std::size_t b = first; b < last; ++b) {
+      check_cancelled();  // between blocks: Ctrl-C stops a batch within one block's run
+      const std::size_t begin = b * kLanes, count = std::min(kLanes, n - begin);
+      const AthleteSpec* a[kLanes];
+      for (std::size_t l = 0; l < kLanes; ++l) a[l] = &athletes[begin + std::min(l, count - 1)];
+      run_block(engine, program, a, count, results.data() + begin, options, used, used_column, activation.n_muscles());
+    }
+  });
+}
+
+// The kernels to run (null: the scalar loop), by the CPU or by CHAINLOAD_ISA (scalar, baseline,
+// avx2, avx512: for tests and benchmarks; read on every call).
+const lanes::Kernels* choose_kernels() {
+  const char* env = std::getenv("CHAINLOAD_ISA");
+  const std::string want = env ? env : "";
+  if (want == "scalar") return nullptr;
+  struct Choice {
+    const char* name;
+    const lanes::Kernels* kernels;
+    bool supported;
+  };
+  const Choice choices[] = {
+#if CHAINLOAD_ISA_DISPATCH
+      {"avx512", &lanes::avx512::kernels, __builtin_cpu_supports("avx512f") != 0},
+      {"avx2", &lanes::avx2::kernels, __builtin_cpu_supports("avx2") != 0},
+#endif
+      {"baseline", &lanes::baseline::kernels, true}};
+  if (want.empty() || want == "auto") {
+    for (const auto& c : choices)
+      if (c.supported) return c.kernels;
+  }
+  for (const auto& c : choices)
+    if (want == c.name) {
+      if (!c.supported) throw InvalidInput("CHAINLOAD_ISA=" + want + ": this CPU does not support it");
+      return c.kernels;
+    }
+  std::string names = "auto, scalar";
+  for (const auto& c : choices) names += std::string(", ") + c.name;
+  throw InvalidInput("CHAINLOAD_ISA=" + want + " is no instruction set of this build; choose one of: " + names);
+}
+
 void check_options(const SimOptions& options, const AthleteSpec& athlete, std::size_t n_exercises) {
   for (const auto e : options.tests) {
     if (e < 0 || static_cast<std::size_t>(e) >= n_exercises) throw InvalidInput("test exercise index out of range");
@@ -681,6 +1100,17 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
     }
   }
   std::vector<SimResult> results(athletes.size());
+  const bool batched = !options.record && options.sample_days <= 0 && options.recovery_hours.empty() &&
+                       (options.model == ModelKind::banister || options.model == ModelKind::size_neural);
+  if (batched) {
+    if (const lanes::Kernels* kernels = choose_kernels()) {
+      if (options.model == ModelKind::banister)
+        run_batched<BanisterLanes>(activation, program, athletes, options, threads, *kernels, results);
+      else
+        run_batched<SizeNeuralLanes>(activation, program, athletes, options, threads, *kernels, results);
+      return results;
+    }
+  }
   parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run

@@ -238,4 +238,7 @@ def test_the_recipe_reader_counts_numbered_items():
         "plots/__init__.py",
         "tests/python/test_plots.py",
     ]
-    assert design_recipe("a new progression rule")[0] == "cpp/include/chainload/progression.hpp"
+    assert design_recipe("a new progression rule")[:2] == [
+        "cpp/include/chainload/simulator.hpp",
+        "cpp/include/chainload/progression.hpp",
+    ]

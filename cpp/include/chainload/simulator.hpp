@@ -7,6 +7,7 @@
 #include "chainload/dose.hpp"
 #include "chainload/size_neural.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -108,7 +109,7 @@ std::vector<std::int32_t> used_exercises(const ProgramSpec& program);
 
 // Effort weight of a set left `rir` reps short of failure: 1 up to 4 in reserve, falling linearly
 // to 0 at 10 (engine choice: sets far from failure stimulate little; DESIGN.md "Dose").
-double effort_weight(double rir);
+inline double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
 
 SimResult simulate(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
                    const SimOptions& options);

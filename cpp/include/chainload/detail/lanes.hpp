@@ -1,0 +1,85 @@
+#pragma once
+// The athlete-batched closed loop (docs/DESIGN.md "Batched closed loop"): the state of
+// kLanes athletes in struct-of-arrays blocks, element [row * kLanes + lane], and the per-muscle
+// kernels over them. batch_kernels.cpp is compiled once per instruction set (baseline, AVX2,
+// AVX-512) and includes only this header and kinetics.hpp: plain structs of pointers and doubles,
+// so no inline function of the differently compiled objects is shared with the rest of the core.
+#include <cstddef>
+#include <cstdint>
+
+namespace chainload::lanes {
+
+// Engine choice: 8 doubles, one AVX-512 register or two AVX2 registers.
+inline constexpr std::size_t kLanes = 8;
+
+// A muscle (or a used lift) and its weight.
+struct Entry {
+  std::uint32_t index;
+  double weight;
+};
+
+// Rows are muscles, those the program loads first: rows n_loaded .. n hold muscles no exercise of
+// the program activates, which stay exactly at their start (0 dose changes nothing: 0 * decay + 0
+// is 0, and size_neural's size step adds 0 growth and 0 detraining at its start value), so the day
+// kernels skip them and only the read-outs (capacity, size) cover all n.
+
+// Banister: fitness and fatigue traces per muscle.
+struct Banister {
+  std::size_t n = 0, n_loaded = 0;            // muscles, muscles the program loads
+  double *fit = nullptr, *fat = nullptr;      // state, n x lanes
+  double* w = nullptr;                        // today's dose, n x lanes (0 outside a session)
+  const double *k1 = nullptr, *k2 = nullptr;  // gains, n x lanes
+  const double *e1 = nullptr, *e2 = nullptr;  // per-day decays, n x lanes
+};
+
+// size_neural (size_neural.hpp): per muscle dose memory, size, fast and slow fatigue; per used
+// lift the load-weighted set memory q, the neural state and the set memory.
+struct SizeNeural {
+  std::size_t n = 0, n_loaded = 0, nu = 0;  // muscles, muscles the program loads, used lifts
+  double *dose = nullptr, *size = nullptr, *fast = nullptr, *slow = nullptr;  // n x lanes
+  double *w = nullptr, *ws = nullptr, *xf = nullptr, *xs = nullptr;        // today's inputs, n x lanes
+  double *q = nullptr, *neural = nullptr, *sets = nullptr;                 // nu x lanes
+  double *q_in = nullptr, *sets_in = nullptr;                              // today's inputs, nu x lanes
+  const double *start = nullptr, *rate = nullptr;                          // n x lanes
+  // Per lane: the athlete's parameters and their per-day constants.
+  double e_dose[kLanes], weekly[kLanes], half[kLanes], ceiling[kLanes], inv_tau[kLanes], e_fast[kLanes],
+      e_slow[kLanes], fast_max[kLanes], fast_sets[kLanes], slow_max[kLanes], slow_sets[kLanes], beta[kLanes],
+      neural_max[kLanes], inv_neural_max[kLanes], neural_half[kLanes], k_up[kLanes], k_down[kLanes];
+};
+
+// One lift's 1RM reading for size_neural: its normalised activation entries (muscles) and its
+// transfers (used lifts; `weights` is count x lanes, each lane's transfer factor).
+struct SizeNeuralLift {
+  const Entry* begin;
+  const Entry* end;
+  const std::uint32_t* used;
+  const double* weights;
+  std::size_t count;
+};
+
+// The kernels of one instruction set. `out`, `sets`, `effort`... are kLanes values.
+struct Kernels {
+  const char* isa;
+  // Banister. `morning`: read the state a day of rest later (the capacity a session meets).
+  void (*banister_rest)(const Banister&, std::size_t days);
+  void (*banister_lift)(const Banister&, const std::uint32_t* muscles, std::size_t count, bool morning, double* out);
+  void (*banister_add)(const Banister&, const Entry* begin, const Entry* end, const double* sets, const double* effort);
+  void (*banister_end_day)(const Banister&, double* total_dose, double* peak);  // total_dose: n x lanes
+  void (*banister_peak)(const Banister&, double* peak);
+  void (*banister_capacity)(const Banister&, bool morning, double* out);  // n x lanes
+  // size_neural.
+  void (*sn_advance)(const SizeNeural&, std::size_t days);
+  void (*sn_lift)(const SizeNeural&, const SizeNeuralLift&, double* out);
+  void (*sn_add)(const SizeNeural&, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
+                 const double* effort, const double* size_effort, const double* slow_effort, const double* q);
+  void (*sn_end_day)(const SizeNeural&, double* total_dose, double* peak);
+  void (*sn_peak)(const SizeNeural&, double* peak);
+  void (*sn_capacity)(const SizeNeural&, double* out);  // n x lanes
+};
+
+// The kernels compiled for each instruction set (null where this build has none).
+namespace baseline { extern const Kernels kernels; }
+namespace avx2 { extern const Kernels kernels; }
+namespace avx512 { extern const Kernels kernels; }
+
+}  // namespace chainload::lanes

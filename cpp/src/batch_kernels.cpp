@@ -1,0 +1,232 @@
+// The batched closed loop's per-muscle kernels (detail/lanes.hpp), one lane loop per formula.
+// Compiled once per instruction set: CHAINLOAD_ISA names the namespace (baseline, avx2, avx512)
+// and the build adds its -m flags and -ffp-contract=off. Every lane does the scalar engine's IEEE
+// operations in the scalar engine's order (kinetics.hpp; no FMA contraction, no reassociation), so
+// every instruction set gives the scalar path's results bit for bit. The day kernels step only the
+// rows of muscles the program loads (the first n_loaded); the read-outs cover every muscle.
+#include "chainload/detail/lanes.hpp"
+#include "chainload/kinetics.hpp"
+
+#ifndef CHAINLOAD_ISA
+#define CHAINLOAD_ISA baseline
+#endif
+#define CHAINLOAD_STR2(x) #x
+#define CHAINLOAD_STR(x) CHAINLOAD_STR2(x)
+
+namespace chainload::lanes::CHAINLOAD_ISA {
+namespace {
+constexpr std::size_t L = kLanes;
+constexpr double kMaxFatigue = 0.95;  // as SizeNeuralEngine's (simulator.cpp)
+
+// The scalar engine's std::min / std::max / std::isfinite, written out (same results; internal
+// linkage, so nothing compiled here with wider instructions is shared with other objects).
+inline double min_of(double a, double b) { return b < a ? b : a; }
+inline double max_of(double a, double b) { return a < b ? b : a; }
+inline bool finite(double x) { return x - x == 0.0; }
+
+void banister_rest(const Banister& b, std::size_t days) {
+  double* __restrict fit = b.fit;
+  double* __restrict fat = b.fat;
+  const double* __restrict e1 = b.e1;
+  const double* __restrict e2 = b.e2;
+  for (std::size_t d = 0; d < days; ++d)
+    for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
+      fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0);
+      fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0);
+    }
+}
+
+// Capacity of muscle row m (Banister::read), now or after a day of rest (Model::step with 0 load).
+inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
+  const double fit = morning ? kinetics::trace_step(b.fit[i], b.e1[i], 0.0) : b.fit[i];
+  const double fat = morning ? kinetics::trace_step(b.fat[i], b.e2[i], 0.0) : b.fat[i];
+  const double fitness = b.k1[i] * fit;
+  const double fatigue = b.k2[i] * fat;
+  return 1.0 + fitness - fatigue;
+}
+
+void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
+  double c[L];
+  for (std::size_t l = 0; l < L; ++l) c[l] = __builtin_inf();
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t row = muscles[k] * L;
+    if (morning)
+      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, true));
+    else
+      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, false));
+  }
+  for (std::size_t l = 0; l < L; ++l) out[l] = max_of(finite(c[l]) ? c[l] : 1.0, 0.05);
+}
+
+void banister_add(const Banister& b, const Entry* begin, const Entry* end, const double* sets, const double* effort) {
+  double se[L];
+  for (std::size_t l = 0; l < L; ++l) se[l] = sets[l] * effort[l];
+  for (const Entry* a = begin; a != end; ++a) {
+    double* __restrict w = b.w + a->index * L;
+    for (std::size_t l = 0; l < L; ++l) w[l] += se[l] * a->weight;
+  }
+}
+
+void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
+  // One flat loop over the rows, then the peak per lane: written as one nested loop, GCC unrolls
+  // the lanes and leaves them scalar.
+  double* __restrict fit = b.fit;
+  double* __restrict fat = b.fat;
+  double* __restrict w = b.w;
+  const double* __restrict e1 = b.e1;
+  const double* __restrict e2 = b.e2;
+  const double* __restrict k2 = b.k2;
+  for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
+    total[i] += w[i];
+    fit[i] = kinetics::trace_step(fit[i], e1[i], w[i]);
+    fat[i] = kinetics::trace_step(fat[i], e2[i], w[i]);
+    w[i] = 0.0;
+  }
+  double pk[L];
+  for (std::size_t l = 0; l < L; ++l) pk[l] = peak[l];
+  for (std::size_t m = 0; m < b.n_loaded; ++m)
+    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], k2[m * L + l] * fat[m * L + l]);
+  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
+}
+
+void banister_peak(const Banister& b, double* __restrict peak) {
+  for (std::size_t m = 0; m < b.n_loaded; ++m)
+    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], b.k2[m * L + l] * b.fat[m * L + l]);
+}
+
+void banister_capacity(const Banister& b, bool morning, double* __restrict out) {
+  for (std::size_t i = 0; i < b.n * L; ++i) out[i] = banister_cap(b, i, morning);
+}
+
+void sn_advance(const SizeNeural& s, std::size_t days) {
+  double* __restrict dose = s.dose;
+  double* __restrict size = s.size;
+  double* __restrict fast = s.fast;
+  double* __restrict slow = s.slow;
+  const double* __restrict rate = s.rate;
+  const double* __restrict start = s.start;
+  for (std::size_t d = 0; d < days; ++d) {
+    for (std::size_t m = 0; m < s.n_loaded; ++m)
+      for (std::size_t l = 0; l < L; ++l) {  // detail::morning_muscles, lane by lane
+        const std::size_t i = m * L + l;
+        const double dd = dose[i] * s.e_dose[l];
+        dose[i] = dd;
+        const double x = dd * s.weekly[l];
+        const double g = x / (x + s.half[l]);
+        size[i] = kinetics::size_step(size[i], g, rate[i], s.ceiling[l], start[i], s.inv_tau[l]);
+        fast[i] *= s.e_fast[l];
+        slow[i] *= s.e_slow[l];
+      }
+    for (std::size_t u = 0; u < s.nu; ++u)
+      for (std::size_t l = 0; l < L; ++l) {
+        const std::size_t i = u * L + l;
+        const double q = s.q[i] * s.e_dose[l];
+        const double sets = s.sets[i] * s.e_dose[l];
+        s.q[i] = q;
+        s.sets[i] = sets;
+        const double target =
+            s.neural_max[l] * kinetics::neural_target(q * s.weekly[l], sets * s.weekly[l], s.neural_half[l]);
+        s.neural[i] = kinetics::neural_step(s.neural[i], target, s.k_up[l], s.k_down[l]);
+      }
+  }
+}
+
+void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
+  double size[L] = {}, fat[L] = {}, room[L];
+  for (const Entry* e = lift.begin; e != lift.end; ++e) {
+    const std::size_t row = e->index * L;
+    for (std::size_t l = 0; l < L; ++l) {
+      size[l] += e->weight * kinetics::size_capacity(s.size[row + l], s.beta[l]);
+      fat[l] += e->weight * (s.fast[row + l] + s.slow[row + l]);
+    }
+  }
+  for (std::size_t l = 0; l < L; ++l) room[l] = 1.0;
+  for (std::size_t k = 0; k < lift.count; ++k) {
+    const double* n = s.neural + lift.used[k] * L;
+    const double* t = lift.weights + k * L;
+    for (std::size_t l = 0; l < L; ++l) room[l] = kinetics::neural_room(room[l], t[l] * n[l], s.inv_neural_max[l]);
+  }
+  for (std::size_t l = 0; l < L; ++l) {
+    const double neural = min_of(max_of(s.neural_max[l] * (1.0 - room[l]), 0.0), s.neural_max[l]);  // std::clamp
+    out[l] = max_of(size[l] * (1.0 + neural) * (1.0 - min_of(fat[l], kMaxFatigue)), 0.05);
+  }
+}
+
+void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
+            const double* effort, const double* size_effort, const double* slow_effort, const double* q) {
+  double se[L], ss[L], sp[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    se[l] = sets[l] * effort[l];
+    ss[l] = sets[l] * size_effort[l];
+    sp[l] = sets[l] * slow_effort[l];
+  }
+  for (const Entry* a = begin; a != end; ++a) {
+    const std::size_t row = a->index * L;
+    for (std::size_t l = 0; l < L; ++l) {
+      s.w[row + l] += se[l] * a->weight;
+      s.ws[row + l] += ss[l] * a->weight;
+      s.xf[row + l] += ss[l] * a->weight;
+      s.xs[row + l] += sp[l] * a->weight;
+    }
+  }
+  for (std::size_t l = 0; l < L; ++l) {
+    s.q_in[used * L + l] += q[l];
+    s.sets_in[used * L + l] += sets[l];
+  }
+}
+
+void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
+  double* __restrict dose = s.dose;
+  double* __restrict fast = s.fast;
+  double* __restrict slow = s.slow;
+  double* __restrict w = s.w;
+  double* __restrict ws = s.ws;
+  double* __restrict xf = s.xf;
+  double* __restrict xs = s.xs;
+  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L], pk[L];  // local copies, for the vectoriser
+  for (std::size_t l = 0; l < L; ++l) {
+    fast_max[l] = s.fast_max[l], fast_sets[l] = s.fast_sets[l];
+    slow_max[l] = s.slow_max[l], slow_sets[l] = s.slow_sets[l];
+    pk[l] = peak[l];
+  }
+  // One flat loop over the rows (lane i % L), as banister_end_day.
+  for (std::size_t i = 0; i < s.n_loaded * L; ++i) {  // detail::session_muscles, lane by lane
+    const std::size_t l = i % L;
+    total[i] += w[i];
+    dose[i] += ws[i];
+    fast[i] = kinetics::saturate_add(fast[i], fast_max[l], xf[i], fast_sets[l]);
+    slow[i] = kinetics::saturate_add(slow[i], slow_max[l], xs[i], slow_sets[l]);
+    w[i] = ws[i] = xf[i] = xs[i] = 0.0;
+  }
+  for (std::size_t m = 0; m < s.n_loaded; ++m)
+    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], fast[m * L + l] + slow[m * L + l]);
+  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
+  double* __restrict q = s.q;
+  double* __restrict sets = s.sets;
+  double* __restrict q_in = s.q_in;
+  double* __restrict sets_in = s.sets_in;
+  for (std::size_t i = 0; i < s.nu * L; ++i) {
+    q[i] += q_in[i];
+    sets[i] += sets_in[i];
+    q_in[i] = sets_in[i] = 0.0;
+  }
+}
+
+void sn_peak(const SizeNeural& s, double* __restrict peak) {
+  for (std::size_t m = 0; m < s.n_loaded; ++m)
+    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], s.fast[m * L + l] + s.slow[m * L + l]);
+}
+
+void sn_capacity(const SizeNeural& s, double* __restrict out) {
+  for (std::size_t m = 0; m < s.n; ++m)
+    for (std::size_t l = 0; l < L; ++l) {
+      const std::size_t i = m * L + l;
+      out[i] = kinetics::size_capacity(s.size[i], s.beta[l]) * (1.0 - (s.fast[i] + s.slow[i]));
+    }
+}
+}  // namespace
+
+const Kernels kernels{CHAINLOAD_STR(CHAINLOAD_ISA), banister_rest, banister_lift, banister_add, banister_end_day,
+                      banister_peak, banister_capacity, sn_advance, sn_lift, sn_add, sn_end_day, sn_peak, sn_capacity};
+
+}  // namespace chainload::lanes::CHAINLOAD_ISA
