@@ -248,30 +248,6 @@ void lift_info(SimOptions& o, std::vector<std::int32_t> tests, std::vector<std::
 }
 }  // namespace
 
-namespace {
-// The `out` buffer of banister_open_loop, checked before any work: a float64 numpy array, C-contiguous,
-// writeable, of the performance's shape and not overlapping the loads (the kernel reads a day's
-// loads after writing earlier days).
-py::array_t<double> open_loop_out(const py::object& out, py::ssize_t rows, py::ssize_t cols,
-                                  const py::array_t<double, py::array::c_style | py::array::forcecast>& loads) {
-  if (!py::isinstance<py::array>(out))
-    throw InvalidInput("out must be a numpy array, got " + std::string(py::str(py::type::of(out).attr("__name__"))));
-  const auto a = out.cast<py::array>();
-  if (!a.dtype().is(py::dtype::of<double>()))
-    throw InvalidInput("out must have dtype float64, got " + std::string(py::str(a.dtype())));
-  const std::string want = "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")";
-  if (a.ndim() != 2 || a.shape(0) != rows || a.shape(1) != cols)
-    throw InvalidInput("out must have shape " + want + ", got " + std::string(py::str(out.attr("shape"))));
-  if (!(a.flags() & py::array::c_style)) throw InvalidInput("out must be C-contiguous");
-  if (!a.writeable()) throw InvalidInput("out must be writeable");
-  const auto* o = static_cast<const char*>(a.data());
-  const auto* l = reinterpret_cast<const char*>(loads.data());
-  const auto o_bytes = static_cast<std::size_t>(a.nbytes()), l_bytes = static_cast<std::size_t>(loads.nbytes());
-  if (o_bytes && l_bytes && o < l + l_bytes && l < o + o_bytes) throw InvalidInput("out must not overlap loads");
-  return a.cast<py::array_t<double>>();
-}
-}  // namespace
-
 void bind_adaptation(py::module_& m) {
   const auto names = [](const auto& list) {
     py::tuple out(list.size());
@@ -432,7 +408,8 @@ void bind_adaptation(py::module_& m) {
         const auto perf_rows = static_cast<py::ssize_t>(daily ? days : 1);
         // out: the caller's buffer for the performance (reused across calls: no fresh pages to fault in).
         py::array_t<double> perf =
-            out.is_none() ? py::array_t<double>({perf_rows, n_cols}) : open_loop_out(out, perf_rows, n_cols, loads);
+            out.is_none() ? py::array_t<double>({perf_rows, n_cols})
+                           : caller_buffer(out, perf_rows, n_cols, "out", {{loads.data(), static_cast<std::size_t>(loads.nbytes())}});
         double* fit_out = rows ? fit.mutable_data() : nullptr;
         double* fat_out = rows ? fat.mutable_data() : nullptr;
         double* perf_out = daily ? perf.mutable_data() : nullptr;

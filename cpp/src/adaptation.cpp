@@ -170,7 +170,7 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
   // Column blocks of kOpenLoopBlock series run through every day before the next block: a
   // block's state (fitness, fatigue, both decays: 4 x 8 B a series) stays in L1, so memory sees
   // only the loads read and the outputs written. Each series' arithmetic is unchanged.
-  constexpr std::size_t kOpenLoopBlock = 256;  // engine choice: 8 KB of state per array, well inside L1
+  constexpr std::size_t kOpenLoopBlock = 1024;  // engine choice: 8 KB per state array, 32 KB in all (L1 is 32-48 KB)
   double f[kOpenLoopBlock], g[kOpenLoopBlock], d1[kOpenLoopBlock], d2[kOpenLoopBlock];
   for (std::size_t j0 = 0; j0 < columns; j0 += kOpenLoopBlock) {
     const std::size_t n = std::min(kOpenLoopBlock, columns - j0);

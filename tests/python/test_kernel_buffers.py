@@ -42,9 +42,9 @@ def test_open_loop_out_with_daily_false_receives_the_last_day():
 
 
 def test_column_blocks_do_not_change_any_series():
-    # 1,000 series cross several column blocks (256 series each, an engine choice); series j gets
+    # 2,500 series cross three column blocks (1,024 series each, an engine choice); series j gets
     # the hand-worked loads scaled by j + 1, and Banister is linear in the loads.
-    n = 1000
+    n = 2500
     scale = np.arange(1, n + 1, dtype=float)
     loads = np.array([[1.0], [0.0], [2.0]]) * scale
     out = np.empty((3, n))
@@ -77,7 +77,7 @@ def test_open_loop_out_read_only_or_overlapping_loads_is_refused():
     frozen.flags.writeable = False
     with pytest.raises(ValidationError, match="out must be writeable"):
         _core.banister_open_loop(loads, *params(1), True, True, frozen)
-    with pytest.raises(ValidationError, match="out must not overlap loads"):
+    with pytest.raises(ValidationError, match="out must not overlap an input"):
         _core.banister_open_loop(loads, *params(1), True, True, loads)
     assert loads[:, 0].tolist() == [1.0, 0.0, 2.0]  # nothing written before the check
 
@@ -147,3 +147,66 @@ def test_dose_negative_zero_sets_are_valid():
     sets, _ = dose(b, 1)
     # program 1, week 1: block 5 (exercise 1) adds -0 sets, leaving exercise 0's 3 x (1, 0.5, 0)
     np.testing.assert_array_equal(sets[2], [3.0, 1.5, 0.0])
+
+
+def test_dose_writes_into_out_and_returns_it():
+    b = blocks()
+    rows = N_PROGRAMS * 2
+    out = (np.full((rows, 3), -1.0), np.full((rows, 3), -1.0))
+    sets, volume = _core.dose_batch(
+        TABLE, b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], 14, 7, 2, out
+    )
+    assert np.shares_memory(sets, out[0]) and np.shares_memory(volume, out[1])
+    np.testing.assert_array_equal(out[0][0], [3.0, 2.25, 3.0])  # overwritten, not added to
+    np.testing.assert_array_equal(out[1], dose(b, 1)[1])
+
+
+def test_dose_balance_writes_its_ratios_into_out():
+    # One ratio column: exercise 0's sets over exercise 1's -> 3 / 3 = 1 in every week.
+    b = blocks()
+    rows = N_PROGRAMS * 2
+    num, den = np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]])
+    out = (np.empty((rows, 3)), np.empty((rows, 3)), np.empty((rows, 1)))
+    _core.dose_balance_batch(
+        TABLE, num, den, b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], 14, 7, 1, out
+    )
+    np.testing.assert_array_equal(out[2], np.ones((rows, 1)))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda r, b: (np.empty((r, 3)),), r"out must be a tuple of 2 arrays"),
+        (
+            lambda r, b: (np.empty((r, 3)), np.empty((r, 4))),
+            r"out\[1\] must have shape \(2000, 3\), got \(2000, 4\)",
+        ),
+        (lambda r, b: (np.empty((r, 3), np.float32), np.empty((r, 3))), "out\\[0\\] must have dtype float64"),
+        (lambda r, b: (np.empty((r, 6))[:, :3], np.empty((r, 3))), r"out\[0\] must be C-contiguous"),
+        (
+            lambda r, b: (sets_inside(r, b), np.empty((r, 3))),
+            r"out\[0\] must not overlap an input",
+        ),
+    ],
+)
+def test_dose_bad_out_is_named(make, message):
+    b = blocks()
+    shared = np.empty((N_PROGRAMS * 2, 3))
+    with pytest.raises(ValidationError, match=message):
+        dose_out(b, make(N_PROGRAMS * 2, b))
+    with pytest.raises(ValidationError, match=r"out\[1\] must not overlap an input or another output"):
+        dose_out(b, (shared, shared))
+
+
+def sets_inside(rows: int, b: dict[str, np.ndarray]) -> np.ndarray:
+    """A rows x 3 buffer whose first bytes are the blocks' sets (which then live in it)."""
+    buffer = np.zeros((rows, 3))
+    buffer.reshape(-1)[: b["sets"].size] = b["sets"]
+    b["sets"] = buffer.reshape(-1)[: b["sets"].size]
+    return buffer
+
+
+def dose_out(b: dict[str, np.ndarray], out: tuple[np.ndarray, ...]):
+    return _core.dose_batch(
+        TABLE, b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], 14, 7, 1, out
+    )
