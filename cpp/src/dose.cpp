@@ -5,7 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
+
+// The vectorised loops are also compiled for AVX2, chosen at run time. AVX2 only, not FMA: a fused
+// multiply-add rounds once where the baseline rounds twice, and results must not depend on the CPU.
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_ADDRESS__)
+#define CHAINLOAD_DOSE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CHAINLOAD_DOSE_CLONES
+#endif
 
 namespace chainload {
 
@@ -48,10 +57,10 @@ std::size_t dose_rows(std::size_t n_programs, std::size_t n_muscles, std::int32_
 }
 
 namespace {
-// Every block of [begin, end) valid (indices in range; sets, reps, kg >= 0 and their product
-// finite; NaN fails every test): one branch-free pass, written as reductions the compiler
-// vectorises, so that the accumulation loop needs no per-block branch.
-bool blocks_ok(const SetBlocks& b, std::size_t begin, std::size_t end, std::uint32_t n_exercises,
+// Every block of [begin, end) valid (indices in range; sets, reps, kg finite and >= 0 and their
+// product finite): one branch-free pass, written as reductions the compiler vectorises, so that
+// the accumulation loop needs no per-block branch.
+CHAINLOAD_DOSE_CLONES bool blocks_ok(const SetBlocks& b, std::size_t begin, std::size_t end, std::uint32_t n_exercises,
                std::uint32_t n_days) {
   const std::int32_t* day = b.day;
   const std::int32_t* exercise = b.exercise;
@@ -60,34 +69,26 @@ bool blocks_ok(const SetBlocks& b, std::size_t begin, std::size_t end, std::uint
   for (std::size_t i = begin; i < end; ++i)
     bad |= static_cast<unsigned>(static_cast<std::uint32_t>(day[i]) >= n_days) |
            static_cast<unsigned>(static_cast<std::uint32_t>(exercise[i]) >= n_exercises);
-  // lowest: the minimum of 0 and every sets, reps, kg (a ternary, which maps to minpd); it stays 0
-  // (-0.0 compares equal) unless one is negative. poison: the sum of volume x 0, which is 0 for
-  // finite volumes and NaN once one is +-inf or NaN (so is a NaN factor). Kept in kLanes
-  // independent lanes: a single accumulator would chain every block to the one before.
-  constexpr std::size_t kLanes = 4;
-  double lowest[kLanes] = {0, 0, 0, 0}, poison[kLanes] = {0, 0, 0, 0};
+  // The numbers, tested on their bits so that the loop is integer adds and ors (which vectorise;
+  // floating-point min and compare reductions do not without fast-math). x + 0.0 turns -0.0 into
+  // +0.0; then x is finite and >= 0 exactly when its bits are below those of +inf, i.e. neither
+  // the sign bit is set nor does adding one to the exponent field carry into it. A NaN or infinite
+  // factor makes the volume non-finite or fails itself, so checking the factors and the volume
+  // (s x r) x k, as the accumulation computes it, tests "each >= 0 and a finite product".
+  constexpr std::uint64_t kExponentOne = 0x0010000000000000ULL;
+  std::uint64_t flags = 0;
   const double* sets = b.sets;
   const double* reps = b.reps;
   const double* kg = b.kg;
-  std::size_t i = begin;
-  for (; i + kLanes <= end; i += kLanes) {
-    for (std::size_t j = 0; j < kLanes; ++j) {
-      const double s = sets[i + j], r = reps[i + j], k = kg[i + j];
-      const double lo = s < r ? s : r;
-      const double lo3 = lo < k ? lo : k;
-      lowest[j] = lo3 < lowest[j] ? lo3 : lowest[j];
-      poison[j] += s * r * k * 0.0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const double x[4] = {sets[i] + 0.0, reps[i] + 0.0, kg[i] + 0.0, sets[i] * reps[i] * kg[i] + 0.0};
+    for (const double v : x) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      flags |= bits | (bits + kExponentOne);
     }
   }
-  for (; i < end; ++i) {
-    const double s = sets[i], r = reps[i], k = kg[i];
-    const double lo = s < r ? s : r;
-    const double lo3 = lo < k ? lo : k;
-    lowest[0] = lo3 < lowest[0] ? lo3 : lowest[0];
-    poison[0] += s * r * k * 0.0;
-  }
-  for (std::size_t j = 0; j < kLanes; ++j)
-    bad |= static_cast<unsigned>(!(lowest[j] == 0.0)) | static_cast<unsigned>(!(poison[j] == 0.0));
+  bad |= static_cast<unsigned>(flags >> 63);
   return bad == 0;
 }
 
@@ -157,40 +158,41 @@ struct DoseScratch {
 };
 
 // The exercise's first block in this program: give it the next slot and zero that slot.
-[[gnu::noinline]] std::size_t new_slot(DoseScratch& w, std::size_t exercise, std::size_t n_buckets) {
+[[gnu::noinline]] void new_slot(DoseScratch& w, std::size_t exercise, std::size_t n_buckets) {
   const std::size_t cell = w.exercise_of.size() * n_buckets * 2;
   w.exercise_of.push_back(static_cast<std::int32_t>(exercise));
   w.cell_of[exercise] = cell;
   std::fill_n(w.total.begin() + static_cast<std::ptrdiff_t>(cell), n_buckets * 2, 0.0);
-  return cell;
 }
 
 // The hot loop: each block's sets and volume added to its (exercise slot, bucket) cell. Every
-// block is valid (checked before); the only branch is an exercise's first use, a few times per
-// program. Values are loaded into locals before the stores so that no store forces a reload.
+// block is valid (checked before). Slots are handed out by a first, cheap pass (an exercise's
+// first use, a few times a program): a call inside the accumulation loop would make the compiler
+// keep its pointers on the stack. Values are loaded into locals before the stores so that no
+// store forces a reload.
 void accumulate(const SetBlocks& b, std::size_t begin, std::size_t end, const std::size_t* cell_in_bucket,
                 DoseScratch& w, std::size_t n_buckets) {
-  const std::int32_t* day = b.day;
   const std::int32_t* exercise = b.exercise;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto e = static_cast<std::size_t>(exercise[i]);
+    if (__builtin_expect(w.cell_of[e] == kUnused, 0)) new_slot(w, e, n_buckets);
+  }
+  const std::int32_t* day = b.day;
   const double* sets = b.sets;
   const double* reps = b.reps;
   const double* kg = b.kg;
-  std::size_t* cell_of = w.cell_of.data();
-  double* total = w.total.data();  // sized for every slot up front: new_slot never reallocates
+  const std::size_t* cell_of = w.cell_of.data();
+  double* total = w.total.data();
   for (std::size_t i = begin; i < end; ++i) {
     const double s = sets[i], volume = sets[i] * reps[i] * kg[i];
-    const auto e = static_cast<std::size_t>(exercise[i]);
-    std::size_t slot_cell = cell_of[e];
-    if (__builtin_expect(slot_cell == kUnused, 0))
-      slot_cell = new_slot(w, e, n_buckets);
-    double* cell = total + slot_cell + cell_in_bucket[static_cast<std::size_t>(day[i])];
+    double* cell = total + cell_of[static_cast<std::size_t>(exercise[i])] + cell_in_bucket[static_cast<std::size_t>(day[i])];
     cell[0] += s;
     cell[1] += volume;
   }
 }
 
 // column[0 .. n) += weight * x[0 .. n): the products, vectorised over buckets.
-inline void add_scaled(double* column, const double* x, double weight, std::size_t n) {
+CHAINLOAD_DOSE_CLONES void add_scaled(double* column, const double* x, double weight, std::size_t n) {
   for (std::size_t b = 0; b < n; ++b) column[b] += x[b] * weight;
 }
 
