@@ -1,8 +1,11 @@
 """Open-loop Banister kernel: muscle-day updates per second, against numpy in the same run.
 
 The workload: 2,000 athletes x 22 muscles (44,000 series) x 364 days of random daily loads, each
-series with its own parameters; the kernel writes the daily performance of every series.
-Run: python benchmarks/bench_adaptation.py [athletes]
+series with its own parameters; the kernel writes the daily performance of every series. It moves
+16 bytes a muscle-day (the load read, the performance written), quoted as a fraction of a
+STREAM-like triad measured in the same run (bench_dose.triad_bandwidth, numba: the bench extra),
+both with a fresh output array per call and writing into the caller's buffer (``out=``, the
+pages already mapped, as the triad's are). Run: python benchmarks/bench_adaptation.py [athletes]
 """
 
 from __future__ import annotations
@@ -59,7 +62,26 @@ def main() -> None:
     print(
         f"chainload (1 thread)             {t_c:7.3f} s   {updates / t_c / 1e6:8.0f} M muscle-days/s   {t_np / t_c:5.1f}x numpy"
     )
-    print("results identical to numpy: yes (rtol 1e-12)")
+    out = np.empty_like(loads)
+    t_out, (_, _, perf_out) = best(
+        lambda: _core.banister_open_loop(loads, p0, k1, k2, tau1, tau2, False, True, out)
+    )
+    np.testing.assert_array_equal(perf_out, perf)
+    print(
+        f"chainload, out= (1 thread)       {t_out:7.3f} s   {updates / t_out / 1e6:8.0f} M muscle-days/s   {t_np / t_out:5.1f}x numpy"
+    )
+    print("results identical to numpy: yes (rtol 1e-12); with out=: bit for bit")
+    try:
+        from bench_dose import triad_bandwidth
+    except ImportError:  # numba not installed
+        triad_bandwidth = None
+    if triad_bandwidth is not None:
+        bw = triad_bandwidth(1)
+        print(f"triad (numba, 1 thread) {bw / 1e9:.2f} GB/s; chainload moves 16 B a muscle-day:")
+        for name, t in (("fresh output", t_c), ("out=", t_out)):
+            print(
+                f"  {name:<13} {16 * updates / t / 1e9:5.2f} GB/s = {16 * updates / t / bw:4.0%} of the triad"
+            )
     t_npf, ref_f = best(lambda: numpy_banister_final(loads, p0, k1, k2, tau1, tau2))
     t_cf, (_, _, final) = best(lambda: _core.banister_open_loop(loads, p0, k1, k2, tau1, tau2, False, False))
     np.testing.assert_allclose(final[0], ref_f, rtol=1e-12, atol=1e-12)

@@ -6,10 +6,14 @@ the activation rows (the dose: fractional sets and volume load per muscle) and, 
 by each exercise's chain coefficients (``ChainSpec.exercise_weights``: the per-set volume share on
 each ratio's numerator and denominator muscles, docs/balance.md 2), giving every balance ratio per
 week. The numpy baseline computes the same numbers the two-step way (bincount, activation product,
-volume-share product, ratio). Throughput is also quoted against a STREAM-like triad
-(a = b + s c, numba, the same threads) measured in the same process: the set blocks are 32 bytes
-each, so the kernel is bound by reading them. Medians of 5 runs; the machine is shared, so read
-the ratios. Run: python benchmarks/bench_dose.py [n_programs]
+volume-share product, ratio); the numba peer (the bench extra) the same algorithm as the core
+(per-program totals per exercise and week, then the products), the way a numba user writes it
+with ``prange`` over chunks of programs (the numba peer trusts its input: no checks). All three are checked equal in the same run. Throughput is also
+quoted against a STREAM-like triad (a = b + s c, numba, the same threads) measured in the same
+process: the kernel moves the set blocks (32 bytes each) in and its outputs (fractional sets,
+volume load and ratios, 8 bytes a value) out, and the fraction counts both. Medians of 5 runs; the
+machine is shared, so read the ratios. "out=" rows write into buffers allocated once (as the
+triad's arrays are), without the page faults of fresh output arrays. Run: python benchmarks/bench_dose.py [n_programs]
 """
 
 from __future__ import annotations
@@ -73,6 +77,53 @@ def numpy_dose_balance(b: dict[str, np.ndarray], activation, share, num, den, n_
     return sets @ activation, volume @ activation, ratio
 
 
+def numba_dose_balance_kernel():
+    """The numba peer of ``_core.dose_balance_batch``, compiled on first use."""
+    import numba
+
+    @numba.njit(parallel=True, cache=False, error_model="numpy")
+    def kernel(day, exercise, sets, reps, kg, offsets, activation, num_e, den_e, n_weeks):
+        n_programs, n_ex, n_muscles = offsets.size - 1, activation.shape[0], activation.shape[1]
+        n_cols = num_e.shape[1]
+        out_sets = np.zeros((n_programs * n_weeks, n_muscles))
+        out_volume = np.zeros((n_programs * n_weeks, n_muscles))
+        out_ratio = np.empty((n_programs * n_weeks, n_cols))
+        # prange over chunks of programs, the scratch allocated once per chunk (an allocation per
+        # program under prange costs more than the program's work)
+        n_chunks = 256
+        for chunk in numba.prange(n_chunks):
+            total = np.zeros((n_ex, n_weeks, 2))
+            used = np.zeros(n_ex, np.bool_)
+            top, bottom = np.zeros(n_cols), np.zeros(n_cols)
+            for p in range(chunk * n_programs // n_chunks, (chunk + 1) * n_programs // n_chunks):
+                total[:] = 0.0
+                used[:] = False
+                for i in range(offsets[p], offsets[p + 1]):
+                    e, w, s = exercise[i], day[i] // 7, sets[i]
+                    total[e, w, 0] += s
+                    total[e, w, 1] += s * reps[i] * kg[i]
+                    used[e] = True
+                for w in range(n_weeks):
+                    row = p * n_weeks + w
+                    top[:] = 0.0
+                    bottom[:] = 0.0
+                    for e in range(n_ex):
+                        if not used[e]:
+                            continue
+                        s, v = total[e, w, 0], total[e, w, 1]
+                        for m in range(n_muscles):
+                            out_sets[row, m] += s * activation[e, m]
+                            out_volume[row, m] += v * activation[e, m]
+                        for c in range(n_cols):
+                            top[c] += s * num_e[e, c]
+                            bottom[c] += s * den_e[e, c]
+                    for c in range(n_cols):
+                        out_ratio[row, c] = top[c] / bottom[c]
+        return out_sets, out_volume, out_ratio
+
+    return kernel
+
+
 def triad_bandwidth(threads: int, n: int = 10_000_000) -> float:
     """Bytes/s of a = b + s c over ``n`` doubles (24 bytes an element), numba, ``threads`` threads."""
     import numba
@@ -102,27 +153,56 @@ def main() -> None:
     args = (b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], 364, 7)
     n_blocks = len(b["day"])
 
-    def core(threads: int):
-        return _core.dose_balance_batch(table, num_e, den_e, *args, threads)
+    def core(threads: int, out=None):
+        return _core.dose_balance_batch(table, num_e, den_e, *args, threads, out)
 
+    import numba
+
+    numba_kernel = numba_dose_balance_kernel()
+
+    def peer(threads: int):
+        numba.set_num_threads(threads)
+        return numba_kernel(
+            b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], activation, num_e, den_e, 52
+        )
+
+    peer(1)  # compile
     t_np, (np_sets, np_volume, np_ratio) = median_time(
         lambda: numpy_dose_balance(b, activation, share, num, den, 52), repeat=3
     )
-    t1, (sets, volume, ratio) = median_time(lambda: core(1))
-    t2, _ = median_time(lambda: core(2))
+    runs = {}
+    for threads in (1, 2):
+        runs[("chainload", threads)], (sets, volume, ratio) = median_time(
+            lambda threads=threads: core(threads)
+        )
+        buffers = tuple(np.empty_like(x) for x in (sets, volume, ratio))
+        runs[("chainload, out=", threads)], got_out = median_time(
+            lambda threads=threads, buffers=buffers: core(threads, buffers)
+        )
+        for x, y in zip(got_out, (sets, volume, ratio), strict=True):
+            np.testing.assert_array_equal(x, y)
+        runs[("numba", threads)], got = median_time(lambda threads=threads: peer(threads))
+        for x, y, what in zip(got, (sets, volume, ratio), ("sets", "volume", "ratios"), strict=True):
+            np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12, err_msg=f"numba {what}")
     np.testing.assert_allclose(sets, np_sets, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(volume, np_volume, rtol=1e-9)
     np.testing.assert_allclose(ratio, np_ratio, rtol=1e-9)
-    bw1, bw2 = triad_bandwidth(1), triad_bandwidth(2)
+    bw = {1: triad_bandwidth(1), 2: triad_bandwidth(2)}
+    moved = n_blocks * BLOCK_BYTES + 8 * (sets.size + volume.size + ratio.size)
     print(f"{n_programs} programs x 52 weeks x 5 sessions x 8 exercises ({n_blocks / 1e6:.1f} M set blocks)")
-    print(f"numpy (bincount + matmul)   {t_np:7.3f} s   {n_programs / t_np:10,.0f} programs/s")
-    for label, t, bw in (("1 thread ", t1, bw1), ("2 threads", t2, bw2)):
-        read = n_blocks * BLOCK_BYTES / t
+    print(
+        f"bytes moved: {n_blocks * BLOCK_BYTES / 1e6:.0f} MB of set blocks in, {(moved - n_blocks * BLOCK_BYTES) / 1e6:.0f} MB of outputs out"
+    )
+    print(f"triad (numba): 1 thread {bw[1] / 1e9:5.2f} GB/s, 2 threads {bw[2] / 1e9:5.2f} GB/s")
+    print(f"numpy (bincount + matmul), 1 thread        {t_np:7.3f} s   {n_programs / t_np:10,.0f} programs/s")
+    for (name, threads), t in runs.items():
+        rate = moved / t
         print(
-            f"chainload, {label}        {t:7.3f} s   {n_programs / t:10,.0f} programs/s   {t_np / t:5.1f}x numpy"
-            f"   blocks read at {read / 1e9:5.2f} GB/s = {read / bw:4.0%} of the triad's {bw / 1e9:5.2f} GB/s"
+            f"{name:<15} {threads} thread{'s' if threads > 1 else ' '}              {t:7.3f} s   {n_programs / t:10,.0f} programs/s"
+            f"   {t_np / t:5.1f}x numpy   {t / runs[('chainload', threads)]:4.2f}x chainload's time"
+            f"   {rate / 1e9:5.2f} GB/s = {rate / bw[threads]:4.0%} of the triad"
         )
-    print("results identical to numpy: yes (rtol 1e-9)")
+    print("results identical: numba and numpy to chainload (rtol 1e-9); out= bit for bit")
 
 
 if __name__ == "__main__":

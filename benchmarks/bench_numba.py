@@ -5,8 +5,8 @@
 * Open-loop Banister, every day's performance written (benchmarks/bench_adaptation.py's
   workload), 1 thread: numba the way a competent user writes it (rows of the days x series
   loads in order, state in scalars, ``fastmath``), numpy vectorised over series, chainload
-  ``_core.banister_open_loop``. Memory traffic: 8 B read + 8 B written per
-  muscle-day.
+  ``_core.banister_open_loop``, also writing into a buffer allocated once (``out=``). Memory
+  traffic: 8 B read + 8 B written per muscle-day.
 * Dose + balance (benchmarks/bench_dose.py's workload and numpy baseline): numba one pass over
   each program's set blocks (``prange`` over programs) into the weekly per-muscle sets and
   volume, then every balance ratio; chainload ``_core.dose_batch`` + ``_core.balance``. Memory
@@ -147,13 +147,18 @@ def open_loop(athletes: int, bw1: float) -> None:
     numba.set_num_threads(1)
     numba_open_loop(loads[:2], p0, k1, k2, tau1, tau2)  # compile
     t_c, (_, _, perf) = best(lambda: _core.banister_open_loop(loads, p0, k1, k2, tau1, tau2, False), 5)
+    out = np.empty_like(loads)
+    t_out, (_, _, perf_out) = best(
+        lambda: _core.banister_open_loop(loads, p0, k1, k2, tau1, tau2, False, True, out), 5
+    )
+    np.testing.assert_array_equal(perf_out, perf)
     t_nb, perf_nb = best(lambda: numba_open_loop(loads, p0, k1, k2, tau1, tau2), 5)
     t_np, _ = best(lambda: numpy_banister(loads, p0, k1, k2, tau1, tau2))
     np.testing.assert_allclose(perf_nb, perf, rtol=1e-12, atol=1e-12)
     print(f"\nopen-loop Banister, {cols:,} series x {days} days, every day written (1 thread)")
-    for name, t in (("chainload", t_c), ("numba", t_nb), ("numpy", t_np)):
+    for name, t in (("chainload", t_c), ("chainl. out=", t_out), ("numba", t_nb), ("numpy", t_np)):
         print(
-            f"  {name:<10} {t:7.3f} s  {updates / t / 1e6:7.0f} M muscle-days/s  {gbs(16 * updates, t):5.1f} GB/s"
+            f"  {name:<12} {t:7.3f} s  {updates / t / 1e6:7.0f} M muscle-days/s  {gbs(16 * updates, t):5.1f} GB/s"
             f" = {gbs(16 * updates, t) / bw1:4.0%} of the triad   speed {t_c / t:4.2f}x chainload's"
         )
     print("  numba equal to chainload: yes (rtol 1e-12)")
@@ -191,7 +196,7 @@ def dose_balance(n_programs: int, bw1: float, bw2: float) -> None:
         for x, y, what in zip(got, ref, ("sets", "volume", "ratios"), strict=True):
             np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12, err_msg=what)
         rows.append((threads, t_core, t_nb))  # best of 3 each
-    t_np, _ = best(lambda: numpy_dose_balance(blocks, activation, 52, num, den))
+    t_np, _ = best(lambda: numpy_dose_balance(blocks, activation, activation, num, den, 52))
     print(
         f"\ndose + balance, {n_programs:,} programs x 52 weeks x 5 sessions x 8 exercises ({len(blocks['day']) / 1e6:.1f} M set blocks)"
     )

@@ -398,7 +398,7 @@ void bind_adaptation(py::module_& m) {
   m.def(
       "banister_open_loop",
       [](const CArray<double>& loads, const Vec& p0, const Vec& k1, const Vec& k2, const Vec& tau1, const Vec& tau2,
-         bool states, bool daily) {
+         bool states, bool daily, const py::object& out) {
         if (loads.ndim() != 2) throw InvalidInput("loads must be a 2-d array (days x series)");
         const auto days = static_cast<std::size_t>(loads.shape(0));
         const auto cols = static_cast<std::size_t>(loads.shape(1));
@@ -411,7 +411,11 @@ void bind_adaptation(py::module_& m) {
         const auto rows = static_cast<py::ssize_t>(states && daily ? days : 0);
         const auto n_cols = static_cast<py::ssize_t>(cols);
         py::array_t<double> fit({rows, n_cols}), fat({rows, n_cols});
-        py::array_t<double> perf({static_cast<py::ssize_t>(daily ? days : 1), n_cols});
+        const auto perf_rows = static_cast<py::ssize_t>(daily ? days : 1);
+        // out: the caller's buffer for the performance (reused across calls: no fresh pages to fault in).
+        py::array_t<double> perf =
+            out.is_none() ? py::array_t<double>({perf_rows, n_cols})
+                           : caller_buffer(out, perf_rows, n_cols, "out", {{loads.data(), static_cast<std::size_t>(loads.nbytes())}});
         double* fit_out = rows ? fit.mutable_data() : nullptr;
         double* fat_out = rows ? fat.mutable_data() : nullptr;
         double* perf_out = daily ? perf.mutable_data() : nullptr;
@@ -432,7 +436,10 @@ void bind_adaptation(py::module_& m) {
         return py::make_tuple(fit, fat, perf);
       },
       py::arg("loads"), py::arg("p0"), py::arg("k1"), py::arg("k2"), py::arg("tau1"), py::arg("tau2"),
-      py::arg("states") = true, py::arg("daily") = true);
+      py::arg("states") = true, py::arg("daily") = true, py::arg("out") = py::none(),
+      "Open-loop Banister of each series (column of loads): (fitness, fatigue, performance). out: a "
+      "C-contiguous, writeable float64 array of performance's shape (days x series, or 1 x series with "
+      "daily=False) that receives the performance and is returned as it.");
 
   m.def("effort_weight", py::vectorize(effort_weight), py::arg("rir"));
 }

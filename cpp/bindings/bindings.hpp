@@ -13,6 +13,7 @@
 #include <thread>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "chainload/errors.hpp"
 
@@ -115,6 +116,34 @@ auto run_interruptible(F&& f, double work = kInlineWork) -> decltype(f()) {
   if (interrupted) throw py::error_already_set();  // the error the signal handler set
   if (error) std::rethrow_exception(error);
   if constexpr (!std::is_void_v<R>) return std::move(*result);
+}
+
+// A caller's output buffer (`out=`), checked before any work: a float64 numpy array, C-contiguous,
+// writeable, of shape rows x cols, and sharing no byte with any of `inputs` (the kernels read
+// inputs after writing outputs). `name` is the argument as the user wrote it ("out", "out[1]").
+using Span = std::pair<const void*, std::size_t>;  // a buffer's first byte and length in bytes
+inline pybind11::array_t<double> caller_buffer(const pybind11::object& out, pybind11::ssize_t rows,
+                                               pybind11::ssize_t cols, const std::string& name,
+                                               const std::vector<Span>& inputs) {
+  namespace py = pybind11;
+  if (!py::isinstance<py::array>(out))
+    throw InvalidInput(name + " must be a numpy array, got " + std::string(py::str(py::type::of(out).attr("__name__"))));
+  const auto a = out.cast<py::array>();
+  if (!a.dtype().is(py::dtype::of<double>()))
+    throw InvalidInput(name + " must have dtype float64, got " + std::string(py::str(a.dtype())));
+  if (a.ndim() != 2 || a.shape(0) != rows || a.shape(1) != cols)
+    throw InvalidInput(name + " must have shape (" + std::to_string(rows) + ", " + std::to_string(cols) + "), got " +
+                       std::string(py::str(out.attr("shape"))));
+  if (!(a.flags() & py::array::c_style)) throw InvalidInput(name + " must be C-contiguous");
+  if (!a.writeable()) throw InvalidInput(name + " must be writeable");
+  const auto* o = static_cast<const char*>(a.data());
+  const auto o_bytes = static_cast<std::size_t>(a.nbytes());
+  for (const Span& in : inputs) {
+    const auto* i = static_cast<const char*>(in.first);
+    if (o_bytes && in.second && o < i + in.second && i < o + o_bytes)
+      throw InvalidInput(name + " must not overlap an input or another output");
+  }
+  return a.cast<py::array_t<double>>();
 }
 
 }  // namespace chainload

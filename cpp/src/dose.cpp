@@ -5,7 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
+
+// The vectorised loops are also compiled for AVX2, chosen at run time. AVX2 only, not FMA: a fused
+// multiply-add rounds once where the baseline rounds twice, and results must not depend on the CPU.
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_ADDRESS__)
+#define CHAINLOAD_DOSE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CHAINLOAD_DOSE_CLONES
+#endif
 
 namespace chainload {
 
@@ -48,11 +57,39 @@ std::size_t dose_rows(std::size_t n_programs, std::size_t n_muscles, std::int32_
 }
 
 namespace {
-// The check of one block, cheap enough for the hot loop; the message is built only on failure.
-inline bool block_ok(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
-  // Written so that NaN fails too.
-  return b.day[i] >= 0 && b.day[i] < n_days && b.exercise[i] >= 0 && b.exercise[i] < n_exercises &&
-         b.sets[i] >= 0.0 && b.reps[i] >= 0.0 && b.kg[i] >= 0.0 && std::isfinite(b.sets[i] * b.reps[i] * b.kg[i]);
+// Every block of [begin, end) valid (indices in range; sets, reps, kg finite and >= 0 and their
+// product finite): one branch-free pass, written as reductions the compiler vectorises, so that
+// the accumulation loop needs no per-block branch.
+CHAINLOAD_DOSE_CLONES bool blocks_ok(const SetBlocks& b, std::size_t begin, std::size_t end, std::uint32_t n_exercises,
+               std::uint32_t n_days) {
+  const std::int32_t* day = b.day;
+  const std::int32_t* exercise = b.exercise;
+  // As unsigned, a negative index is >= 2^31, so one comparison tests both bounds.
+  unsigned bad = 0;
+  for (std::size_t i = begin; i < end; ++i)
+    bad |= static_cast<unsigned>(static_cast<std::uint32_t>(day[i]) >= n_days) |
+           static_cast<unsigned>(static_cast<std::uint32_t>(exercise[i]) >= n_exercises);
+  // The numbers, tested on their bits so that the loop is integer adds and ors (which vectorise;
+  // floating-point min and compare reductions do not without fast-math). x + 0.0 turns -0.0 into
+  // +0.0; then x is finite and >= 0 exactly when its bits are below those of +inf, i.e. neither
+  // the sign bit is set nor does adding one to the exponent field carry into it. A NaN or infinite
+  // factor makes the volume non-finite or fails itself, so checking the factors and the volume
+  // (s x r) x k, as the accumulation computes it, tests "each >= 0 and a finite product".
+  constexpr std::uint64_t kExponentOne = 0x0010000000000000ULL;
+  std::uint64_t flags = 0;
+  const double* sets = b.sets;
+  const double* reps = b.reps;
+  const double* kg = b.kg;
+  for (std::size_t i = begin; i < end; ++i) {
+    const double x[4] = {sets[i] + 0.0, reps[i] + 0.0, kg[i] + 0.0, sets[i] * reps[i] * kg[i] + 0.0};
+    for (const double v : x) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      flags |= bits | (bits + kExponentOne);
+    }
+  }
+  bad |= static_cast<unsigned>(flags >> 63);
+  return bad == 0;
 }
 
 [[noreturn]] void bad_block(const SetBlocks& b, std::size_t i, std::int64_t n_exercises, std::int32_t n_days) {
@@ -60,119 +97,204 @@ inline bool block_ok(const SetBlocks& b, std::size_t i, std::int64_t n_exercises
   if (b.day[i] < 0 || b.day[i] >= n_days)
     throw InvalidInput(where + "day " + std::to_string(b.day[i]) + " outside [0, " + std::to_string(n_days) + ")");
   if (b.exercise[i] < 0 || b.exercise[i] >= n_exercises)
-    throw InvalidInput(where + "exercise index " + std::to_string(b.exercise[i]) + " out of range");
-  throw InvalidInput(where + "sets, reps and kg must be finite numbers >= 0, got " + std::to_string(b.sets[i]) + ", " +
-                     std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
+    throw InvalidInput(where + "exercise index " + std::to_string(b.exercise[i]) + " out of range [0, " +
+                       std::to_string(n_exercises) + ")");
+  throw InvalidInput(where + "sets, reps and kg must be finite numbers >= 0 with a finite product, got " +
+                     std::to_string(b.sets[i]) + ", " + std::to_string(b.reps[i]) + ", " + std::to_string(b.kg[i]));
 }
+
+// Thrown by a worker that found a bad block; the caller then names the first one of the batch.
+struct BadBlockFound {};
 }  // namespace
 
 void validate(const SetBlocks& b, const ActivationTable& activation, std::int32_t n_days) {
   validate_offsets(b, n_days);
   const auto n_exercises = static_cast<std::int64_t>(activation.n_exercises());
-  for (std::size_t i = 0; i < b.size; ++i)
-    if (!block_ok(b, i, n_exercises, n_days)) bad_block(b, i, n_exercises, n_days);
+  const auto n_ex32 = static_cast<std::uint32_t>(std::min<std::int64_t>(n_exercises, INT32_MAX));
+  const auto days = static_cast<std::uint32_t>(n_days);
+  // A chunk at a time; the per-block message only for the chunk that fails.
+  constexpr std::size_t chunk = 4096;
+  for (std::size_t begin = 0; begin < b.size; begin += chunk) {
+    const std::size_t end = std::min(b.size, begin + chunk);
+    if (blocks_ok(b, begin, end, n_ex32, days)) continue;
+    for (std::size_t i = begin; i < end; ++i)
+      if (!blocks_ok(b, i, i + 1, n_ex32, days)) bad_block(b, i, n_exercises, n_days);
+  }
 }
 
 namespace {
-// The per-exercise ratio coefficients of dose_balance_batch (none for dose_batch).
+// The per-exercise ratio coefficients of dose_balance_batch (none for dose_batch), kept sparse
+// by exercise like the activation table: (column, coefficient) for the nonzero ones.
 struct RatioCoefficients {
-  const double* num = nullptr;  // exercises x columns, row-major
-  const double* den = nullptr;
+  std::vector<std::size_t> num_offset, den_offset;  // per exercise, into the entries below
+  std::vector<ActivationTable::Entry> num, den;
   std::size_t n_columns = 0;
   double* out = nullptr;  // rows x columns, row-major (stride out_stride)
   Eigen::Index out_stride = 0;
 };
 
+void sparse_rows(const ConstRowMatrixRef& dense, std::vector<std::size_t>& offset,
+                 std::vector<ActivationTable::Entry>& entries) {
+  offset.assign(1, 0);
+  for (Eigen::Index e = 0; e < dense.rows(); ++e) {
+    for (Eigen::Index c = 0; c < dense.cols(); ++c)
+      if (dense(e, c) != 0.0) entries.push_back({static_cast<std::int32_t>(c), dense(e, c)});
+    offset.push_back(entries.size());
+  }
+}
+
+constexpr std::size_t kUnused = SIZE_MAX;  // cell_of of an exercise not yet met in this program
+
+// One thread's scratch, allocated once: the program's totals per (exercise slot, bucket), sets
+// and volume side by side (one cache line for both), and the products column by column
+// (transposed: bucket innermost, so the products vectorise over buckets).
+struct DoseScratch {
+  std::vector<std::size_t> cell_of;  // per exercise: offset of its slot in `total`, or kUnused
+  std::vector<std::int32_t> exercise_of;  // per slot, in order of first use
+  std::vector<double> total;              // [slot][bucket][sets, volume]
+  std::vector<double> slot_sets, slot_volume;  // one slot's totals split by kind: [bucket]
+  std::vector<double> sets_t, volume_t;   // [muscle][bucket]
+  std::vector<double> num_t, den_t;       // [ratio column][bucket]
+};
+
+// The exercise's first block in this program: give it the next slot and zero that slot.
+[[gnu::noinline]] void new_slot(DoseScratch& w, std::size_t exercise, std::size_t n_buckets) {
+  const std::size_t cell = w.exercise_of.size() * n_buckets * 2;
+  w.exercise_of.push_back(static_cast<std::int32_t>(exercise));
+  w.cell_of[exercise] = cell;
+  std::fill_n(w.total.begin() + static_cast<std::ptrdiff_t>(cell), n_buckets * 2, 0.0);
+}
+
+// The hot loop: each block's sets and volume added to its (exercise slot, bucket) cell. Every
+// block is valid (checked before). Slots are handed out by a first, cheap pass (an exercise's
+// first use, a few times a program): a call inside the accumulation loop would make the compiler
+// keep its pointers on the stack. Values are loaded into locals before the stores so that no
+// store forces a reload.
+void accumulate(const SetBlocks& b, std::size_t begin, std::size_t end, const std::size_t* cell_in_bucket,
+                DoseScratch& w, std::size_t n_buckets) {
+  const std::int32_t* exercise = b.exercise;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto e = static_cast<std::size_t>(exercise[i]);
+    if (__builtin_expect(w.cell_of[e] == kUnused, 0)) new_slot(w, e, n_buckets);
+  }
+  const std::int32_t* day = b.day;
+  const double* sets = b.sets;
+  const double* reps = b.reps;
+  const double* kg = b.kg;
+  const std::size_t* cell_of = w.cell_of.data();
+  double* total = w.total.data();
+  for (std::size_t i = begin; i < end; ++i) {
+    const double s = sets[i], volume = sets[i] * reps[i] * kg[i];
+    double* cell = total + cell_of[static_cast<std::size_t>(exercise[i])] + cell_in_bucket[static_cast<std::size_t>(day[i])];
+    cell[0] += s;
+    cell[1] += volume;
+  }
+}
+
+// column[0 .. n) += weight * x[0 .. n): the products, vectorised over buckets.
+CHAINLOAD_DOSE_CLONES void add_scaled(double* column, const double* x, double weight, std::size_t n) {
+  for (std::size_t b = 0; b < n; ++b) column[b] += x[b] * weight;
+}
+
 void dose_impl(const ActivationTable& activation, const SetBlocks& blocks, std::int32_t n_days,
                std::int32_t bucket_days, RowMatrixRef out_sets, RowMatrixRef out_volume,
                const RatioCoefficients& ratio, unsigned threads) {
   const auto rows = static_cast<Eigen::Index>(dose_rows(blocks.n_programs, activation.n_muscles(), n_days, bucket_days));
-  validate_offsets(blocks, n_days);  // blocks are checked inside the threads, as they are read
+  validate_offsets(blocks, n_days);  // blocks are checked program by program inside the threads
   const auto n_buckets = static_cast<std::size_t>(bucket_count(n_days, bucket_days));
-  const auto n_muscles = static_cast<Eigen::Index>(activation.n_muscles());
-  if (out_sets.rows() != rows || out_sets.cols() != n_muscles || out_volume.rows() != rows ||
-      out_volume.cols() != n_muscles)
+  const std::size_t n_muscles = activation.n_muscles();
+  if (out_sets.rows() != rows || out_sets.cols() != static_cast<Eigen::Index>(n_muscles) ||
+      out_volume.rows() != rows || out_volume.cols() != static_cast<Eigen::Index>(n_muscles))
     throw InvalidInput("dose output arrays have the wrong shape");
   const std::size_t n_exercises = activation.n_exercises();
-  // Day -> bucket, once: an integer division per block costs more than the block's own work.
-  std::vector<std::size_t> bucket_of(static_cast<std::size_t>(n_days));
-  for (std::size_t d = 0; d < bucket_of.size(); ++d) bucket_of[d] = d / static_cast<std::size_t>(bucket_days);
+  const auto n_ex32 = static_cast<std::uint32_t>(std::min<std::size_t>(n_exercises, INT32_MAX));
+  // A program has at most min(exercises, its blocks) slots.
+  std::size_t max_blocks = 0;
+  for (std::size_t p = 0; p < blocks.n_programs; ++p)
+    max_blocks = std::max(max_blocks, static_cast<std::size_t>(blocks.offsets[p + 1] - blocks.offsets[p]));
+  const std::size_t max_slots = std::min(n_exercises, max_blocks);
+  require_memory(checked_mul(checked_mul(max_slots, n_buckets, "slots x buckets"), 16, "dose scratch bytes"),
+                 "dose scratch of " + std::to_string(max_slots) + " exercises x " + std::to_string(n_buckets) +
+                     " buckets");
+  // Day -> offset of its bucket's cell within a slot, once: an integer division per block costs
+  // more than the block's own work.
+  std::vector<std::size_t> cell_in_bucket(static_cast<std::size_t>(n_days));
+  for (std::size_t d = 0; d < cell_in_bucket.size(); ++d)
+    cell_in_bucket[d] = d / static_cast<std::size_t>(bucket_days) * 2;
+  const std::size_t n_cols = ratio.n_columns;
+  const Eigen::Index sets_stride = out_sets.outerStride(), volume_stride = out_volume.outerStride();
 
-  parallel_for(blocks.n_programs, threads, [&](std::size_t first, std::size_t last) {
-    // Per-thread scratch, allocated once: totals per (exercise slot, bucket), then one sparse
-    // product with the activation rows. Summing per exercise first keeps the muscle loop out of
-    // the per-block work.
-    std::vector<std::int32_t> slot_of(n_exercises, -1);
-    std::vector<std::int32_t> exercise_of;
-    std::vector<double> sets_total, volume_total;
-    // per bucket: the numerator and denominator sums of every ratio column
-    std::vector<double> num_total(n_buckets * ratio.n_columns), den_total(n_buckets * ratio.n_columns);
-    exercise_of.reserve(n_exercises);
+  auto work = [&](std::size_t first, std::size_t last) {
+    DoseScratch w;
+    w.cell_of.assign(n_exercises, kUnused);
+    w.exercise_of.reserve(max_slots);
+    w.total.resize(max_slots * n_buckets * 2);
+    w.slot_sets.resize(n_buckets);
+    w.slot_volume.resize(n_buckets);
+    w.sets_t.resize(n_muscles * n_buckets);
+    w.volume_t.resize(n_muscles * n_buckets);
+    w.num_t.resize(n_cols * n_buckets);
+    w.den_t.resize(n_cols * n_buckets);
     for (std::size_t p = first; p < last; ++p) {
       check_cancelled();
       const auto begin = static_cast<std::size_t>(blocks.offsets[p]);
       const auto end = static_cast<std::size_t>(blocks.offsets[p + 1]);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (!block_ok(blocks, i, static_cast<std::int64_t>(n_exercises), n_days))
-          bad_block(blocks, i, static_cast<std::int64_t>(n_exercises), n_days);
-        std::int32_t& slot = slot_of[static_cast<std::size_t>(blocks.exercise[i])];
-        if (slot < 0) {
-          slot = static_cast<std::int32_t>(exercise_of.size());
-          exercise_of.push_back(blocks.exercise[i]);
-          if (sets_total.size() < exercise_of.size() * n_buckets) {
-            sets_total.resize(exercise_of.size() * n_buckets);
-            volume_total.resize(exercise_of.size() * n_buckets);
-          }
-          std::fill_n(sets_total.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(slot) * n_buckets),
-                      n_buckets, 0.0);
-          std::fill_n(volume_total.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(slot) * n_buckets),
-                      n_buckets, 0.0);
+      // The program's blocks are checked in one pass; the accumulation then reads them from cache.
+      if (!blocks_ok(blocks, begin, end, n_ex32, static_cast<std::uint32_t>(n_days))) throw BadBlockFound{};
+      accumulate(blocks, begin, end, cell_in_bucket.data(), w, n_buckets);
+      // The products with the activation rows and the ratio coefficients, slot by slot in order
+      // of first use (so every output sums in the same order as a per-bucket loop would).
+      std::fill(w.sets_t.begin(), w.sets_t.end(), 0.0);
+      std::fill(w.volume_t.begin(), w.volume_t.end(), 0.0);
+      std::fill(w.num_t.begin(), w.num_t.end(), 0.0);
+      std::fill(w.den_t.begin(), w.den_t.end(), 0.0);
+      for (std::size_t slot = 0; slot < w.exercise_of.size(); ++slot) {
+        const auto ex = static_cast<std::size_t>(w.exercise_of[slot]);
+        const double* t = &w.total[slot * n_buckets * 2];
+        double* s = w.slot_sets.data();
+        double* v = w.slot_volume.data();
+        for (std::size_t b = 0; b < n_buckets; ++b) {
+          s[b] = t[2 * b];
+          v[b] = t[2 * b + 1];
         }
-        const std::size_t cell =
-            static_cast<std::size_t>(slot) * n_buckets + bucket_of[static_cast<std::size_t>(blocks.day[i])];
-        sets_total[cell] += blocks.sets[i];
-        volume_total[cell] += blocks.sets[i] * blocks.reps[i] * blocks.kg[i];
-      }
-      auto sets_out = out_sets.middleRows(static_cast<Eigen::Index>(p * n_buckets), static_cast<Eigen::Index>(n_buckets));
-      auto volume_out =
-          out_volume.middleRows(static_cast<Eigen::Index>(p * n_buckets), static_cast<Eigen::Index>(n_buckets));
-      sets_out.setZero();
-      volume_out.setZero();
-      const std::size_t n_cols = ratio.n_columns;
-      std::fill(num_total.begin(), num_total.end(), 0.0);
-      std::fill(den_total.begin(), den_total.end(), 0.0);
-      for (std::size_t slot = 0; slot < exercise_of.size(); ++slot) {
-        const auto exercise = static_cast<std::size_t>(exercise_of[slot]);
-        const double* s = &sets_total[slot * n_buckets];
-        const double* v = &volume_total[slot * n_buckets];
-        const double* num_e = n_cols > 0 ? ratio.num + exercise * n_cols : nullptr;
-        const double* den_e = n_cols > 0 ? ratio.den + exercise * n_cols : nullptr;
-        for (std::size_t bucket = 0; bucket < n_buckets; ++bucket) {
-          if (s[bucket] == 0.0 && v[bucket] == 0.0) continue;
-          const auto row = static_cast<Eigen::Index>(bucket);
-          for (const auto* a = activation.begin(exercise); a != activation.end(exercise); ++a) {
-            sets_out(row, a->muscle) += s[bucket] * a->weight;
-            volume_out(row, a->muscle) += v[bucket] * a->weight;
-          }
-          double* num_b = num_total.data() + bucket * n_cols;
-          double* den_b = den_total.data() + bucket * n_cols;
-          for (std::size_t c = 0; c < n_cols; ++c) {
-            num_b[c] += s[bucket] * num_e[c];
-            den_b[c] += s[bucket] * den_e[c];
-          }
+        for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
+          const auto m = static_cast<std::size_t>(a->muscle);
+          add_scaled(&w.sets_t[m * n_buckets], s, a->weight, n_buckets);
+          add_scaled(&w.volume_t[m * n_buckets], v, a->weight, n_buckets);
         }
-        slot_of[exercise] = -1;
+        if (n_cols > 0) {
+          for (std::size_t j = ratio.num_offset[ex]; j < ratio.num_offset[ex + 1]; ++j)
+            add_scaled(&w.num_t[static_cast<std::size_t>(ratio.num[j].muscle) * n_buckets], s, ratio.num[j].weight,
+                       n_buckets);
+          for (std::size_t j = ratio.den_offset[ex]; j < ratio.den_offset[ex + 1]; ++j)
+            add_scaled(&w.den_t[static_cast<std::size_t>(ratio.den[j].muscle) * n_buckets], s, ratio.den[j].weight,
+                       n_buckets);
+        }
+        w.cell_of[ex] = kUnused;
       }
-      exercise_of.clear();
-      // The ratios, with the conventions of balance(): sums are >= 0, so IEEE division gives
-      // x / 0 = +inf for x > 0 and 0 / 0 = NaN.
-      for (std::size_t bucket = 0; bucket < n_buckets && n_cols > 0; ++bucket) {
-        double* o = ratio.out + static_cast<Eigen::Index>(p * n_buckets + bucket) * ratio.out_stride;
-        for (std::size_t c = 0; c < n_cols; ++c)
-          o[c] = num_total[bucket * n_cols + c] / den_total[bucket * n_cols + c];
+      w.exercise_of.clear();
+      // Back to row-major outputs. The ratios, with the conventions of balance(): sums are >= 0,
+      // so IEEE division gives x / 0 = +inf for x > 0 and 0 / 0 = NaN.
+      const auto row0 = static_cast<Eigen::Index>(p * n_buckets);
+      for (std::size_t b = 0; b < n_buckets; ++b) {
+        double* so = out_sets.data() + (row0 + static_cast<Eigen::Index>(b)) * sets_stride;
+        double* vo = out_volume.data() + (row0 + static_cast<Eigen::Index>(b)) * volume_stride;
+        for (std::size_t m = 0; m < n_muscles; ++m) {
+          so[m] = w.sets_t[m * n_buckets + b];
+          vo[m] = w.volume_t[m * n_buckets + b];
+        }
+        if (n_cols == 0) continue;
+        double* o = ratio.out + (row0 + static_cast<Eigen::Index>(b)) * ratio.out_stride;
+        for (std::size_t c = 0; c < n_cols; ++c) o[c] = w.num_t[c * n_buckets + b] / w.den_t[c * n_buckets + b];
       }
     }
-  });
+  };
+  try {
+    parallel_for(blocks.n_programs, threads, work);
+  } catch (const BadBlockFound&) {
+    validate(blocks, activation, n_days);  // names the batch's first bad block, whichever thread met one
+    throw InvalidInput("a set block failed its check but none was found on the second look");
+  }
 }
 
 }  // namespace
@@ -202,10 +324,12 @@ void dose_balance_batch(const ActivationTable& activation, const ConstRowMatrixR
   const auto rows = static_cast<Eigen::Index>(dose_rows(blocks.n_programs, activation.n_muscles(), n_days, bucket_days));
   if (out_ratio.rows() != rows || out_ratio.cols() != num_coef.cols())
     throw InvalidInput("ratio output array has the wrong shape");
-  // Contiguous row-major copies (the caller's may be strided); small: exercises x columns.
-  const RowMatrix num = num_coef, den = den_coef;
-  RatioCoefficients ratio{num.data(), den.data(), static_cast<std::size_t>(num.cols()), out_ratio.data(),
-                          out_ratio.outerStride()};
+  RatioCoefficients ratio;
+  sparse_rows(num_coef, ratio.num_offset, ratio.num);
+  sparse_rows(den_coef, ratio.den_offset, ratio.den);
+  ratio.n_columns = static_cast<std::size_t>(num_coef.cols());
+  ratio.out = out_ratio.data();
+  ratio.out_stride = out_ratio.outerStride();
   dose_impl(activation, blocks, n_days, bucket_days, out_sets, out_volume, ratio, threads);
 }
 

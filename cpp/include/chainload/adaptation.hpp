@@ -90,7 +90,8 @@ std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params);
 // Open-loop Banister over many independent series at once: loads is days x columns (row-major),
 // each column one series with its own parameters. Writes fitness, fatigue and performance (same
 // shape; any may be null to skip it) and the last day's performance (one per column, may be null).
-// The inner loop runs over contiguous columns.
+// Columns run in blocks that keep their state in L1 through all days; the inner loop runs over a
+// block's contiguous columns. Results do not depend on the blocking.
 void banister_open_loop(const double* loads, std::size_t days, std::size_t columns, const double* p0,
                         const double* k1, const double* k2, const double* tau1, const double* tau2, double* fitness,
                         double* fatigue, double* performance, double* final_performance = nullptr);
