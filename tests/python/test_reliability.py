@@ -319,6 +319,7 @@ def test_dask_workers_use_the_callers_catalogue():
     assert not local["dose_balance"].equals(default["dose_balance"])
 
 
+@pytest.mark.slow  # waits out a 2 s worker timeout
 def test_dask_sweep_without_live_workers_fails_after_the_timeout_naming_the_chunks():
     distributed = pytest.importorskip("distributed")
     pop = cl.Population.sample(10, seed=0)

@@ -27,7 +27,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "VALIDATION.md"
 XFAIL = {
     "IND-1": "largest 1RM change (%) = 191.3 (needs [200, 250]): with Hubal's sex mix (58.5 % women, neural_max x 1.6) the widest responder still falls short; not the draw: the typical largest of 585 is ~190 % too (test_ind1_typical_largest_change; docs/model.md 'Known tensions')",
 }
-SLOW = {"VOL-1", "VOL-3", "VOL-5", "DET-1"}  # over ~1.5 s idle, ~3 s on a loaded machine
+SLOW = {"VOL-1", "VOL-3", "VOL-5", "DET-1", "FFM-5"}  # over ~1.5 s idle, ~3 s on a loaded machine
 
 
 def _shared_ids() -> list[str]:
@@ -111,6 +111,7 @@ def test_not_applicable_rows_need_their_reason(tmp_path):
         validation.load(p)
 
 
+@pytest.mark.slow  # 3 s: fits every synthetic lifter of the report
 def test_ffm5_is_checked_on_the_fit_report():
     """FFM-5 (Marchal et al. 2025): out-of-sample error apart from in-sample fit, unidentified
     parameters flagged, measured by athlete_fit.fit_report on 30 synthetic lifters."""
