@@ -109,7 +109,13 @@ def main() -> None:
         print("dask.distributed not installed: Dask run skipped")
         return
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
+        ) as cluster,
         Client(cluster) as client,
     ):
         cl.sweep(

@@ -299,9 +299,15 @@ def test_dask_workers_use_the_callers_catalogue():
     pop = cl.Population.sample(12, seed=4)
     local = cl.sweep(prog, pop, weeks=3, catalogue=cat, chunk_size=6, progress=False).outcomes
     default = cl.sweep(small_program(), pop, weeks=3, chunk_size=6, progress=False).outcomes
+    # The scheduler's HTTP server binds port 8787 even without a dashboard: a free port instead,
+    # so a cluster already running on the machine is not a warning (an error under pytest).
     with (
         distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=1,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -324,7 +330,9 @@ def test_dask_sweep_without_live_workers_fails_after_the_timeout_naming_the_chun
     distributed = pytest.importorskip("distributed")
     pop = cl.Population.sample(10, seed=0)
     with (
-        distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"}
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         t = time.perf_counter()
@@ -352,7 +360,11 @@ def test_dask_sweep_whose_workers_are_killed_fails_after_the_timeout_naming_the_
     pop = cl.Population.sample(1000, seed=0)
     with (
         distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

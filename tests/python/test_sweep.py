@@ -226,9 +226,15 @@ def test_dask_local_cluster_gives_identical_results(pop):
     distributed = pytest.importorskip("distributed")
     vs = cl.vary(small_program(), increment_kg=[1.25, 2.5])
     local = cl.sweep(vs, pop, weeks=6, chunk_size=15).outcomes
+    # The scheduler's HTTP server binds port 8787 even without a dashboard: a free port instead,
+    # so a cluster already running on the machine is not a warning (an error under pytest).
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
