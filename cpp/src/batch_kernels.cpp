@@ -98,36 +98,52 @@ void banister_capacity(const Banister& b, bool morning, double* __restrict out) 
   for (std::size_t i = 0; i < b.n * L; ++i) out[i] = banister_cap(b, i, morning);
 }
 
+// One day of sn_advance's muscles, then of its used lifts: flat loops over the rows (lane i % L)
+// in functions whose pointers are __restrict parameters. Written as lane loops in the day loop
+// over `s`'s arrays, GCC could not prove the arrays apart and left the loops scalar (perf,
+// -fopt-info-vec: "versioning for alias required").
+void sn_morning_muscles(std::size_t rows, double* __restrict dose, double* __restrict size, double* __restrict fast,
+                        double* __restrict slow, const double* __restrict rate, const double* __restrict start,
+                        const SizeNeural& s) {
+  double e_dose[L], weekly[L], half[L], ceiling[L], inv_tau[L], e_fast[L], e_slow[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l], half[l] = s.half[l], ceiling[l] = s.ceiling[l];
+    inv_tau[l] = s.inv_tau[l], e_fast[l] = s.e_fast[l], e_slow[l] = s.e_slow[l];
+  }
+  for (std::size_t i = 0; i < rows; ++i) {  // detail::morning_muscles, lane by lane
+    const std::size_t l = i % L;
+    const double dd = dose[i] * e_dose[l];
+    dose[i] = dd;
+    const double x = dd * weekly[l];
+    const double g = x / (x + half[l]);
+    size[i] = kinetics::size_step(size[i], g, rate[i], ceiling[l], start[i], inv_tau[l]);
+    fast[i] *= e_fast[l];
+    slow[i] *= e_slow[l];
+  }
+}
+
+void sn_morning_lifts(std::size_t rows, double* __restrict q, double* __restrict sets, double* __restrict neural,
+                      const SizeNeural& s) {
+  double e_dose[L], weekly[L], neural_max[L], neural_half[L], k_up[L], k_down[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l];
+    neural_max[l] = s.neural_max[l], neural_half[l] = s.neural_half[l], k_up[l] = s.k_up[l], k_down[l] = s.k_down[l];
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::size_t l = i % L;
+    const double qd = q[i] * e_dose[l];
+    const double sd = sets[i] * e_dose[l];
+    q[i] = qd;
+    sets[i] = sd;
+    const double target = neural_max[l] * kinetics::neural_target(qd * weekly[l], sd * weekly[l], neural_half[l]);
+    neural[i] = kinetics::neural_step(neural[i], target, k_up[l], k_down[l]);
+  }
+}
+
 void sn_advance(const SizeNeural& s, std::size_t days) {
-  double* __restrict dose = s.dose;
-  double* __restrict size = s.size;
-  double* __restrict fast = s.fast;
-  double* __restrict slow = s.slow;
-  const double* __restrict rate = s.rate;
-  const double* __restrict start = s.start;
   for (std::size_t d = 0; d < days; ++d) {
-    for (std::size_t m = 0; m < s.n_loaded; ++m)
-      for (std::size_t l = 0; l < L; ++l) {  // detail::morning_muscles, lane by lane
-        const std::size_t i = m * L + l;
-        const double dd = dose[i] * s.e_dose[l];
-        dose[i] = dd;
-        const double x = dd * s.weekly[l];
-        const double g = x / (x + s.half[l]);
-        size[i] = kinetics::size_step(size[i], g, rate[i], s.ceiling[l], start[i], s.inv_tau[l]);
-        fast[i] *= s.e_fast[l];
-        slow[i] *= s.e_slow[l];
-      }
-    for (std::size_t u = 0; u < s.nu; ++u)
-      for (std::size_t l = 0; l < L; ++l) {
-        const std::size_t i = u * L + l;
-        const double q = s.q[i] * s.e_dose[l];
-        const double sets = s.sets[i] * s.e_dose[l];
-        s.q[i] = q;
-        s.sets[i] = sets;
-        const double target =
-            s.neural_max[l] * kinetics::neural_target(q * s.weekly[l], sets * s.weekly[l], s.neural_half[l]);
-        s.neural[i] = kinetics::neural_step(s.neural[i], target, s.k_up[l], s.k_down[l]);
-      }
+    sn_morning_muscles(s.n_loaded * L, s.dose, s.size, s.fast, s.slow, s.rate, s.start, s);
+    sn_morning_lifts(s.nu * L, s.q, s.sets, s.neural, s);
   }
 }
 
