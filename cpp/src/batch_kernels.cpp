@@ -45,15 +45,26 @@ inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
   return 1.0 + fitness - fatigue;
 }
 
+// One row of lanes as a GCC vector (element-wise IEEE operations, as the lane loops): for the
+// lift minima, whose lane loops inside the loop over muscles GCC left scalar (perf). Loaded
+// through a reference (a Row returned by value would change the ABI between instruction sets).
+typedef double Row __attribute__((vector_size(L * sizeof(double)), aligned(alignof(double))));
+inline void load(Row& r, const double* p) { __builtin_memcpy(&r, p, sizeof r); }
+
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
-  double c[L];
-  for (std::size_t l = 0; l < L; ++l) c[l] = __builtin_inf();
-  for (std::size_t k = 0; k < count; ++k) {
+  Row c = Row{} + __builtin_inf();
+  for (std::size_t k = 0; k < count; ++k) {  // banister_cap, a row at a time
     const std::size_t row = muscles[k] * L;
-    if (morning)
-      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, true));
-    else
-      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, false));
+    Row fit, fat, k1, k2;
+    load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
+    if (morning) {  // kinetics::trace_step with 0 load
+      Row e1, e2;
+      load(e1, b.e1 + row), load(e2, b.e2 + row);
+      fit = fit * e1 + 0.0;
+      fat = fat * e2 + 0.0;
+    }
+    const Row cap = 1.0 + k1 * fit - k2 * fat;
+    c = cap < c ? cap : c;  // min_of
   }
   for (std::size_t l = 0; l < L; ++l) out[l] = max_of(finite(c[l]) ? c[l] : 1.0, 0.05);
 }
