@@ -159,19 +159,19 @@ void sn_advance(const SizeNeural& s, std::size_t days) {
 }
 
 void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
-  double size[L] = {}, fat[L] = {}, room[L];
+  Row size = {}, fat = {}, room = Row{} + 1.0, beta, inv_neural_max;  // a row of lanes at a time, as banister_lift
+  load(beta, s.beta), load(inv_neural_max, s.inv_neural_max);
   for (const Entry* e = lift.begin; e != lift.end; ++e) {
     const std::size_t row = e->index * L;
-    for (std::size_t l = 0; l < L; ++l) {
-      size[l] += e->weight * kinetics::size_capacity(s.size[row + l], s.beta[l]);
-      fat[l] += e->weight * (s.fast[row + l] + s.slow[row + l]);
-    }
+    Row sz, fast, slow;
+    load(sz, s.size + row), load(fast, s.fast + row), load(slow, s.slow + row);
+    size += e->weight * (1.0 + beta * (sz - 1.0));  // kinetics::size_capacity
+    fat += e->weight * (fast + slow);
   }
-  for (std::size_t l = 0; l < L; ++l) room[l] = 1.0;
   for (std::size_t k = 0; k < lift.count; ++k) {
-    const double* n = s.neural + lift.used[k] * L;
-    const double* t = lift.weights + k * L;
-    for (std::size_t l = 0; l < L; ++l) room[l] = kinetics::neural_room(room[l], t[l] * n[l], s.inv_neural_max[l]);
+    Row n, t;
+    load(n, s.neural + lift.used[k] * L), load(t, lift.weights + k * L);
+    room = room * (1.0 - t * n * inv_neural_max);  // kinetics::neural_room
   }
   for (std::size_t l = 0; l < L; ++l) {
     const double neural = min_of(max_of(s.neural_max[l] * (1.0 - room[l]), 0.0), s.neural_max[l]);  // std::clamp
