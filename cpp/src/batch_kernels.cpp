@@ -50,6 +50,13 @@ inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
 // through a reference (a Row returned by value would change the ABI between instruction sets).
 typedef double Row __attribute__((vector_size(L * sizeof(double)), aligned(alignof(double))));
 inline void load(Row& r, const double* p) { __builtin_memcpy(&r, p, sizeof r); }
+inline void store(double* p, const Row& r) { __builtin_memcpy(p, &r, sizeof r); }
+// row += x, element-wise.
+inline void add_to(double* p, const Row& x) {
+  Row r;
+  load(r, p);
+  store(p, r + x);
+}
 
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
   Row c = Row{} + __builtin_inf();
@@ -70,12 +77,10 @@ void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t 
 }
 
 void banister_add(const Banister& b, const Entry* begin, const Entry* end, const double* sets, const double* effort) {
-  double se[L];
-  for (std::size_t l = 0; l < L; ++l) se[l] = sets[l] * effort[l];
-  for (const Entry* a = begin; a != end; ++a) {
-    double* __restrict w = b.w + a->index * L;
-    for (std::size_t l = 0; l < L; ++l) w[l] += se[l] * a->weight;
-  }
+  Row n, e;  // a row of lanes at a time
+  load(n, sets), load(e, effort);
+  const Row se = n * e;
+  for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L, se * a->weight);
 }
 
 void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
@@ -181,25 +186,18 @@ void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
 
 void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
             const double* effort, const double* size_effort, const double* slow_effort, const double* q) {
-  double se[L], ss[L], sp[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    se[l] = sets[l] * effort[l];
-    ss[l] = sets[l] * size_effort[l];
-    sp[l] = sets[l] * slow_effort[l];
-  }
+  Row n, e, sz, sp, qs;  // a row of lanes at a time, as banister_add
+  load(n, sets), load(e, effort), load(sz, size_effort), load(sp, slow_effort), load(qs, q);
+  const Row se = n * e, ss = n * sz, ssp = n * sp;
   for (const Entry* a = begin; a != end; ++a) {
     const std::size_t row = a->index * L;
-    for (std::size_t l = 0; l < L; ++l) {
-      s.w[row + l] += se[l] * a->weight;
-      s.ws[row + l] += ss[l] * a->weight;
-      s.xf[row + l] += ss[l] * a->weight;
-      s.xs[row + l] += sp[l] * a->weight;
-    }
+    add_to(s.w + row, se * a->weight);
+    add_to(s.ws + row, ss * a->weight);
+    add_to(s.xf + row, ss * a->weight);
+    add_to(s.xs + row, ssp * a->weight);
   }
-  for (std::size_t l = 0; l < L; ++l) {
-    s.q_in[used * L + l] += q[l];
-    s.sets_in[used * L + l] += sets[l];
-  }
+  add_to(s.q_in + used * L, qs);
+  add_to(s.sets_in + used * L, n);
 }
 
 void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
