@@ -83,31 +83,32 @@ void banister_add(const Banister& b, const Entry* begin, const Entry* end, const
   for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L, se * a->weight);
 }
 
+void banister_peak(const Banister& b, double* __restrict peak) {
+  Row pk, k2, fat;  // a row of lanes at a time: the nested lane loop was scalar
+  load(pk, peak);
+  for (std::size_t m = 0; m < b.n_loaded; ++m) {
+    load(k2, b.k2 + m * L), load(fat, b.fat + m * L);
+    const Row x = k2 * fat;
+    pk = pk < x ? x : pk;  // max_of
+  }
+  store(peak, pk);
+}
+
 void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
-  // One flat loop over the rows, then the peak per lane: written as one nested loop, GCC unrolls
-  // the lanes and leaves them scalar.
+  // One flat loop over the rows, then the peak a row at a time: written as one nested loop, GCC
+  // unrolls the lanes and leaves them scalar.
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
   double* __restrict w = b.w;
   const double* __restrict e1 = b.e1;
   const double* __restrict e2 = b.e2;
-  const double* __restrict k2 = b.k2;
   for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
     total[i] += w[i];
     fit[i] = kinetics::trace_step(fit[i], e1[i], w[i]);
     fat[i] = kinetics::trace_step(fat[i], e2[i], w[i]);
     w[i] = 0.0;
   }
-  double pk[L];
-  for (std::size_t l = 0; l < L; ++l) pk[l] = peak[l];
-  for (std::size_t m = 0; m < b.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], k2[m * L + l] * fat[m * L + l]);
-  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
-}
-
-void banister_peak(const Banister& b, double* __restrict peak) {
-  for (std::size_t m = 0; m < b.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], b.k2[m * L + l] * b.fat[m * L + l]);
+  banister_peak(b, peak);
 }
 
 void banister_capacity(const Banister& b, bool morning, double* __restrict out) {
@@ -200,6 +201,17 @@ void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size
   add_to(s.sets_in + used * L, n);
 }
 
+void sn_peak(const SizeNeural& s, double* __restrict peak) {
+  Row pk, fast, slow;  // a row of lanes at a time: the nested lane loop was scalar
+  load(pk, peak);
+  for (std::size_t m = 0; m < s.n_loaded; ++m) {
+    load(fast, s.fast + m * L), load(slow, s.slow + m * L);
+    const Row x = fast + slow;
+    pk = pk < x ? x : pk;  // max_of
+  }
+  store(peak, pk);
+}
+
 void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
   double* __restrict dose = s.dose;
   double* __restrict fast = s.fast;
@@ -208,11 +220,10 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
   double* __restrict ws = s.ws;
   double* __restrict xf = s.xf;
   double* __restrict xs = s.xs;
-  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L], pk[L];  // local copies, for the vectoriser
+  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L];  // local copies, for the vectoriser
   for (std::size_t l = 0; l < L; ++l) {
     fast_max[l] = s.fast_max[l], fast_sets[l] = s.fast_sets[l];
     slow_max[l] = s.slow_max[l], slow_sets[l] = s.slow_sets[l];
-    pk[l] = peak[l];
   }
   // One flat loop over the rows (lane i % L), as banister_end_day.
   for (std::size_t i = 0; i < s.n_loaded * L; ++i) {  // detail::session_muscles, lane by lane
@@ -223,9 +234,7 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     slow[i] = kinetics::saturate_add(slow[i], slow_max[l], xs[i], slow_sets[l]);
     w[i] = ws[i] = xf[i] = xs[i] = 0.0;
   }
-  for (std::size_t m = 0; m < s.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], fast[m * L + l] + slow[m * L + l]);
-  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
+  sn_peak(s, peak);
   double* __restrict q = s.q;
   double* __restrict sets = s.sets;
   double* __restrict q_in = s.q_in;
@@ -235,11 +244,6 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     sets[i] += sets_in[i];
     q_in[i] = sets_in[i] = 0.0;
   }
-}
-
-void sn_peak(const SizeNeural& s, double* __restrict peak) {
-  for (std::size_t m = 0; m < s.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], s.fast[m * L + l] + s.slow[m * L + l]);
 }
 
 void sn_capacity(const SizeNeural& s, double* __restrict out) {
