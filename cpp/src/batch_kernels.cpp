@@ -45,13 +45,25 @@ inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
   return 1.0 + fitness - fatigue;
 }
 
-// One row of lanes as a GCC vector (element-wise IEEE operations, as the lane loops): for the
-// lift minima, whose lane loops inside the loop over muscles GCC left scalar (perf). Loaded
-// through a reference (a Row returned by value would change the ABI between instruction sets).
-typedef double Row __attribute__((vector_size(L * sizeof(double)), aligned(alignof(double))));
-inline void load(Row& r, const double* p) { __builtin_memcpy(&r, p, sizeof r); }
-inline void store(double* p, const Row& r) { __builtin_memcpy(p, &r, sizeof r); }
-// row += x, element-wise.
+// W lanes of a row as a GCC vector of the instruction set's width (8 AVX-512, 4 AVX2, 2 baseline;
+// a wider vector than the CPU's was slower than the scalar loops), for lane loops nested in a loop
+// over muscles (lift minima, doses, peaks), which GCC unrolled and left scalar (perf). Element-wise
+// IEEE operations in the order of the scalar formulas they name. Loaded through a reference (a
+// vector returned by value would change the ABI between the instruction-set objects).
+#if defined(__AVX512F__)
+constexpr std::size_t W = 8;
+#elif defined(__AVX2__)
+constexpr std::size_t W = 4;
+#else
+constexpr std::size_t W = 2;
+#endif
+static_assert(L % W == 0, "a row is whole vectors");
+// may_alias: read and written in place of doubles (memcpy instead went through the stack in
+// halves under -mavx2, and the reload stalled).
+typedef double Row __attribute__((vector_size(W * sizeof(double)), aligned(alignof(double)), may_alias));
+inline void load(Row& r, const double* p) { r = *reinterpret_cast<const Row*>(p); }
+inline void store(double* p, const Row& r) { *reinterpret_cast<Row*>(p) = r; }
+// p[0 .. W) += x, element-wise.
 inline void add_to(double* p, const Row& x) {
   Row r;
   load(r, p);
@@ -59,43 +71,49 @@ inline void add_to(double* p, const Row& x) {
 }
 
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
-  Row c = Row{} + __builtin_inf();
-  for (std::size_t k = 0; k < count; ++k) {  // banister_cap, a row at a time
-    const std::size_t row = muscles[k] * L;
-    Row fit, fat, k1, k2;
-    load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
-    if (morning) {  // kinetics::trace_step with 0 load
-      Row e1, e2;
-      load(e1, b.e1 + row), load(e2, b.e2 + row);
-      fit = fit * e1 + 0.0;
-      fat = fat * e2 + 0.0;
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W
+    Row cap_min = Row{} + __builtin_inf();
+    for (std::size_t k = 0; k < count; ++k) {  // banister_cap
+      const std::size_t row = muscles[k] * L + c;
+      Row fit, fat, k1, k2;
+      load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
+      if (morning) {  // kinetics::trace_step with 0 load
+        Row e1, e2;
+        load(e1, b.e1 + row), load(e2, b.e2 + row);
+        fit = fit * e1 + 0.0;
+        fat = fat * e2 + 0.0;
+      }
+      const Row cap = 1.0 + k1 * fit - k2 * fat;
+      cap_min = cap < cap_min ? cap : cap_min;  // min_of
     }
-    const Row cap = 1.0 + k1 * fit - k2 * fat;
-    c = cap < c ? cap : c;  // min_of
+    for (std::size_t j = 0; j < W; ++j) out[c + j] = max_of(finite(cap_min[j]) ? cap_min[j] : 1.0, 0.05);
   }
-  for (std::size_t l = 0; l < L; ++l) out[l] = max_of(finite(c[l]) ? c[l] : 1.0, 0.05);
 }
 
 void banister_add(const Banister& b, const Entry* begin, const Entry* end, const double* sets, const double* effort) {
-  Row n, e;  // a row of lanes at a time
-  load(n, sets), load(e, effort);
-  const Row se = n * e;
-  for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L, se * a->weight);
+  for (std::size_t c = 0; c < L; c += W) {
+    Row n, e;
+    load(n, sets + c), load(e, effort + c);
+    const Row se = n * e;
+    for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L + c, se * a->weight);
+  }
 }
 
 void banister_peak(const Banister& b, double* __restrict peak) {
-  Row pk, k2, fat;  // a row of lanes at a time: the nested lane loop was scalar
-  load(pk, peak);
-  for (std::size_t m = 0; m < b.n_loaded; ++m) {
-    load(k2, b.k2 + m * L), load(fat, b.fat + m * L);
-    const Row x = k2 * fat;
-    pk = pk < x ? x : pk;  // max_of
+  for (std::size_t c = 0; c < L; c += W) {
+    Row pk, k2, fat;
+    load(pk, peak + c);
+    for (std::size_t m = 0; m < b.n_loaded; ++m) {
+      load(k2, b.k2 + m * L + c), load(fat, b.fat + m * L + c);
+      const Row x = k2 * fat;
+      pk = pk < x ? x : pk;  // max_of
+    }
+    store(peak + c, pk);
   }
-  store(peak, pk);
 }
 
 void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
-  // One flat loop over the rows, then the peak a row at a time: written as one nested loop, GCC
+  // One flat loop over the rows, then the peak a vector at a time: written as one nested loop, GCC
   // unrolls the lanes and leaves them scalar.
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
@@ -165,51 +183,58 @@ void sn_advance(const SizeNeural& s, std::size_t days) {
 }
 
 void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
-  Row size = {}, fat = {}, room = Row{} + 1.0, beta, inv_neural_max;  // a row of lanes at a time, as banister_lift
-  load(beta, s.beta), load(inv_neural_max, s.inv_neural_max);
-  for (const Entry* e = lift.begin; e != lift.end; ++e) {
-    const std::size_t row = e->index * L;
-    Row sz, fast, slow;
-    load(sz, s.size + row), load(fast, s.fast + row), load(slow, s.slow + row);
-    size += e->weight * (1.0 + beta * (sz - 1.0));  // kinetics::size_capacity
-    fat += e->weight * (fast + slow);
-  }
-  for (std::size_t k = 0; k < lift.count; ++k) {
-    Row n, t;
-    load(n, s.neural + lift.used[k] * L), load(t, lift.weights + k * L);
-    room = room * (1.0 - t * n * inv_neural_max);  // kinetics::neural_room
-  }
-  for (std::size_t l = 0; l < L; ++l) {
-    const double neural = min_of(max_of(s.neural_max[l] * (1.0 - room[l]), 0.0), s.neural_max[l]);  // std::clamp
-    out[l] = max_of(size[l] * (1.0 + neural) * (1.0 - min_of(fat[l], kMaxFatigue)), 0.05);
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as banister_lift
+    Row size = {}, fat = {}, room = Row{} + 1.0, beta, inv_neural_max;
+    load(beta, s.beta + c), load(inv_neural_max, s.inv_neural_max + c);
+    for (const Entry* e = lift.begin; e != lift.end; ++e) {
+      const std::size_t row = e->index * L + c;
+      Row sz, fast, slow;
+      load(sz, s.size + row), load(fast, s.fast + row), load(slow, s.slow + row);
+      size += e->weight * (1.0 + beta * (sz - 1.0));  // kinetics::size_capacity
+      fat += e->weight * (fast + slow);
+    }
+    for (std::size_t k = 0; k < lift.count; ++k) {
+      Row n, t;
+      load(n, s.neural + lift.used[k] * L + c), load(t, lift.weights + k * L + c);
+      room = room * (1.0 - t * n * inv_neural_max);  // kinetics::neural_room
+    }
+    for (std::size_t j = 0; j < W; ++j) {
+      const double nmax = s.neural_max[c + j];
+      const double neural = min_of(max_of(nmax * (1.0 - room[j]), 0.0), nmax);  // std::clamp
+      out[c + j] = max_of(size[j] * (1.0 + neural) * (1.0 - min_of(fat[j], kMaxFatigue)), 0.05);
+    }
   }
 }
 
 void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
             const double* effort, const double* size_effort, const double* slow_effort, const double* q) {
-  Row n, e, sz, sp, qs;  // a row of lanes at a time, as banister_add
-  load(n, sets), load(e, effort), load(sz, size_effort), load(sp, slow_effort), load(qs, q);
-  const Row se = n * e, ss = n * sz, ssp = n * sp;
-  for (const Entry* a = begin; a != end; ++a) {
-    const std::size_t row = a->index * L;
-    add_to(s.w + row, se * a->weight);
-    add_to(s.ws + row, ss * a->weight);
-    add_to(s.xf + row, ss * a->weight);
-    add_to(s.xs + row, ssp * a->weight);
+  for (std::size_t c = 0; c < L; c += W) {  // as banister_add
+    Row n, e, sz, sp, qs;
+    load(n, sets + c), load(e, effort + c), load(sz, size_effort + c), load(sp, slow_effort + c), load(qs, q + c);
+    const Row se = n * e, ss = n * sz, ssp = n * sp;
+    for (const Entry* a = begin; a != end; ++a) {
+      const std::size_t row = a->index * L + c;
+      add_to(s.w + row, se * a->weight);
+      add_to(s.ws + row, ss * a->weight);
+      add_to(s.xf + row, ss * a->weight);
+      add_to(s.xs + row, ssp * a->weight);
+    }
+    add_to(s.q_in + used * L + c, qs);
+    add_to(s.sets_in + used * L + c, n);
   }
-  add_to(s.q_in + used * L, qs);
-  add_to(s.sets_in + used * L, n);
 }
 
 void sn_peak(const SizeNeural& s, double* __restrict peak) {
-  Row pk, fast, slow;  // a row of lanes at a time: the nested lane loop was scalar
-  load(pk, peak);
-  for (std::size_t m = 0; m < s.n_loaded; ++m) {
-    load(fast, s.fast + m * L), load(slow, s.slow + m * L);
-    const Row x = fast + slow;
-    pk = pk < x ? x : pk;  // max_of
+  for (std::size_t c = 0; c < L; c += W) {
+    Row pk, fast, slow;
+    load(pk, peak + c);
+    for (std::size_t m = 0; m < s.n_loaded; ++m) {
+      load(fast, s.fast + m * L + c), load(slow, s.slow + m * L + c);
+      const Row x = fast + slow;
+      pk = pk < x ? x : pk;  // max_of
+    }
+    store(peak + c, pk);
   }
-  store(peak, pk);
 }
 
 void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
