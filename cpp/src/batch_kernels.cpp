@@ -45,133 +45,195 @@ inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
   return 1.0 + fitness - fatigue;
 }
 
+// W lanes of a row as a GCC vector of the instruction set's width (8 AVX-512, 4 AVX2, 2 baseline;
+// a wider vector than the CPU's was slower than the scalar loops), for lane loops nested in a loop
+// over muscles (lift minima, doses, peaks), which GCC unrolled and left scalar (perf). Element-wise
+// IEEE operations in the order of the scalar formulas they name. Loaded through a reference (a
+// vector returned by value would change the ABI between the instruction-set objects).
+#if defined(__AVX512F__)
+constexpr std::size_t W = 8;
+#elif defined(__AVX2__)
+constexpr std::size_t W = 4;
+#else
+constexpr std::size_t W = 2;
+#endif
+static_assert(L % W == 0, "a row is whole vectors");
+// may_alias: read and written in place of doubles (memcpy instead went through the stack in
+// halves under -mavx2, and the reload stalled).
+typedef double Row __attribute__((vector_size(W * sizeof(double)), aligned(alignof(double)), may_alias));
+inline void load(Row& r, const double* p) { r = *reinterpret_cast<const Row*>(p); }
+inline void store(double* p, const Row& r) { *reinterpret_cast<Row*>(p) = r; }
+// p[0 .. W) += x, element-wise.
+inline void add_to(double* p, const Row& x) {
+  Row r;
+  load(r, p);
+  store(p, r + x);
+}
+
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
-  double c[L];
-  for (std::size_t l = 0; l < L; ++l) c[l] = __builtin_inf();
-  for (std::size_t k = 0; k < count; ++k) {
-    const std::size_t row = muscles[k] * L;
-    if (morning)
-      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, true));
-    else
-      for (std::size_t l = 0; l < L; ++l) c[l] = min_of(c[l], banister_cap(b, row + l, false));
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W
+    Row cap_min = Row{} + __builtin_inf();
+    for (std::size_t k = 0; k < count; ++k) {  // banister_cap
+      const std::size_t row = muscles[k] * L + c;
+      Row fit, fat, k1, k2;
+      load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
+      if (morning) {  // kinetics::trace_step with 0 load
+        Row e1, e2;
+        load(e1, b.e1 + row), load(e2, b.e2 + row);
+        fit = fit * e1 + 0.0;
+        fat = fat * e2 + 0.0;
+      }
+      const Row cap = 1.0 + k1 * fit - k2 * fat;
+      cap_min = cap < cap_min ? cap : cap_min;  // min_of
+    }
+    for (std::size_t j = 0; j < W; ++j) out[c + j] = max_of(finite(cap_min[j]) ? cap_min[j] : 1.0, 0.05);
   }
-  for (std::size_t l = 0; l < L; ++l) out[l] = max_of(finite(c[l]) ? c[l] : 1.0, 0.05);
 }
 
 void banister_add(const Banister& b, const Entry* begin, const Entry* end, const double* sets, const double* effort) {
-  double se[L];
-  for (std::size_t l = 0; l < L; ++l) se[l] = sets[l] * effort[l];
-  for (const Entry* a = begin; a != end; ++a) {
-    double* __restrict w = b.w + a->index * L;
-    for (std::size_t l = 0; l < L; ++l) w[l] += se[l] * a->weight;
+  for (std::size_t c = 0; c < L; c += W) {
+    Row n, e;
+    load(n, sets + c), load(e, effort + c);
+    const Row se = n * e;
+    for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L + c, se * a->weight);
+  }
+}
+
+void banister_peak(const Banister& b, double* __restrict peak) {
+  for (std::size_t c = 0; c < L; c += W) {
+    Row pk, k2, fat;
+    load(pk, peak + c);
+    for (std::size_t m = 0; m < b.n_loaded; ++m) {
+      load(k2, b.k2 + m * L + c), load(fat, b.fat + m * L + c);
+      const Row x = k2 * fat;
+      pk = pk < x ? x : pk;  // max_of
+    }
+    store(peak + c, pk);
   }
 }
 
 void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
-  // One flat loop over the rows, then the peak per lane: written as one nested loop, GCC unrolls
-  // the lanes and leaves them scalar.
+  // One flat loop over the rows, then the peak a vector at a time: written as one nested loop, GCC
+  // unrolls the lanes and leaves them scalar.
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
   double* __restrict w = b.w;
   const double* __restrict e1 = b.e1;
   const double* __restrict e2 = b.e2;
-  const double* __restrict k2 = b.k2;
   for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
     total[i] += w[i];
     fit[i] = kinetics::trace_step(fit[i], e1[i], w[i]);
     fat[i] = kinetics::trace_step(fat[i], e2[i], w[i]);
     w[i] = 0.0;
   }
-  double pk[L];
-  for (std::size_t l = 0; l < L; ++l) pk[l] = peak[l];
-  for (std::size_t m = 0; m < b.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], k2[m * L + l] * fat[m * L + l]);
-  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
-}
-
-void banister_peak(const Banister& b, double* __restrict peak) {
-  for (std::size_t m = 0; m < b.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], b.k2[m * L + l] * b.fat[m * L + l]);
+  banister_peak(b, peak);
 }
 
 void banister_capacity(const Banister& b, bool morning, double* __restrict out) {
   for (std::size_t i = 0; i < b.n * L; ++i) out[i] = banister_cap(b, i, morning);
 }
 
+// One day of sn_advance's muscles, then of its used lifts: flat loops over the rows (lane i % L)
+// in functions whose pointers are __restrict parameters. Written as lane loops in the day loop
+// over `s`'s arrays, GCC could not prove the arrays apart and left the loops scalar (perf,
+// -fopt-info-vec: "versioning for alias required").
+void sn_morning_muscles(std::size_t rows, double* __restrict dose, double* __restrict size, double* __restrict fast,
+                        double* __restrict slow, const double* __restrict rate, const double* __restrict start,
+                        const SizeNeural& s) {
+  double e_dose[L], weekly[L], half[L], ceiling[L], inv_tau[L], e_fast[L], e_slow[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l], half[l] = s.half[l], ceiling[l] = s.ceiling[l];
+    inv_tau[l] = s.inv_tau[l], e_fast[l] = s.e_fast[l], e_slow[l] = s.e_slow[l];
+  }
+  for (std::size_t i = 0; i < rows; ++i) {  // detail::morning_muscles, lane by lane
+    const std::size_t l = i % L;
+    const double dd = dose[i] * e_dose[l];
+    dose[i] = dd;
+    const double x = dd * weekly[l];
+    const double g = x / (x + half[l]);
+    size[i] = kinetics::size_step(size[i], g, rate[i], ceiling[l], start[i], inv_tau[l]);
+    fast[i] *= e_fast[l];
+    slow[i] *= e_slow[l];
+  }
+}
+
+void sn_morning_lifts(std::size_t rows, double* __restrict q, double* __restrict sets, double* __restrict neural,
+                      const SizeNeural& s) {
+  double e_dose[L], weekly[L], neural_max[L], neural_half[L], k_up[L], k_down[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l];
+    neural_max[l] = s.neural_max[l], neural_half[l] = s.neural_half[l], k_up[l] = s.k_up[l], k_down[l] = s.k_down[l];
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::size_t l = i % L;
+    const double qd = q[i] * e_dose[l];
+    const double sd = sets[i] * e_dose[l];
+    q[i] = qd;
+    sets[i] = sd;
+    const double target = neural_max[l] * kinetics::neural_target(qd * weekly[l], sd * weekly[l], neural_half[l]);
+    neural[i] = kinetics::neural_step(neural[i], target, k_up[l], k_down[l]);
+  }
+}
+
 void sn_advance(const SizeNeural& s, std::size_t days) {
-  double* __restrict dose = s.dose;
-  double* __restrict size = s.size;
-  double* __restrict fast = s.fast;
-  double* __restrict slow = s.slow;
-  const double* __restrict rate = s.rate;
-  const double* __restrict start = s.start;
   for (std::size_t d = 0; d < days; ++d) {
-    for (std::size_t m = 0; m < s.n_loaded; ++m)
-      for (std::size_t l = 0; l < L; ++l) {  // detail::morning_muscles, lane by lane
-        const std::size_t i = m * L + l;
-        const double dd = dose[i] * s.e_dose[l];
-        dose[i] = dd;
-        const double x = dd * s.weekly[l];
-        const double g = x / (x + s.half[l]);
-        size[i] = kinetics::size_step(size[i], g, rate[i], s.ceiling[l], start[i], s.inv_tau[l]);
-        fast[i] *= s.e_fast[l];
-        slow[i] *= s.e_slow[l];
-      }
-    for (std::size_t u = 0; u < s.nu; ++u)
-      for (std::size_t l = 0; l < L; ++l) {
-        const std::size_t i = u * L + l;
-        const double q = s.q[i] * s.e_dose[l];
-        const double sets = s.sets[i] * s.e_dose[l];
-        s.q[i] = q;
-        s.sets[i] = sets;
-        const double target =
-            s.neural_max[l] * kinetics::neural_target(q * s.weekly[l], sets * s.weekly[l], s.neural_half[l]);
-        s.neural[i] = kinetics::neural_step(s.neural[i], target, s.k_up[l], s.k_down[l]);
-      }
+    sn_morning_muscles(s.n_loaded * L, s.dose, s.size, s.fast, s.slow, s.rate, s.start, s);
+    sn_morning_lifts(s.nu * L, s.q, s.sets, s.neural, s);
   }
 }
 
 void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
-  double size[L] = {}, fat[L] = {}, room[L];
-  for (const Entry* e = lift.begin; e != lift.end; ++e) {
-    const std::size_t row = e->index * L;
-    for (std::size_t l = 0; l < L; ++l) {
-      size[l] += e->weight * kinetics::size_capacity(s.size[row + l], s.beta[l]);
-      fat[l] += e->weight * (s.fast[row + l] + s.slow[row + l]);
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as banister_lift
+    Row size = {}, fat = {}, room = Row{} + 1.0, beta, inv_neural_max;
+    load(beta, s.beta + c), load(inv_neural_max, s.inv_neural_max + c);
+    for (const Entry* e = lift.begin; e != lift.end; ++e) {
+      const std::size_t row = e->index * L + c;
+      Row sz, fast, slow;
+      load(sz, s.size + row), load(fast, s.fast + row), load(slow, s.slow + row);
+      size += e->weight * (1.0 + beta * (sz - 1.0));  // kinetics::size_capacity
+      fat += e->weight * (fast + slow);
     }
-  }
-  for (std::size_t l = 0; l < L; ++l) room[l] = 1.0;
-  for (std::size_t k = 0; k < lift.count; ++k) {
-    const double* n = s.neural + lift.used[k] * L;
-    const double* t = lift.weights + k * L;
-    for (std::size_t l = 0; l < L; ++l) room[l] = kinetics::neural_room(room[l], t[l] * n[l], s.inv_neural_max[l]);
-  }
-  for (std::size_t l = 0; l < L; ++l) {
-    const double neural = min_of(max_of(s.neural_max[l] * (1.0 - room[l]), 0.0), s.neural_max[l]);  // std::clamp
-    out[l] = max_of(size[l] * (1.0 + neural) * (1.0 - min_of(fat[l], kMaxFatigue)), 0.05);
+    for (std::size_t k = 0; k < lift.count; ++k) {
+      Row n, t;
+      load(n, s.neural + lift.used[k] * L + c), load(t, lift.weights + k * L + c);
+      room = room * (1.0 - t * n * inv_neural_max);  // kinetics::neural_room
+    }
+    for (std::size_t j = 0; j < W; ++j) {
+      const double nmax = s.neural_max[c + j];
+      const double neural = min_of(max_of(nmax * (1.0 - room[j]), 0.0), nmax);  // std::clamp
+      out[c + j] = max_of(size[j] * (1.0 + neural) * (1.0 - min_of(fat[j], kMaxFatigue)), 0.05);
+    }
   }
 }
 
 void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
             const double* effort, const double* size_effort, const double* slow_effort, const double* q) {
-  double se[L], ss[L], sp[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    se[l] = sets[l] * effort[l];
-    ss[l] = sets[l] * size_effort[l];
-    sp[l] = sets[l] * slow_effort[l];
-  }
-  for (const Entry* a = begin; a != end; ++a) {
-    const std::size_t row = a->index * L;
-    for (std::size_t l = 0; l < L; ++l) {
-      s.w[row + l] += se[l] * a->weight;
-      s.ws[row + l] += ss[l] * a->weight;
-      s.xf[row + l] += ss[l] * a->weight;
-      s.xs[row + l] += sp[l] * a->weight;
+  for (std::size_t c = 0; c < L; c += W) {  // as banister_add
+    Row n, e, sz, sp, qs;
+    load(n, sets + c), load(e, effort + c), load(sz, size_effort + c), load(sp, slow_effort + c), load(qs, q + c);
+    const Row se = n * e, ss = n * sz, ssp = n * sp;
+    for (const Entry* a = begin; a != end; ++a) {
+      const std::size_t row = a->index * L + c;
+      add_to(s.w + row, se * a->weight);
+      add_to(s.ws + row, ss * a->weight);
+      add_to(s.xf + row, ss * a->weight);
+      add_to(s.xs + row, ssp * a->weight);
     }
+    add_to(s.q_in + used * L + c, qs);
+    add_to(s.sets_in + used * L + c, n);
   }
-  for (std::size_t l = 0; l < L; ++l) {
-    s.q_in[used * L + l] += q[l];
-    s.sets_in[used * L + l] += sets[l];
+}
+
+void sn_peak(const SizeNeural& s, double* __restrict peak) {
+  for (std::size_t c = 0; c < L; c += W) {
+    Row pk, fast, slow;
+    load(pk, peak + c);
+    for (std::size_t m = 0; m < s.n_loaded; ++m) {
+      load(fast, s.fast + m * L + c), load(slow, s.slow + m * L + c);
+      const Row x = fast + slow;
+      pk = pk < x ? x : pk;  // max_of
+    }
+    store(peak + c, pk);
   }
 }
 
@@ -183,11 +245,10 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
   double* __restrict ws = s.ws;
   double* __restrict xf = s.xf;
   double* __restrict xs = s.xs;
-  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L], pk[L];  // local copies, for the vectoriser
+  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L];  // local copies, for the vectoriser
   for (std::size_t l = 0; l < L; ++l) {
     fast_max[l] = s.fast_max[l], fast_sets[l] = s.fast_sets[l];
     slow_max[l] = s.slow_max[l], slow_sets[l] = s.slow_sets[l];
-    pk[l] = peak[l];
   }
   // One flat loop over the rows (lane i % L), as banister_end_day.
   for (std::size_t i = 0; i < s.n_loaded * L; ++i) {  // detail::session_muscles, lane by lane
@@ -198,9 +259,7 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     slow[i] = kinetics::saturate_add(slow[i], slow_max[l], xs[i], slow_sets[l]);
     w[i] = ws[i] = xf[i] = xs[i] = 0.0;
   }
-  for (std::size_t m = 0; m < s.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) pk[l] = max_of(pk[l], fast[m * L + l] + slow[m * L + l]);
-  for (std::size_t l = 0; l < L; ++l) peak[l] = pk[l];
+  sn_peak(s, peak);
   double* __restrict q = s.q;
   double* __restrict sets = s.sets;
   double* __restrict q_in = s.q_in;
@@ -210,11 +269,6 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     sets[i] += sets_in[i];
     q_in[i] = sets_in[i] = 0.0;
   }
-}
-
-void sn_peak(const SizeNeural& s, double* __restrict peak) {
-  for (std::size_t m = 0; m < s.n_loaded; ++m)
-    for (std::size_t l = 0; l < L; ++l) peak[l] = max_of(peak[l], s.fast[m * L + l] + s.slow[m * L + l]);
 }
 
 void sn_capacity(const SizeNeural& s, double* __restrict out) {

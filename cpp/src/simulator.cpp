@@ -559,8 +559,9 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
-      const auto plan = progression::plan_session(p, s, week, deload, program, athlete.one_rm[p.exercise], one_rm_now,
-                                                  body, options.round_kg, options.default_rir);
+      progression::SessionPlan plan;
+      progression::plan_session(p, s, week, deload, program, athlete.one_rm[p.exercise], one_rm_now, body,
+                                options.round_kg, options.default_rir, plan);
       engine.add(static_cast<std::size_t>(p.exercise), u, plan.sets, plan.rir, plan.fraction, plan.effort, plan.achieved);
       const bool auto_deload = progression::finish_session(p, s, plan, deload, body);
       out.failures += plan.failed;
@@ -962,8 +963,8 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
       const double* orm = start_one_rm.data() + pi * L;
       const double* kg_body = body.data() + pi * L;
       for (std::size_t l = 0; l < L; ++l)
-        plans[l] = progression::plan_session(p, ps[pi * L + l], week, deload, program, orm[l], orm[l] * capacity[u * L + l],
-                                             kg_body[l], options.round_kg, options.default_rir);
+        progression::plan_session(p, ps[pi * L + l], week, deload, program, orm[l], orm[l] * capacity[u * L + l],
+                                  kg_body[l], options.round_kg, options.default_rir, plans[l]);
       engine.add(static_cast<std::size_t>(p.exercise), u, plans);
       for (std::size_t l = 0; l < L; ++l) {
         auto_deloads[l] += progression::finish_session(p, ps[pi * L + l], plans[l], deload, kg_body[l]);

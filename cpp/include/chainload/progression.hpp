@@ -160,12 +160,14 @@ struct SessionPlan {
 // Everything a session decides before its dose: the week's rule step, today's load (planned,
 // deloaded, rounded to the plate step, floored), the reps done. `start_one_rm` is the athlete's
 // starting 1RM, `one_rm_now` today's, `body` the body share of the load, `round_kg` the
-// options' step for a prescription without its own. Both closed loops (scalar and batched) call this.
-inline SessionPlan plan_session(const PrescriptionSpec& p, PrescriptionState& s, std::int32_t week, bool deload,
-                                const ProgramSpec& program, double start_one_rm, double one_rm_now, double body,
-                                double round_kg, double default_rir) {
+// options' step for a prescription without its own. Both closed loops (scalar and batched) call
+// this. It fills `plan` in place: returned by value into the batched loop's array of plans, the
+// plan was built on the stack and copied, and the copy's wide loads of the just-written fields
+// stalled on store forwarding (perf).
+inline void plan_session(const PrescriptionSpec& p, PrescriptionState& s, std::int32_t week, bool deload,
+                         const ProgramSpec& program, double start_one_rm, double one_rm_now, double body,
+                         double round_kg, double default_rir, SessionPlan& plan) {
   if (week > s.week) new_week(p, s, week);
-  SessionPlan plan;
   double load = planned_load(p, s, week, start_one_rm, one_rm_now, default_rir);
   plan.sets = p.sets;
   if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
@@ -182,7 +184,6 @@ inline SessionPlan plan_session(const PrescriptionSpec& p, PrescriptionState& s,
   plan.failed = plan.achieved < s.target;
   plan.rir = std::max(possible - plan.achieved, 0.0);
   plan.effort = effort_weight(plan.rir);
-  return plan;
 }
 
 // After the session: the failure streak, an automatic deload (returns true), or the rule's step
