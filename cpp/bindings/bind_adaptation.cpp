@@ -45,38 +45,6 @@ std::vector<ModelParams> params_batch(const py::dict& d, std::size_t n) {
   return out;
 }
 
-// Scalar fields of SizeNeuralParams, by name (the data file's parameter names).
-struct SnField {
-  const char* name;
-  double SizeNeuralParams::*field;
-};
-const SnField sn_fields[] = {
-    {"dose_tau", &SizeNeuralParams::dose_tau},
-    {"size_rate", &SizeNeuralParams::size_rate},
-    {"size_half", &SizeNeuralParams::size_half},
-    {"size_ceiling", &SizeNeuralParams::size_ceiling},
-    {"size_tau_detrain", &SizeNeuralParams::size_tau_detrain},
-    {"size_rir_zero", &SizeNeuralParams::size_rir_zero},
-    {"size_full_reps", &SizeNeuralParams::size_full_reps},
-    {"size_force", &SizeNeuralParams::size_force},
-    {"neural_max", &SizeNeuralParams::neural_max},
-    {"neural_half", &SizeNeuralParams::neural_half},
-    {"neural_tau_up", &SizeNeuralParams::neural_tau_up},
-    {"neural_tau_down", &SizeNeuralParams::neural_tau_down},
-    {"load_power", &SizeNeuralParams::load_power},
-    {"load_full", &SizeNeuralParams::load_full},
-    {"transfer_same", &SizeNeuralParams::transfer_same},
-    {"transfer_other", &SizeNeuralParams::transfer_other},
-    {"fast_max", &SizeNeuralParams::fast_max},
-    {"fast_sets", &SizeNeuralParams::fast_sets},
-    {"fast_tau_h", &SizeNeuralParams::fast_tau_h},
-    {"slow_max", &SizeNeuralParams::slow_max},
-    {"slow_sets", &SizeNeuralParams::slow_sets},
-    {"slow_tau_h", &SizeNeuralParams::slow_tau_h},
-    {"multi_joint", &SizeNeuralParams::multi_joint},
-    {"slow_rir", &SizeNeuralParams::slow_rir},
-    {"size_scale", &SizeNeuralParams::size_scale},
-};
 
 // Per-muscle fields of SizeNeuralParams, by name.
 struct SnMuscleField {
@@ -91,18 +59,19 @@ const SnMuscleField sn_muscle_fields[] = {
 void check_sn_keys(const py::dict& d) {
   std::vector<std::string> names;
   for (const auto& f : sn_muscle_fields) names.emplace_back(f.name);
-  for (const auto& f : sn_fields) names.emplace_back(f.name);
+  for (const auto& f : size_neural_fields) names.emplace_back(f.name);
   for (const auto& item : d) {
     const auto key = item.first.cast<std::string>();
     if (std::find(names.begin(), names.end(), key) == names.end()) throw_unknown("size_neural parameter", key, names);
   }
 }
 
-// A dict {name: float} (+ size_start, size_response per muscle); missing names keep the defaults.
+// A dict {name: float} (+ size_start, size_response per muscle); a missing name stays unset (NaN),
+// which the core's validate() names.
 SizeNeuralParams sn_from(const py::dict& d) {
   check_sn_keys(d);
   SizeNeuralParams p;
-  for (const auto& f : sn_fields)
+  for (const auto& f : size_neural_fields)
     if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<double>();
   for (const auto& f : sn_muscle_fields)
     if (d.contains(f.name)) p.*(f.field) = d[f.name].cast<Vec>();
@@ -110,11 +79,11 @@ SizeNeuralParams sn_from(const py::dict& d) {
 }
 
 // Per-athlete SizeNeuralParams from {name: (athletes,) array} (+ size_start, size_response as
-// (athletes x muscles)); missing names keep the defaults.
+// (athletes x muscles)); a missing name stays unset (NaN), which the core's validate() names.
 std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
   check_sn_keys(d);
   std::vector<SizeNeuralParams> out(n);
-  for (const auto& f : sn_fields) {
+  for (const auto& f : size_neural_fields) {
     if (!d.contains(f.name)) continue;
     const Vec v = d[f.name].cast<Vec>();
     if (static_cast<std::size_t>(v.size()) != n)
@@ -260,8 +229,8 @@ void bind_adaptation(py::module_& m) {
   py::tuple param_names(model_param_fields.size());
   for (std::size_t i = 0; i < model_param_fields.size(); ++i) param_names[i] = py::str(model_param_fields[i].name);
   m.attr("PARAM_NAMES") = param_names;
-  py::tuple sn_names(std::size(sn_fields));
-  for (std::size_t i = 0; i < std::size(sn_fields); ++i) sn_names[i] = py::str(sn_fields[i].name);
+  py::tuple sn_names(std::size(size_neural_fields));
+  for (std::size_t i = 0; i < std::size(size_neural_fields); ++i) sn_names[i] = py::str(size_neural_fields[i].name);
   m.attr("SIZE_NEURAL_PARAM_NAMES") = sn_names;
   m.def(
       "default_params",

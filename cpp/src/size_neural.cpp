@@ -9,6 +9,10 @@
 namespace chainload {
 
 void SizeNeuralParams::validate(std::size_t n_muscles) const {
+  for (const auto& f : size_neural_fields)
+    if (std::isnan(this->*(f.field)))
+      throw InvalidInput(std::string("size_neural parameter ") + f.name +
+                         " is not set (its value and source: python/chainload/data/model_size_neural.toml)");
   const std::pair<const char*, double> positive[] = {
       {"dose_tau", dose_tau},       {"size_half", size_half},         {"size_tau_detrain", size_tau_detrain},
       {"size_rir_zero", size_rir_zero}, {"neural_half", neural_half}, {"size_full_reps", size_full_reps}, {"neural_tau_up", neural_tau_up},

@@ -97,6 +97,7 @@ std::vector<AthleteSpec> athletes(std::size_t n) {
     a.one_rm = Eigen::Vector4d(120.0 * u(rng), 30.0 * u(rng), 90.0 * u(rng), 60.0 * u(rng));
     a.body_load = Eigen::Vector4d(50.0 * u(rng), 0.0, 0.0, 0.0);
     a.params = chainload_test::default_params(6);
+    a.sn = chainload_test::test_size_neural_params();
     for (Eigen::Index m = 0; m < 6; ++m) {
       a.params.k1[m] *= u(rng);
       a.params.k2[m] *= u(rng);

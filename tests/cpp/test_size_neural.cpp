@@ -10,11 +10,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 using namespace chainload;
 using chainload_test::Approx;
 using chainload_test::default_params;
+using chainload_test::test_size_neural_params;
 
 namespace {
 
@@ -25,7 +27,7 @@ ActivationTable two_exercises() {
   return ActivationTable(dense);
 }
 
-AthleteSpec athlete(SizeNeuralParams sn = {}) {
+AthleteSpec athlete(SizeNeuralParams sn = test_size_neural_params()) {
   AthleteSpec a;
   a.one_rm = Eigen::VectorXd::Constant(2, 100.0);
   a.body_load = Eigen::VectorXd::Zero(2);
@@ -123,7 +125,7 @@ TEST_CASE("size_neural: a lift's 1RM is the activation-weighted mean of size cap
   // size_start (0.8, 1.0), size_force 0.5: capacities 1 + 0.5 (0.8 - 1) = 0.9 and 1.0.
   // Exercise 0 (weights 1, 0.5): 100 (0.9 + 0.5) / 1.5 = 93.333 kg, not the minimum 90 kg.
   // Exercise 1 (weights 0.5, 1): 100 (0.45 + 1) / 1.5 = 96.667 kg.
-  SizeNeuralParams sn;
+  SizeNeuralParams sn = test_size_neural_params();
   sn.size_start = Eigen::Vector2d(0.8, 1.0);
   const auto r = simulate(two_exercises(), program(7, {}), athlete(sn), options());
   CHECK(r.pre_test_one_rm[0] == Approx(100.0 * 1.4 / 1.5));
@@ -134,7 +136,7 @@ TEST_CASE("size_neural: a lift's 1RM is the activation-weighted mean of size cap
 TEST_CASE("size_neural: practice transfers by cosine similarity x the same-pattern factor", "[size_neural]") {
   // No size growth and no fatigue: 1RM = base (1 + neural). Exercise 1 is never practised; the
   // cosine of (1, 0.5) and (0.5, 1) is 1 / 1.25 = 0.8, so its gain is 0.8 x 0.5 = 0.4 of exercise 0's.
-  SizeNeuralParams sn;
+  SizeNeuralParams sn = test_size_neural_params();
   sn.size_rate = 0.0;
   sn.fast_max = 0.0;
   sn.slow_max = 0.0;
@@ -154,7 +156,7 @@ TEST_CASE("size_neural: practice transfers by cosine similarity x the same-patte
 }
 
 TEST_CASE("size_neural: bad parameters name the field", "[size_neural]") {
-  SizeNeuralParams sn;
+  SizeNeuralParams sn = test_size_neural_params();
   sn.size_ceiling = 1.0;
   CHECK_THROWS_AS(simulate(two_exercises(), program(7, {0}), athlete(sn), options()), InvalidInput);
   sn = {};
@@ -163,4 +165,14 @@ TEST_CASE("size_neural: bad parameters name the field", "[size_neural]") {
   SimOptions o = options();
   o.recovery_hours = {-1.0};
   CHECK_THROWS_AS(simulate(two_exercises(), program(7, {0}), athlete(), o), InvalidInput);
+}
+
+TEST_CASE("size_neural has no defaults of its own: an unset parameter is named") {
+  // The model's values live in python/chainload/data/model_size_neural.toml only.
+  SizeNeuralParams sn = test_size_neural_params();
+  sn.neural_half = kUnset;
+  const std::string tail = " is not set (its value and source: python/chainload/data/model_size_neural.toml)";
+  CHECK(chainload_test::message_of([&] { sn.validate(2); }) == "size_neural parameter neural_half" + tail);
+  CHECK(chainload_test::message_of([] { SizeNeuralParams{}.validate(2); }) == "size_neural parameter dose_tau" + tail);
+  REQUIRE_NOTHROW(test_size_neural_params().validate(2));
 }
