@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -295,11 +296,13 @@ def _trajectory_table(
     return pa.table(cols)
 
 
-# Bytes one athlete's trajectory holds in flight per value (athlete × block × muscle × kind): the
-# core's doubles (8), their float32 copy (4), the column-major copy for Arrow (4) and the encoded
-# Parquet buffer (at most 4, uncompressed): the chunk of athletes is sized from this (engine choice;
-# 69 KB per athlete for 52 weekly blocks, against the 75 KB measured in flight in issue 15).
-TRAJECTORY_BYTES_PER_VALUE = 8 + 4 + 4 + 4
+# Bytes one athlete's trajectory holds in flight per value (athlete × block × muscle × kind):
+# while a chunk runs, the core's doubles (8) and their float32 copy (4); meanwhile the chunk
+# before it is written: its float32 (4), the column-major copy for Arrow (4) and the encoded
+# Parquet buffer (at most 4, uncompressed). The chunk of athletes is sized from this (engine
+# choice): 248 KB per athlete for 52 weekly blocks of 66 muscles, so the default 256 MiB budget
+# holds 1,084 athletes (more than the default chunk of 1,000).
+TRAJECTORY_BYTES_PER_VALUE = 8 + 4 + 4 + 4 + 4
 
 
 def trajectory_bytes_per_athlete(weeks: int, sample_days: int, n_muscles: int) -> int:
@@ -648,6 +651,8 @@ def sweep(
     out_dir = prepare_output(trajectories, overwrite) if isinstance(trajectories, str | Path) else None
     kept: list[Any] = []
     muscles = cat.graph.ids
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chainload-parquet")
+    writing: Future[None] | None = None
 
     def keep(vi: int, start: int, traj: dict[str, np.ndarray] | None) -> None:
         if traj is None:
@@ -656,8 +661,16 @@ def sweep(
             traj, np.arange(start, start + traj["capacity"].shape[0]), sample_days, muscles
         )
         if out_dir is not None:
-            # Written under a temporary name and renamed: an interrupted sweep leaves only whole files.
-            write_part(table, out_dir / f"variant={vi}" / f"part-{start:09d}.parquet")
+            # Written under a temporary name and renamed: an interrupted sweep leaves only whole
+            # files. One part is written (pyarrow, without the GIL) while the next chunk runs; at
+            # most one write is in flight, so memory stays within the budget (see
+            # TRAJECTORY_BYTES_PER_VALUE).
+            nonlocal writing
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(
+                write_part, table, out_dir / f"variant={vi}" / f"part-{start:09d}.parquet"
+            )
         else:
             import pyarrow as pa
 
@@ -696,7 +709,10 @@ def sweep(
                 for vi, c in tasks
             }
             _gather(client, futures, frames, keep, bar, len(tasks), float(worker_timeout))
+        if writing is not None:
+            writing.result()  # the last part is on disk (or its error raised) before returning
     finally:
+        writer.shutdown(wait=True)  # an interrupted sweep still finishes or removes its last part
         bar(0, close=True)
     parts = []
     for vi, c in tasks:

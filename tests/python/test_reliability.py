@@ -673,3 +673,28 @@ def test_every_cli_subcommand_refuses_bad_input_without_a_traceback(argv, tmp_pa
     assert "Traceback" not in err
     last = err.strip().splitlines()[-1]
     assert last.startswith("chainload") and "internal error" not in last, err
+
+
+def test_a_streamed_sweep_stops_at_a_failed_write_and_leaves_only_whole_parts(tmp_path, monkeypatch):
+    """Parts are written in a background thread while the next chunk runs: a write that fails
+    (here the second part, disk full) still stops the sweep with the part's name, the part
+    written before it stays whole and readable, and no temporary file is left behind."""
+    import pyarrow.parquet as pq
+
+    real, calls = pq.write_table, []
+
+    def second_fails(table, where, *a, **k):
+        calls.append(where)
+        if len(calls) == 2:
+            Path(where).write_bytes(b"PAR1 half a file")
+            raise OSError(28, "No space left on device")
+        return real(table, where, *a, **k)
+
+    monkeypatch.setattr(pq, "write_table", second_fails)
+    pop = cl.Population.sample(40, seed=3)
+    with pytest.raises(cl.Error, match=r"variant=0/part-000000010.parquet: could not write this part"):
+        cl.sweep(small_program(), pop, weeks=2, trajectories=tmp_path / "t", chunk_size=10, progress=False)
+    monkeypatch.setattr(pq, "write_table", real)
+    files = sorted(p.name for p in (tmp_path / "t").rglob("*"))
+    assert files == ["part-000000000.parquet", "variant=0"]
+    assert len(pd.read_parquet(tmp_path / "t" / "variant=0" / "part-000000000.parquet")) == 10 * 2

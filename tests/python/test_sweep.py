@@ -278,18 +278,18 @@ def test_trajectory_parquet_is_float32_without_dictionaries_and_reads_back_equal
 
 
 def test_trajectory_budget_bounds_the_chunk(pop, tmp_path):
-    """4 weeks sampled weekly = 4 blocks; one athlete holds 4 x (3 kinds x 22 muscles x 20 bytes
-    + 8) = 5,312 bytes in flight (sweep.TRAJECTORY_BYTES_PER_VALUE), so a budget of 7 athletes
+    """4 weeks sampled weekly = 4 blocks; one athlete holds 4 x (3 kinds x 22 muscles x 24 bytes
+    + 8) = 6,368 bytes in flight (sweep.TRAJECTORY_BYTES_PER_VALUE), so a budget of 7 athletes
     plus 100 bytes writes parts of 7 athletes (28 rows), the last of 40 - 35 = 5 (20 rows)."""
     from chainload.sweep import trajectory_bytes_per_athlete
 
-    assert trajectory_bytes_per_athlete(4, 7, 22) == 5312
-    cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "t", trajectory_budget=7 * 5312 + 100)
+    assert trajectory_bytes_per_athlete(4, 7, 22) == 6368
+    cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "t", trajectory_budget=7 * 6368 + 100)
     parts = sorted((tmp_path / "t" / "variant=0").iterdir())
     assert [p.name for p in parts] == [f"part-{s:09d}.parquet" for s in range(0, 40, 7)]
     assert [len(pd.read_parquet(p)) for p in parts] == [28] * 5 + [20]
-    with pytest.raises(cl.ValidationError, match="trajectory_budget 5311 bytes is less than one athlete's"):
-        cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "u", trajectory_budget=5311)
+    with pytest.raises(cl.ValidationError, match="trajectory_budget 6367 bytes is less than one athlete's"):
+        cl.sweep(small_program(), pop, weeks=4, trajectories=tmp_path / "u", trajectory_budget=6367)
 
 
 def test_trajectories_in_memory_are_refused_when_too_large(pop):
