@@ -180,21 +180,29 @@ py::dict summaries(const std::vector<SimResult>& results) {
   d["pre_size"] = std::move(pre_size);
   d["post_size"] = std::move(post_size);
   if (n > 0 && results[0].sampled_capacity.size() > 0) {
-    // Sampled trajectories as (athletes x blocks x muscles) float32: half the memory of doubles,
-    // ample for capacities and fatigue.
-    const auto blocks = static_cast<py::ssize_t>(results[0].sampled_capacity.rows());
-    const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n), blocks, static_cast<py::ssize_t>(muscles)};
-    py::array_t<float> cap(shape), fat(shape), dos(shape);
+    // Sampled trajectories as (athletes x blocks x muscles) float32 (half the memory of doubles,
+    // ample for capacities and fatigue), laid out muscle by muscle: element (i, b, m) at
+    // m * n * blocks + i * blocks + b. Each muscle's column of the (athlete, block) table is then
+    // contiguous, so a Parquet table takes it without a transposed copy (sweep._trajectory_table).
+    const auto blocks = static_cast<std::size_t>(results[0].sampled_capacity.rows());
+    const auto athletes = static_cast<std::size_t>(n), n_muscles = static_cast<std::size_t>(muscles);
+    const std::size_t rows = athletes * blocks;
+    const auto f32 = static_cast<py::ssize_t>(sizeof(float));
+    const std::vector<py::ssize_t> shape{n, static_cast<py::ssize_t>(blocks), muscles};
+    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(blocks) * f32, f32,
+                                           static_cast<py::ssize_t>(rows) * f32};
+    py::array_t<float> cap(shape, strides), fat(shape, strides), dos(shape, strides);
     float* c = cap.mutable_data();
     float* f = fat.mutable_data();
     float* s = dos.mutable_data();
-    const auto per = static_cast<std::size_t>(blocks) * static_cast<std::size_t>(muscles);
-    for (std::size_t i = 0; i < results.size(); ++i)
-      for (std::size_t k = 0; k < per; ++k) {
-        c[i * per + k] = static_cast<float>(results[i].sampled_capacity.data()[k]);
-        f[i * per + k] = static_cast<float>(results[i].sampled_fatigue.data()[k]);
-        s[i * per + k] = static_cast<float>(results[i].sampled_dose.data()[k]);
-      }
+    for (std::size_t i = 0; i < athletes; ++i)  // athlete by athlete: its blocks x muscles stay in cache
+      for (std::size_t b = 0; b < blocks; ++b)
+        for (std::size_t m = 0; m < n_muscles; ++m) {
+          const std::size_t from = b * n_muscles + m, to = m * rows + i * blocks + b;
+          c[to] = static_cast<float>(results[i].sampled_capacity.data()[from]);
+          f[to] = static_cast<float>(results[i].sampled_fatigue.data()[from]);
+          s[to] = static_cast<float>(results[i].sampled_dose.data()[from]);
+        }
     d["capacity"] = cap;
     d["fatigue"] = fat;
     d["dose"] = dos;

@@ -288,8 +288,8 @@ def _trajectory_table(
         "day": np.tile(np.minimum(np.arange(1, blocks + 1) * sample_days, 10**9) - 1, n).astype(np.int32),
     }
     for kind in ("capacity", "fatigue", "dose"):
-        # The core's float32 (athletes*blocks) x muscles, transposed once: each column is then a
-        # contiguous row that Arrow takes without a further copy.
+        # The core lays its float32 out muscle by muscle (bind_adaptation.cpp), so this transpose
+        # is a view and each column a contiguous row that Arrow takes without a copy.
         by_muscle = np.ascontiguousarray(traj[kind].reshape(n * blocks, m).T, dtype=np.float32)
         for j, muscle in enumerate(muscles):
             cols[f"{kind}:{muscle}"] = by_muscle[j]
