@@ -4,12 +4,13 @@
 // operations in the scalar engine's order (kinetics.hpp; no FMA contraction, no reassociation), so
 // every instruction set gives the scalar path's results bit for bit. The day kernels step only the
 // rows of muscles the program loads (the first n_loaded); the read-outs cover every muscle.
-#include "chainload/detail/lanes.hpp"
-#include "chainload/kinetics.hpp"
-
+// The baseline copy is compiled with the core, without a CHAINLOAD_ISA of its own; defined before
+// the headers, so their inline code goes into this instruction set's namespace (detail/isa_copy.hpp).
 #ifndef CHAINLOAD_ISA
 #define CHAINLOAD_ISA baseline
 #endif
+#include "chainload/detail/lanes.hpp"
+#include "chainload/kinetics.hpp"
 #define CHAINLOAD_STR2(x) #x
 #define CHAINLOAD_STR(x) CHAINLOAD_STR2(x)
 
@@ -278,9 +279,21 @@ void sn_capacity(const SizeNeural& s, double* __restrict out) {
       out[i] = kinetics::size_capacity(s.size[i], s.beta[l]) * (1.0 - (s.fast[i] + s.slow[i]));
     }
 }
+
+// The progression rules across the lanes: progression.hpp's templates, this instruction set's copy.
+void plan(const progression::Prescription& p, progression::State<L>& s, const progression::Day& day,
+          const double* start_one_rm, const double* one_rm_now, const double* body, progression::Plans<L>& out) {
+  progression::plan<L>(p, s, day, start_one_rm, one_rm_now, body, out);
+}
+void finish(const progression::Prescription& p, progression::State<L>& s, progression::Plans<L>& out, bool deload,
+            const double* body) {
+  progression::finish<L>(p, s, out, deload, body);
+}
+
 }  // namespace
 
 const Kernels kernels{CHAINLOAD_STR(CHAINLOAD_ISA), banister_rest, banister_lift, banister_add, banister_end_day,
-                      banister_peak, banister_capacity, sn_advance, sn_lift, sn_add, sn_end_day, sn_peak, sn_capacity};
+                      banister_peak, banister_capacity, sn_advance, sn_lift, sn_add, sn_end_day, sn_peak, sn_capacity,
+                      plan, finish};
 
 }  // namespace chainload::lanes::CHAINLOAD_ISA

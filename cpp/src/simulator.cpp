@@ -65,6 +65,17 @@ std::vector<std::int32_t> used_exercises(const ProgramSpec& program) {
 }
 
 namespace {
+// Each prescription as the rules read it (progression.hpp): its equipment's rounding step, or the
+// options' for a prescription without its own. The wave points into `program`, which outlives it.
+std::vector<progression::Prescription> rules_of(const ProgramSpec& program, const SimOptions& options) {
+  std::vector<progression::Prescription> rules;
+  for (const auto& p : program.prescriptions)
+    rules.push_back({p.rule, p.intensity, p.per_week, p.sets, p.reps_low, p.reps_high, p.deload_after, p.value,
+                     p.increment, p.deload_fraction, p.min_kg, p.round_kg >= 0.0 ? p.round_kg : options.round_kg,
+                     p.wave.data(), p.wave.size()});
+  return rules;
+}
+
 void check_athlete(const AthleteSpec& a, const ProgramSpec& program, std::size_t n_exercises, std::size_t n_muscles) {
   if (static_cast<std::size_t>(a.one_rm.size()) != n_exercises || static_cast<std::size_t>(a.body_load.size()) != n_exercises)
     throw InvalidInput("athlete one_rm and body_load need one value per catalogue exercise");
@@ -515,12 +526,14 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
   out.pre_size.resize(static_cast<Eigen::Index>(n_muscles));
   engine.size(out.pre_size.data());
   for (std::size_t u = 0; u < used.size(); ++u) exercise_capacity[u] = engine.lift_factor(u);
-  std::vector<PrescriptionState> ps(program.prescriptions.size());
+  const std::vector<progression::Prescription> rules = rules_of(program, options);
+  std::vector<progression::State<1>> ps(program.prescriptions.size());
   for (std::size_t i = 0; i < ps.size(); ++i) {
     const auto& p = program.prescriptions[i];
     // A %1RM load is a percentage of the day-0 1RM (an athlete's weak muscle lowers it).
     const double day0 = athlete.one_rm[p.exercise] * exercise_capacity[static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)])];
-    progression::start(p, ps[i], athlete.body_load[p.exercise], day0);
+    const double body = athlete.body_load[p.exercise];
+    progression::start(rules[i], ps[i], &body, &day0);
   }
   if (options.record) {
     auto& log = out.sessions;
@@ -547,10 +560,10 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
 
     const auto week = static_cast<std::int32_t>(t / 7);
     const bool deload = program.deload_week[static_cast<std::size_t>(week)] != 0;
+    const progression::Day day{week, deload, program.deload_sets, program.deload_load, options.default_rir};
     for (; next < program.schedule.size() && static_cast<std::size_t>(program.schedule[next].day) == t; ++next) {
       const auto pi = static_cast<std::size_t>(program.schedule[next].prescription);
       const PrescriptionSpec& p = program.prescriptions[pi];
-      PrescriptionState& s = ps[pi];
       const double body = athlete.body_load[p.exercise];
       const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
       if (!fresh[u]) {
@@ -559,12 +572,14 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
       }
       const double one_rm_now = athlete.one_rm[p.exercise] * exercise_capacity[u];
 
-      progression::SessionPlan plan;
-      progression::plan_session(p, s, week, deload, program, athlete.one_rm[p.exercise], one_rm_now, body,
-                                options.round_kg, options.default_rir, plan);
-      engine.add(static_cast<std::size_t>(p.exercise), u, plan.sets, plan.rir, plan.fraction, plan.effort, plan.achieved);
-      const bool auto_deload = progression::finish_session(p, s, plan, deload, body);
-      out.failures += plan.failed;
+      const double start_one_rm = athlete.one_rm[p.exercise];
+      progression::Plans<1> plan;
+      progression::plan(rules[pi], ps[pi], day, &start_one_rm, &one_rm_now, &body, plan);
+      engine.add(static_cast<std::size_t>(p.exercise), u, plan.sets, plan.rir[0], plan.fraction[0], plan.effort[0],
+                 plan.achieved[0]);
+      progression::finish(rules[pi], ps[pi], plan, deload, &body);
+      const bool failed = plan.failed[0] != 0.0, auto_deload = plan.auto_deload[0] != 0.0;
+      out.failures += failed;
       out.auto_deloads += auto_deload;
 
       if (options.record) {
@@ -572,12 +587,12 @@ SimResult run(const ActivationTable& activation, const ProgramSpec& program, con
         log.day.push_back(static_cast<std::int32_t>(t));
         log.prescription.push_back(static_cast<std::int32_t>(pi));
         log.sets.push_back(plan.sets);
-        log.target_reps.push_back(plan.target);
-        log.kg.push_back(plan.load);
-        log.achieved_reps.push_back(plan.achieved);
-        log.reps_in_reserve.push_back(plan.rir);
+        log.target_reps.push_back(static_cast<std::int32_t>(plan.target[0]));
+        log.kg.push_back(plan.load[0]);
+        log.achieved_reps.push_back(plan.achieved[0]);
+        log.reps_in_reserve.push_back(plan.rir[0]);
         log.one_rm.push_back(one_rm_now);
-        log.failed.push_back(plan.failed);
+        log.failed.push_back(failed);
         log.planned_deload.push_back(deload);
         log.auto_deload.push_back(auto_deload);
       }
@@ -658,9 +673,9 @@ SimResult run_one(const ActivationTable& activation, const ProgramSpec& program,
 // Without trajectories, simulate_batch runs kLanes athletes at once: their states side by side
 // (struct of arrays, element [row * kLanes + lane]), the model fixed at compile time (one class
 // per model below, no virtual call), the per-muscle work in the kernels of the CPU's instruction
-// set (batch_kernels.cpp), the sessions lane by lane through progression::plan_session and
-// finish_session, as the scalar loop does. Each lane does the scalar loop's operations in its
-// order, so the results are the same bit for bit.
+// set (batch_kernels.cpp), the sessions through the same kernels (progression::plan and finish
+// across the lanes; the scalar loop runs them with one lane). Each lane does the scalar loop's
+// operations in its order, so the results are the same bit for bit.
 using lanes::kLanes;
 
 // The block's row of each muscle: the muscles the program's exercises activate first (rows
@@ -740,13 +755,10 @@ class BanisterLanes {
     k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift], morning_,
                      out);
   }
-  void add(std::size_t exercise, std::size_t /*used*/, const progression::SessionPlan* plans) {
-    double sets[kLanes], effort[kLanes];
-    for (std::size_t l = 0; l < kLanes; ++l) {
-      sets[l] = plans[l].sets;
-      effort[l] = plans[l].effort;
-    }
-    k_.banister_add(b_, exercises_.begin(exercise), exercises_.end(exercise), sets, effort);
+  void add(std::size_t exercise, std::size_t /*used*/, const progression::Plans<kLanes>& plans) {
+    double sets[kLanes];
+    for (std::size_t l = 0; l < kLanes; ++l) sets[l] = plans.sets;
+    k_.banister_add(b_, exercises_.begin(exercise), exercises_.end(exercise), sets, plans.effort);
   }
   void end_day(double* total_dose, double* peak) {
     k_.banister_end_day(b_, total_dose, peak);
@@ -842,18 +854,18 @@ class SizeNeuralLanes {
     advanced_ = true;
   }
   void lift_factor(std::size_t lift, double* out) const { k_.sn_lift(b_, lifts_[lift], out); }
-  void add(std::size_t exercise, std::size_t used, const progression::SessionPlan* plans) {
-    double sets[kLanes], effort[kLanes], size_effort[kLanes], slow_effort[kLanes], q[kLanes];
+  void add(std::size_t exercise, std::size_t used, const progression::Plans<kLanes>& plans) {
+    double sets[kLanes], size_effort[kLanes], slow_effort[kLanes], q[kLanes];
     for (std::size_t l = 0; l < kLanes; ++l) {  // SizeNeuralEngine::add's per-set weights, per lane
-      const auto& plan = plans[l];
       const SizeNeuralParams& p = *params_[l];
-      sets[l] = plan.sets;
-      effort[l] = plan.effort;
-      size_effort[l] = kinetics::size_effort(plan.rir, p.size_rir_zero) * kinetics::rep_weight(plan.achieved, p.size_full_reps);
-      slow_effort[l] = kinetics::slow_proximity(plan.rir, p.slow_rir) * slow_factor_[exercise * kLanes + l];
-      q[l] = plan.sets * kinetics::load_weight(plan.fraction, p.load_power, p.load_full);
+      sets[l] = plans.sets;
+      size_effort[l] = kinetics::size_effort(plans.rir[l], p.size_rir_zero) *
+                       kinetics::rep_weight(plans.achieved[l], p.size_full_reps);
+      slow_effort[l] = kinetics::slow_proximity(plans.rir[l], p.slow_rir) * slow_factor_[exercise * kLanes + l];
+      q[l] = plans.sets * kinetics::load_weight(plans.fraction[l], p.load_power, p.load_full);
     }
-    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, sets, effort, size_effort, slow_effort, q);
+    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, sets, plans.effort, size_effort,
+              slow_effort, q);
   }
   void end_day(double* total_dose, double* peak) {
     k_.sn_end_day(b_, total_dose, peak);
@@ -889,8 +901,9 @@ class SizeNeuralLanes {
 // One block: athletes a[0 .. kLanes) (the last ones may repeat to fill the block), results for
 // the first `count` into out[0 .. count). The order of events is run()'s without trajectories.
 template <class Lanes>
-void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* const* a, std::size_t count, SimResult* out,
-               const SimOptions& options, const std::vector<std::int32_t>& used,
+void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& program,
+               const std::vector<progression::Prescription>& rules, const AthleteSpec* const* a, std::size_t count,
+               SimResult* out, const SimOptions& options, const std::vector<std::int32_t>& used,
                const std::vector<std::int32_t>& used_column, std::size_t n_muscles) {
   constexpr std::size_t L = kLanes;
   const std::size_t nu = used.size(), n_tests = options.tests.size(), n_p = program.prescriptions.size();
@@ -898,10 +911,9 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
   // All working memory of the block, before its day loop.
   std::vector<double> total(n_muscles * L, 0.0), rows(n_muscles * L), capacity(nu * L, 1.0);
   std::vector<std::uint8_t> fresh(nu, 0);
-  std::vector<PrescriptionState> ps(n_p * L);
-  double peak[L] = {}, factor[L];
-  std::int32_t failures[L] = {}, auto_deloads[L] = {};
-  progression::SessionPlan plans[L];
+  std::vector<progression::State<L>> ps(n_p);
+  double peak[L] = {}, factor[L], failures[L] = {}, auto_deloads[L] = {};
+  progression::Plans<L> plans;
   // Each prescription's starting 1RM and body load, lane by lane (no pointer chase per session).
   std::vector<double> start_one_rm(n_p * L), body(n_p * L);
   for (std::size_t i = 0; i < n_p; ++i)
@@ -939,8 +951,9 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
   for (std::size_t i = 0; i < n_p; ++i) {
     const auto& p = program.prescriptions[i];
     const auto u = static_cast<std::size_t>(used_column[static_cast<std::size_t>(p.exercise)]);
-    for (std::size_t l = 0; l < L; ++l)
-      progression::start(p, ps[i * L + l], a[l]->body_load[p.exercise], a[l]->one_rm[p.exercise] * capacity[u * L + l]);
+    double day0[L];
+    for (std::size_t l = 0; l < L; ++l) day0[l] = start_one_rm[i * L + l] * capacity[u * L + l];
+    progression::start(rules[i], ps[i], body.data() + i * L, day0);
   }
 
   std::size_t done = 0;  // days stepped
@@ -952,6 +965,7 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
     std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
     const auto week = static_cast<std::int32_t>(t / 7);
     const bool deload = program.deload_week[static_cast<std::size_t>(week)] != 0;
+    const progression::Day day{week, deload, program.deload_sets, program.deload_load, options.default_rir};
     for (; next < schedule.size() && static_cast<std::size_t>(schedule[next].day) == t; ++next) {
       const auto pi = static_cast<std::size_t>(schedule[next].prescription);
       const PrescriptionSpec& p = program.prescriptions[pi];
@@ -962,13 +976,14 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
       }
       const double* orm = start_one_rm.data() + pi * L;
       const double* kg_body = body.data() + pi * L;
-      for (std::size_t l = 0; l < L; ++l)
-        progression::plan_session(p, ps[pi * L + l], week, deload, program, orm[l], orm[l] * capacity[u * L + l],
-                                  kg_body[l], options.round_kg, options.default_rir, plans[l]);
+      double one_rm_now[L];
+      for (std::size_t l = 0; l < L; ++l) one_rm_now[l] = orm[l] * capacity[u * L + l];
+      k.plan(rules[pi], ps[pi], day, orm, one_rm_now, kg_body, plans);
       engine.add(static_cast<std::size_t>(p.exercise), u, plans);
+      k.finish(rules[pi], ps[pi], plans, deload, kg_body);
       for (std::size_t l = 0; l < L; ++l) {
-        auto_deloads[l] += progression::finish_session(p, ps[pi * L + l], plans[l], deload, kg_body[l]);
-        failures[l] += plans[l].failed;
+        auto_deloads[l] += plans.auto_deload[l];
+        failures[l] += plans.failed[l];
       }
     }
     engine.end_day(total.data(), peak);
@@ -994,8 +1009,8 @@ void run_block(Lanes& engine, const ProgramSpec& program, const AthleteSpec* con
   per_muscle(&SimResult::total_dose);
   for (std::size_t l = 0; l < count; ++l) {
     out[l].peak_fatigue = peak[l];
-    out[l].failures = failures[l];
-    out[l].auto_deloads = auto_deloads[l];
+    out[l].failures = static_cast<std::int32_t>(failures[l]);
+    out[l].auto_deloads = static_cast<std::int32_t>(auto_deloads[l]);
   }
 }
 
@@ -1006,6 +1021,7 @@ void run_batched(const ActivationTable& activation, const ProgramSpec& program, 
   const std::vector<std::int32_t> lifts = lift_list(used, options.tests);
   std::vector<std::int32_t> used_column(activation.n_exercises(), -1);
   for (std::size_t u = 0; u < used.size(); ++u) used_column[static_cast<std::size_t>(used[u])] = static_cast<std::int32_t>(u);
+  const std::vector<progression::Prescription> rules = rules_of(program, options);
   const std::size_t n = athletes.size(), blocks = (n + kLanes - 1) / kLanes;
   parallel_for(blocks, threads, [&](std::size_t first, std::size_t last) {
     Lanes engine(activation, lifts, used.size(), options, kernels);
@@ -1014,7 +1030,8 @@ void run_batched(const ActivationTable& activation, const ProgramSpec& program, 
       const std::size_t begin = b * kLanes, count = std::min(kLanes, n - begin);
       const AthleteSpec* a[kLanes];
       for (std::size_t l = 0; l < kLanes; ++l) a[l] = &athletes[begin + std::min(l, count - 1)];
-      run_block(engine, program, a, count, results.data() + begin, options, used, used_column, activation.n_muscles());
+      run_block(engine, kernels, program, rules, a, count, results.data() + begin, options, used, used_column,
+                activation.n_muscles());
     }
   });
 }

@@ -4,10 +4,13 @@
 // their state with these (docs/DESIGN.md "Adaptation"). size_neural's kinetics follow
 // (size_neural.hpp describes the model). Plain inline functions of doubles, no Eigen: the batched
 // loop's instruction-set kernels (batch_kernels.cpp) include this header alone.
+#include "chainload/detail/isa_copy.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 namespace chainload::kinetics {
+inline namespace CHAINLOAD_ISA_COPY {
 
 // Per-day decay factor of an impulse-response trace with time constant `tau` days.
 inline double day_decay(double tau) { return std::exp(-1.0 / tau); }
@@ -78,4 +81,5 @@ inline double neural_step(double n, double target, double k_up, double k_down) {
 // Force capacity of size s.
 inline double size_capacity(double s, double beta) { return 1.0 + beta * (s - 1.0); }
 
+}  // namespace CHAINLOAD_ISA_COPY
 }  // namespace chainload::kinetics

@@ -2,23 +2,32 @@
 // The load-reps relation of the whole engine: Brzycki (1993), 1RM = w * 36 / (37 - r)
 // (SCIENCE.md 5.1). Chosen over Epley because it is exact at one rep (Epley gives 96.8 % there),
 // equals Epley at ten reps (75 %), and bounds the reps possible at light loads (r < 37).
-#include <algorithm>
-#include <cmath>
+// Written as selects, not early returns, so that a loop over athletes around them vectorises
+// (the batched closed loop's progression rules, progression.hpp).
+#include "chainload/detail/isa_copy.hpp"
 
 namespace chainload {
+inline namespace CHAINLOAD_ISA_COPY {
 
-// Fraction of 1RM at which `reps_to_failure` reps are possible (1 rep -> 1.0, 10 reps -> 0.75).
+// The fraction of 1RM that allows `reps_to_failure` reps (clamped to 1 .. 36).
 inline double brzycki_fraction(double reps_to_failure) {
-  const double r = std::clamp(reps_to_failure, 1.0, 36.0);
+  const double r = reps_to_failure < 1.0 ? 1.0 : (36.0 < reps_to_failure ? 36.0 : reps_to_failure);
   return (37.0 - r) / 36.0;
 }
 
-// Reps to failure possible at `fraction` of 1RM (the inverse): 1 at the 1RM, below 1 above it
-// (0 from 37/36 of the 1RM on), at most 36 at light loads; 0 for a NaN fraction.
+// The reps possible at `fraction` of 1RM (0 .. 36; 36 at no load, 0 for NaN).
 inline double brzycki_reps(double fraction) {
-  if (std::isnan(fraction)) return 0.0;
-  if (fraction <= 0.0) return 36.0;
-  return std::clamp(37.0 - 36.0 * fraction, 0.0, 36.0);
+  const double raw = 37.0 - 36.0 * fraction;
+  const double r = raw < 0.0 ? 0.0 : (36.0 < raw ? 36.0 : raw);
+  return fraction != fraction ? 0.0 : (fraction <= 0.0 ? 36.0 : r);
 }
 
+// Effort weight of a set left `rir` reps short of failure: 1 up to 4 in reserve, falling linearly
+// to 0 at 10 (engine choice: sets far from failure stimulate little; DESIGN.md "Dose").
+inline double effort_weight(double rir) {
+  const double e = (10.0 - rir) / 6.0;
+  return e < 0.0 ? 0.0 : (1.0 < e ? 1.0 : e);
+}
+
+}  // namespace CHAINLOAD_ISA_COPY
 }  // namespace chainload

@@ -1,53 +1,155 @@
 #pragma once
-// The progression rules of the closed loop, in one unit: each hook of a session (a new week, the
-// day's planned load, a success, an automatic deload) is one switch over the rules, so a new rule
-// adds one case per hook here (docs/DESIGN.md "A new progression rule"). A whole session is
-// plan_session + finish_session, called by both closed loops (scalar and athlete-batched). Inline:
-// the hooks run in the allocation-free day loops of simulator.cpp.
+// The progression rules of the closed loop, in one unit, written across N athletes (lanes): each
+// hook of a session (a new week, the day's planned load, a success, an automatic deload) is one
+// switch over the rules, so a new rule adds one case per hook here (docs/DESIGN.md "A new
+// progression rule"). A whole session is plan + finish. The scalar loop runs them with N = 1, the
+// batched loop with N = lanes::kLanes inside each instruction set's kernels (batch_kernels.cpp),
+// so the rules exist once and give the same numbers in both loops.
+//
+// Why it vectorises: every lane runs the same prescription on the same day, so what the rule,
+// the week and the deload decide is uniform (a branch outside the lane loop); what differs per lane
+// (a failure, a streak, the top of the range) is a select inside it. Lane state is all doubles
+// (counts and flags are exact small integers), so each lane loop is one vector width throughout.
+// Plain structs and inline templates, no Eigen: the kernel objects include this header.
+#include "chainload/detail/isa_copy.hpp"
 #include "chainload/load_reps.hpp"
-#include "chainload/simulator.hpp"
 
-#include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace chainload {
 
-// What one prescription remembers between sessions.
-struct PrescriptionState {
-  double load = 0.0;       // total moved load (kg) for kg / percent intensities
-  double wave_added = 0.0; // kg added to the wave's base after each completed cycle
-  std::int32_t target = 0; // current target reps (double progression climbs the range)
-  std::int32_t streak = 0; // failed sessions in a row
-  std::int32_t week = -1;  // week of the last session
-  bool last_ok = true;
-  bool last_deload = false;  // the last session fell in a planned deload week
-  bool cycle_failed = false;
-};
+enum class Rule : std::int32_t { none, linear, double_progression, wave, rpe };
+enum class Intensity : std::int32_t { kg, percent, rir, bodyweight };
+// The names programs use, in enum order: the one list, exported as _core.RULE_NAMES and
+// _core.INTENSITY_NAMES and read by Python (program.RULES).
+inline constexpr std::array<const char*, 5> rule_names{"none", "linear", "double", "wave", "rpe"};
+inline constexpr std::array<const char*, 4> intensity_names{"kg", "percent", "rir", "bodyweight"};
 
 namespace progression {
 
+// One prescription as the rules read it (from a PrescriptionSpec and the options,
+// simulator.cpp rules_of): the same for every lane.
+struct Prescription {
+  Rule rule = Rule::none;
+  Intensity intensity = Intensity::kg;
+  bool per_week = false;
+  std::int32_t sets = 1, reps_low = 1, reps_high = 1;
+  std::int32_t deload_after = 0;  // failed sessions in a row before an automatic deload (0 = never)
+  double value = 0.0;             // kg added to the body share / %1RM / reps in reserve
+  double increment = 0.0;         // kg
+  double deload_fraction = 0.1;   // load cut of an automatic deload
+  double min_kg = 0.0;            // floor of the total load
+  double step = 2.5;              // rounding step of the added load (kg; <= 0: none)
+  const double* wave = nullptr;   // %1RM per week of the cycle (rule wave)
+  std::size_t wave_len = 0;
+};
+
+// The day, the same for every lane: its week, whether it falls in a planned deload week, and the
+// program's and options' constants.
+struct Day {
+  std::int32_t week = 0;
+  bool deload = false;
+  double deload_sets = 0.5, deload_load = 0.9;  // ProgramSpec's
+  double default_rir = 2.0;                     // SimOptions'
+};
+
+// What one prescription remembers between sessions, per lane.
+template <std::size_t N>
+struct State {
+  double load[N] = {};        // total moved load (kg) for kg / percent intensities
+  double wave_added[N] = {};  // kg added to the wave's base after each completed cycle
+  double target[N] = {};      // current target reps (double progression climbs the range)
+  double streak[N] = {};      // failed sessions in a row
+  double last_ok[N] = {};     // 1: the last session was done in full
+  double cycle_failed[N] = {};
+  std::int32_t week = -1;     // week of the last session (the same in every lane)
+  bool last_deload = false;   // the last session fell in a planned deload week
+  State() {
+    for (std::size_t l = 0; l < N; ++l) last_ok[l] = 1.0;
+  }
+};
+
+// One prescribed session, per lane, as planned (plan) and finished (finish).
+template <std::size_t N>
+struct Plans {
+  std::int32_t sets = 0;    // the same in every lane
+  double target[N] = {};    // target reps when the session started
+  double load[N] = {};      // kg moved (rounded)
+  double one_rm[N] = {};    // today's 1RM (kg)
+  double fraction[N] = {};  // load / one_rm
+  double achieved[N] = {};  // reps done
+  double rir[N] = {};       // reps left in reserve
+  double effort[N] = {};    // effort_weight(rir)
+  double failed[N] = {};    // 1: fewer reps than the target
+  double auto_deload[N] = {};  // 1: the failure triggered an automatic deload (finish)
+};
+
+inline namespace CHAINLOAD_ISA_COPY {
+
 // The load follows the day's capacity (an RIR target, or rule rpe): no automatic deload needed.
-inline bool autoregulated(const PrescriptionSpec& p) { return p.intensity == Intensity::rir || p.rule == Rule::rpe; }
+inline bool autoregulated(const Prescription& p) { return p.intensity == Intensity::rir || p.rule == Rule::rpe; }
+
+// x / step rounded half away from zero (std::round's rule), times step; x itself for step <= 0.
+// No libm call and no rounding instruction, so that it vectorises on every instruction set (GCC
+// vectorises trunc only without trapping math): below 2^52, adding and subtracting 2^52 rounds a
+// magnitude to the nearest integer exactly, one less if that passed it gives the floor; at or above
+// 2^52 a double is an integer already (NaN, inf pass).
+inline double trunc_exact(double x) {
+  const double a = std::fabs(x);
+  const double nearest = (a + 0x1p52) - 0x1p52;
+  const double floor = nearest > a ? nearest - 1.0 : nearest;
+  return a < 0x1p52 ? std::copysign(floor, x) : x;
+}
+inline double round_steps(double q) {
+  const double t = trunc_exact(q);
+  const double rest = q - t;  // NaN for inf: neither test holds, inf passes
+  const double r = rest >= 0.5 ? t + 1.0 : (rest <= -0.5 ? t - 1.0 : t);
+  return std::copysign(r, q);  // -0.0 for a small negative q, as std::round gives
+}
+inline double round_to_step(double x, double step) { return step > 0.0 ? round_steps(x / step) * step : x; }
+
+// std::floor without a libm call (same rule as trunc_exact).
+inline double floor_exact(double x) {
+  const double t = trunc_exact(x);
+  return t > x ? t - 1.0 : t;
+}
 
 // Before the first session: the bottom of the rep range, and the starting load (a %1RM load is a
 // percentage of the day-0 1RM `day0_one_rm`; otherwise the body share plus the kg added).
-inline void start(const PrescriptionSpec& p, PrescriptionState& s, double body, double day0_one_rm) {
-  s.target = p.reps_low;
-  s.load = p.intensity == Intensity::percent ? p.value / 100.0 * day0_one_rm : body + p.value;
+template <std::size_t N>
+void start(const Prescription& p, State<N>& __restrict s, const double* __restrict body,
+           const double* __restrict day0_one_rm) {
+  for (std::size_t l = 0; l < N; ++l) {
+    s.target[l] = p.reps_low;
+    s.load[l] = p.intensity == Intensity::percent ? p.value / 100.0 * day0_one_rm[l] : body[l] + p.value;
+  }
 }
 
 // The first session of a new week: a weekly linear increment is earned by the previous week's
 // last session (a deload week earns none); a wave completes a cycle.
-inline void new_week(const PrescriptionSpec& p, PrescriptionState& s, std::int32_t week) {
+template <std::size_t N>
+void new_week(const Prescription& p, State<N>& __restrict s, std::int32_t week) {
   switch (p.rule) {
     case Rule::linear:
-      if (p.per_week && s.week >= 0 && s.last_ok && !s.last_deload) s.load += p.increment;
+      if (p.per_week && s.week >= 0 && !s.last_deload) {
+        const double inc = p.increment;
+        for (std::size_t l = 0; l < N; ++l) {
+          const double load = s.load[l];
+          s.load[l] = s.last_ok[l] != 0.0 ? load + inc : load;
+        }
+      }
       break;
     case Rule::wave:
-      if (week > 0 && week % static_cast<std::int32_t>(p.wave.size()) == 0) {
-        if (!s.cycle_failed) s.wave_added += p.increment;
-        s.cycle_failed = false;
+      if (week > 0 && week % static_cast<std::int32_t>(p.wave_len) == 0) {
+        const double inc = p.increment;
+        for (std::size_t l = 0; l < N; ++l) {
+          const double added = s.wave_added[l];
+          s.wave_added[l] = s.cycle_failed[l] != 0.0 ? added : added + inc;
+          s.cycle_failed[l] = 0.0;
+        }
       }
       break;
     case Rule::none:
@@ -58,15 +160,18 @@ inline void new_week(const PrescriptionSpec& p, PrescriptionState& s, std::int32
   s.week = week;
 }
 
-// Today's load before a planned deload and rounding: the wave's %1RM of the starting 1RM plus what
-// it has earned; an autoregulated load leaves the target reps `rir` short of failure today;
-// otherwise the load the rule has reached.
-inline double planned_load(const PrescriptionSpec& p, const PrescriptionState& s, std::int32_t week,
-                           double start_one_rm, double one_rm_now, double default_rir) {
+// Today's load before a planned deload and rounding, into out[l]: the wave's %1RM of the starting
+// 1RM plus what it has earned; an autoregulated load leaves the target reps `rir` short of failure
+// today; otherwise the load the rule has reached.
+template <std::size_t N>
+void planned_load(const Prescription& p, const State<N>& __restrict s, std::int32_t week,
+                  const double* __restrict start_one_rm, const double* __restrict one_rm_now, double default_rir,
+                  double* __restrict out) {
   switch (p.rule) {
     case Rule::wave: {
-      const double pct = p.wave[static_cast<std::size_t>(week) % p.wave.size()];
-      return pct / 100.0 * start_one_rm + s.wave_added;
+      const double pct = p.wave[static_cast<std::size_t>(week) % p.wave_len];
+      for (std::size_t l = 0; l < N; ++l) out[l] = pct / 100.0 * start_one_rm[l] + s.wave_added[l];
+      return;
     }
     case Rule::none:
     case Rule::linear:
@@ -76,25 +181,35 @@ inline double planned_load(const PrescriptionSpec& p, const PrescriptionState& s
   }
   if (autoregulated(p)) {
     const double rir = p.intensity == Intensity::rir ? p.value : default_rir;
-    return brzycki_fraction(s.target + rir) * one_rm_now;
+    for (std::size_t l = 0; l < N; ++l) out[l] = brzycki_fraction(s.target[l] + rir) * one_rm_now[l];
+  } else {
+    for (std::size_t l = 0; l < N; ++l) out[l] = s.load[l];
   }
-  return s.load;
 }
 
-// A session done in full, outside a planned deload week.
-inline void on_success(const PrescriptionSpec& p, PrescriptionState& s) {
+// A session done in full (ok[l] = 1), outside a planned deload week.
+template <std::size_t N>
+void on_success(const Prescription& p, State<N>& __restrict s, const double* __restrict ok) {
   switch (p.rule) {
     case Rule::linear:
-      if (!p.per_week) s.load += p.increment;
-      break;
-    case Rule::double_progression:
-      if (s.target >= p.reps_high) {
-        s.load += p.increment;
-        s.target = p.reps_low;
-      } else {
-        ++s.target;
+      if (!p.per_week) {
+        const double inc = p.increment;
+        for (std::size_t l = 0; l < N; ++l) {
+          const double load = s.load[l];
+          s.load[l] = ok[l] != 0.0 ? load + inc : load;
+        }
       }
       break;
+    case Rule::double_progression: {
+      const double inc = p.increment, high = p.reps_high, low = p.reps_low;
+      for (std::size_t l = 0; l < N; ++l) {
+        const double load = s.load[l], target = s.target[l];
+        const bool go = ok[l] != 0.0, top = target >= high;
+        s.load[l] = go & top ? load + inc : load;
+        s.target[l] = go ? (top ? low : target + 1.0) : target;
+      }
+      break;
+    }
     case Rule::none:
     case Rule::wave:
     case Rule::rpe:
@@ -102,112 +217,110 @@ inline void on_success(const PrescriptionSpec& p, PrescriptionState& s) {
   }
 }
 
-// An automatic deload after `load` (today's) failed: it cuts the added load only, so a bodyweight
-// lift never goes below the body it moves (body = 0 for an external load, whose whole load is cut).
-inline void on_deload(const PrescriptionSpec& p, PrescriptionState& s, double load, double body) {
+// An automatic deload (cut[l] = 1) after `load` (today's) failed: it cuts the added load only, so
+// a bodyweight lift never goes below the body it moves (body = 0 for an external load, whose whole
+// load is cut).
+template <std::size_t N>
+void on_deload(const Prescription& p, State<N>& __restrict s, const double* __restrict cut,
+               const double* __restrict load, const double* __restrict body) {
   switch (p.rule) {
     case Rule::wave:  // the whole wave moves down
-      s.wave_added -= p.deload_fraction * std::max(load - body, 0.0);
-      break;
+      for (std::size_t l = 0; l < N; ++l) {
+        const double added = load[l] - body[l];
+        const double down = s.wave_added[l] - p.deload_fraction * (added < 0.0 ? 0.0 : added);
+        s.wave_added[l] = cut[l] != 0.0 ? down : s.wave_added[l];
+      }
+      return;
     case Rule::none:
     case Rule::linear:
     case Rule::double_progression:
-    case Rule::rpe: {
-      const double added = s.load - body;
-      s.load = added > 0.0 ? std::max(body + added * (1.0 - p.deload_fraction), p.min_kg) : std::max(s.load, p.min_kg);
+    case Rule::rpe:
       break;
-    }
+  }
+  for (std::size_t l = 0; l < N; ++l) {
+    const double added = s.load[l] - body[l];
+    const double kept = body[l] + added * (1.0 - p.deload_fraction);
+    const double base = added > 0.0 ? kept : s.load[l];
+    const double next = base < p.min_kg ? p.min_kg : base;  // std::max(base, min_kg)
+    s.load[l] = cut[l] != 0.0 ? next : s.load[l];
   }
 }
-
-// x / step rounded half away from zero (std::round's rule), times step; x itself for step <= 0.
-// No libm call (the batched loop runs this per athlete and session): the integer conversion
-// truncates, and the remainder x/step - trunc is exact for |x/step| < 2^52; at or above that a
-// double is already an integer (and NaN or inf pass through, as with std::round).
-inline double round_to_step(double x, double step) {
-  if (!(step > 0.0)) return x;
-  const double q = x / step;
-  if (!(std::fabs(q) < 4503599627370496.0)) return q * step;  // 2^52
-  double r = static_cast<double>(static_cast<std::int64_t>(q));
-  const double rest = q - r;
-  if (rest >= 0.5) r += 1.0;
-  else if (rest <= -0.5) r -= 1.0;
-  return std::copysign(r, q) * step;  // -0.0 for a small negative q, as std::round gives
-}
-
-// std::floor without a libm call (the baseline x86-64 has no rounding instruction): the integer
-// conversion truncates, exact for |x| < 2^52; larger doubles are integers already (NaN, inf pass).
-inline double floor_exact(double x) {
-  if (!(std::fabs(x) < 4503599627370496.0)) return x;  // 2^52
-  double t = static_cast<double>(static_cast<std::int64_t>(x));
-  if (t > x) t -= 1.0;
-  return std::copysign(t, x);  // -0.0 stays -0.0, as std::floor gives
-}
-
-// One prescribed session of one athlete, as planned before the model sees it.
-struct SessionPlan {
-  std::int32_t sets = 0;
-  std::int32_t target = 0;  // target reps when the session started
-  double load = 0.0;        // kg moved (rounded)
-  double one_rm = 0.0;      // today's 1RM (kg)
-  double fraction = 0.0;    // load / one_rm
-  double achieved = 0.0;    // reps done
-  double rir = 0.0;         // reps left in reserve
-  double effort = 0.0;      // effort_weight(rir)
-  bool failed = false;
-};
 
 // Everything a session decides before its dose: the week's rule step, today's load (planned,
-// deloaded, rounded to the plate step, floored), the reps done. `start_one_rm` is the athlete's
-// starting 1RM, `one_rm_now` today's, `body` the body share of the load, `round_kg` the
-// options' step for a prescription without its own. Both closed loops (scalar and batched) call
-// this. It fills `plan` in place: returned by value into the batched loop's array of plans, the
-// plan was built on the stack and copied, and the copy's wide loads of the just-written fields
-// stalled on store forwarding (perf).
-inline void plan_session(const PrescriptionSpec& p, PrescriptionState& s, std::int32_t week, bool deload,
-                         const ProgramSpec& program, double start_one_rm, double one_rm_now, double body,
-                         double round_kg, double default_rir, SessionPlan& plan) {
-  if (week > s.week) new_week(p, s, week);
-  double load = planned_load(p, s, week, start_one_rm, one_rm_now, default_rir);
-  plan.sets = p.sets;
-  if (deload) {  // fewer sets, and less added load (a deload never lightens the body)
-    plan.sets = std::max(1, static_cast<std::int32_t>(std::lround(p.sets * program.deload_sets)));
-    load = body + (load - body) * program.deload_load;
+// deloaded, rounded to the plate step, floored), the reps done. `start_one_rm` is each lane's
+// starting 1RM, `one_rm_now` today's, `body` the body share of the load.
+template <std::size_t N>
+void plan(const Prescription& p, State<N>& __restrict s, const Day& day, const double* __restrict start_one_rm,
+          const double* __restrict one_rm_now, const double* __restrict body, Plans<N>& __restrict out) {
+  if (day.week > s.week) new_week(p, s, day.week);
+  double load[N];
+  planned_load(p, s, day.week, start_one_rm, one_rm_now, day.default_rir, load);
+  out.sets = p.sets;
+  if (day.deload) {  // fewer sets, and less added load (a deload never lightens the body)
+    const auto fewer = static_cast<std::int32_t>(std::lround(p.sets * day.deload_sets));
+    out.sets = fewer < 1 ? 1 : fewer;
+    for (std::size_t l = 0; l < N; ++l) load[l] = body[l] + (load[l] - body[l]) * day.deload_load;
   }
-  const double step = p.round_kg >= 0.0 ? p.round_kg : round_kg;
-  plan.load = std::max(body + round_to_step(load - body, step), std::max(p.min_kg, 0.0));
-  plan.one_rm = one_rm_now;
-  plan.fraction = plan.load / one_rm_now;
-  const double possible = brzycki_reps(plan.fraction);
-  plan.target = s.target;
-  plan.achieved = std::min(static_cast<double>(s.target), floor_exact(possible + 1e-9));
-  plan.failed = plan.achieved < s.target;
-  plan.rir = std::max(possible - plan.achieved, 0.0);
-  plan.effort = effort_weight(plan.rir);
+  const double least = p.min_kg < 0.0 ? 0.0 : p.min_kg;  // std::max(min_kg, 0)
+  const double step = p.step;
+  const bool rounds = step > 0.0;
+  for (std::size_t l = 0; l < N; ++l) {  // round_to_step, its test on the step hoisted
+    const double kg_body = body[l], now = one_rm_now[l], target = s.target[l];
+    const double added = load[l] - kg_body;
+    const double rounded = kg_body + (rounds ? round_steps(added / step) * step : added);
+    const double kg = rounded < least ? least : rounded;
+    const double fraction = kg / now;
+    const double possible = brzycki_reps(fraction);
+    const double most = floor_exact(possible + 1e-9);
+    const double achieved = most < target ? most : target;  // std::min(target, most)
+    const double rir = possible - achieved;
+    out.load[l] = kg;
+    out.one_rm[l] = now;
+    out.fraction[l] = fraction;
+    out.target[l] = target;
+    out.achieved[l] = achieved;
+    out.failed[l] = achieved < target ? 1.0 : 0.0;
+    out.rir[l] = rir < 0.0 ? 0.0 : rir;
+    out.effort[l] = effort_weight(out.rir[l]);
+  }
 }
 
-// After the session: the failure streak, an automatic deload (returns true), or the rule's step
-// on a success (none during a planned deload week).
-inline bool finish_session(const PrescriptionSpec& p, PrescriptionState& s, const SessionPlan& plan, bool deload,
-                           double body) {
-  bool auto_deload = false;
-  if (plan.failed) {
-    s.cycle_failed = true;
-    // An autoregulated load already follows the day's capacity: no automatic deload there.
-    if (!deload && !autoregulated(p) && p.deload_after > 0 && ++s.streak >= p.deload_after) {
-      on_deload(p, s, plan.load, body);
-      s.streak = 0;
-      auto_deload = true;
+// After the session: the failure streak, an automatic deload (out.auto_deload), or the rule's
+// step on a success (none during a planned deload week).
+template <std::size_t N>
+void finish(const Prescription& p, State<N>& __restrict s, Plans<N>& __restrict out, bool deload,
+            const double* __restrict body) {
+  // An autoregulated load already follows the day's capacity: no automatic deload there.
+  const bool counts = !deload && !autoregulated(p) && p.deload_after > 0;
+  double ok[N];
+  if (counts) {
+    for (std::size_t l = 0; l < N; ++l) {
+      const bool failed = out.failed[l] != 0.0;
+      const double streak = s.streak[l] + 1.0;
+      const bool cut = failed & (streak >= p.deload_after);
+      out.auto_deload[l] = cut ? 1.0 : 0.0;
+      s.streak[l] = failed & !cut ? streak : 0.0;
     }
-  } else if (!deload) {
-    s.streak = 0;
-    on_success(p, s);
+  } else {
+    for (std::size_t l = 0; l < N; ++l) {
+      out.auto_deload[l] = 0.0;
+      s.streak[l] = (out.failed[l] != 0.0) | deload ? s.streak[l] : 0.0;
+    }
   }
-  s.last_ok = !plan.failed;
+  for (std::size_t l = 0; l < N; ++l) {
+    const bool failed = out.failed[l] != 0.0;
+    s.cycle_failed[l] = failed ? 1.0 : s.cycle_failed[l];
+    ok[l] = failed | deload ? 0.0 : 1.0;
+  }
+  if (counts) on_deload(p, s, out.auto_deload, out.load, body);
+  if (!deload) on_success(p, s, ok);
+  for (std::size_t l = 0; l < N; ++l) {
+    s.last_ok[l] = out.failed[l] != 0.0 ? 0.0 : 1.0;
+    s.load[l] = s.load[l] < p.min_kg ? p.min_kg : s.load[l];  // std::max(load, min_kg)
+  }
   s.last_deload = deload;
-  s.load = std::max(s.load, p.min_kg);
-  return auto_deload;
 }
 
+}  // namespace CHAINLOAD_ISA_COPY
 }  // namespace progression
 }  // namespace chainload

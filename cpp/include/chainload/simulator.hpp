@@ -4,6 +4,7 @@
 // limits a compound lift), turns it into achievable reps by Brzycki's relation, records what was
 // achieved, applies the progression rule, and feeds the achieved dose into the adaptation model.
 #include "chainload/adaptation.hpp"
+#include "chainload/progression.hpp"
 #include "chainload/dose.hpp"
 #include "chainload/size_neural.hpp"
 
@@ -15,13 +16,8 @@
 
 namespace chainload {
 
-enum class Rule : std::int32_t { none, linear, double_progression, wave, rpe };
-enum class Intensity : std::int32_t { kg, percent, rir, bodyweight };
-// The names programs use, in enum order: the one list, exported as _core.RULE_NAMES and
-// _core.INTENSITY_NAMES and read by Python (program.RULES).
-inline constexpr std::array<const char*, 5> rule_names{"none", "linear", "double", "wave", "rpe"};
-inline constexpr std::array<const char*, 4> intensity_names{"kg", "percent", "rir", "bodyweight"};
-// The enum of a name, or InvalidInput listing the names (with the nearest).
+// Rule, Intensity and their names: progression.hpp. The enum of a name, or InvalidInput listing
+// the names (with the nearest).
 Rule parse_rule(const std::string& name);
 Intensity parse_intensity(const std::string& name);
 
@@ -106,10 +102,6 @@ struct SimResult {
 
 // Exercises used by a program, in first-use order (the columns of SimResult::one_rm).
 std::vector<std::int32_t> used_exercises(const ProgramSpec& program);
-
-// Effort weight of a set left `rir` reps short of failure: 1 up to 4 in reserve, falling linearly
-// to 0 at 10 (engine choice: sets far from failure stimulate little; DESIGN.md "Dose").
-inline double effort_weight(double rir) { return std::clamp((10.0 - rir) / 6.0, 0.0, 1.0); }
 
 SimResult simulate(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
                    const SimOptions& options);

@@ -2,8 +2,12 @@
 // The athlete-batched closed loop (docs/DESIGN.md "Batched closed loop"): the state of
 // kLanes athletes in struct-of-arrays blocks, element [row * kLanes + lane], and the per-muscle
 // kernels over them. batch_kernels.cpp is compiled once per instruction set (baseline, AVX2,
-// AVX-512) and includes only this header and kinetics.hpp: plain structs of pointers and doubles,
-// so no inline function of the differently compiled objects is shared with the rest of the core.
+// AVX-512) and includes only this header, progression.hpp and kinetics.hpp: plain structs of
+// pointers and doubles, and inline code in a namespace of its own per instruction set
+// (detail/isa_copy.hpp), so no inline function of the differently compiled objects is shared
+// with the rest of the core.
+#include "chainload/progression.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -75,6 +79,11 @@ struct Kernels {
   void (*sn_end_day)(const SizeNeural&, double* total_dose, double* peak);
   void (*sn_peak)(const SizeNeural&, double* peak);
   void (*sn_capacity)(const SizeNeural&, double* out);  // n x lanes
+  // The progression rules (progression.hpp) across the lanes: one session of one prescription.
+  void (*plan)(const progression::Prescription&, progression::State<kLanes>&, const progression::Day&,
+               const double* start_one_rm, const double* one_rm_now, const double* body, progression::Plans<kLanes>&);
+  void (*finish)(const progression::Prescription&, progression::State<kLanes>&, progression::Plans<kLanes>&,
+                 bool deload, const double* body);
 };
 
 // The kernels compiled for each instruction set (null where this build has none).
