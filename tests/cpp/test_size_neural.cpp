@@ -81,6 +81,14 @@ TEST_CASE("size_neural kinetics: no input, no change", "[size_neural]") {
   // Neural weight of a set by load: (0.475 / 0.95)^2 = 0.25; 0.95 and above count fully.
   CHECK(kinetics::load_weight(0.95, 2.0, 0.95) == 1.0);
   CHECK(kinetics::load_weight(0.475, 2.0, 0.95) == Approx(0.25));
+  // Quarter powers without libm: 0.0625^1.25 = 0.0625 x 0.5 = 0.03125 exactly, 0.25^0.5 = 0.5,
+  // 0.3^1.25 within 2 ULP of pow; any other power is pow itself.
+  CHECK(kinetics::quarter_power(0.0625, 1.25) == 0.03125);
+  CHECK(kinetics::quarter_power(0.25, 0.5) == 0.5);
+  CHECK(kinetics::quarter_power(0.3, 2.0) == 0.3 * 0.3);
+  CHECK(kinetics::quarter_power(0.3, 1.25) == Approx(std::pow(0.3, 1.25)).epsilon(4.5e-16));
+  CHECK(kinetics::quarter_power(0.3, 1.3) == std::pow(0.3, 1.3));
+  CHECK(kinetics::quarter_power(0.3, 0.0) == 1.0);
   // Neural target = mean load weight x volume saturation (by hand, half 0.5 sets/week): 6 sets at
   // weight 0.5 -> 3 / 6.5 = 0.4615; the same 6 sets at weight 1 -> 6 / 6.5, twice as much (load
   // grades the gain at equal volume); 2 vs 10 sets at weight 1 -> 0.8 vs 0.9524 (volume saturates).

@@ -239,6 +239,6 @@ def test_the_recipe_reader_counts_numbered_items():
         "tests/python/test_plots.py",
     ]
     assert design_recipe("a new progression rule")[:2] == [
-        "cpp/include/chainload/simulator.hpp",
         "cpp/include/chainload/progression.hpp",
+        "tests/cpp/test_progression.cpp",
     ]
