@@ -1014,6 +1014,10 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   }
 }
 
+// Blocks handed to a thread at a time (engine choice: 64 athletes, about a millisecond of work,
+// so that on a shared machine a slowed thread takes fewer of them; an engine per chunk costs little).
+constexpr std::size_t kBlocksPerChunk = 8;
+
 template <class Lanes>
 void run_batched(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
                  const SimOptions& options, unsigned threads, const lanes::Kernels& kernels, std::vector<SimResult>& results) {
@@ -1033,7 +1037,7 @@ void run_batched(const ActivationTable& activation, const ProgramSpec& program, 
       run_block(engine, kernels, program, rules, a, count, results.data() + begin, options, used, used_column,
                 activation.n_muscles());
     }
-  });
+  }, kBlocksPerChunk);
 }
 
 // The kernels to run (null: the scalar loop), by the CPU or by CHAINLOAD_ISA (scalar, baseline,
@@ -1134,7 +1138,7 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
       check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
       results[i] = run_one(activation, program, athletes[i], options, models[i].get());
     }
-  });
+  }, kBlocksPerChunk * kLanes);
   return results;
 }
 

@@ -147,3 +147,32 @@ TEST_CASE("parallel_for stops on the caller's cancellation flag and prefers a re
                   InvalidInput);
   chainload::set_thread_limit(0);
 }
+
+TEST_CASE("parallel_for with a grain hands out every item exactly once, in chunks of the grain", "[errors]") {
+  chainload::set_thread_limit(4);
+  for (unsigned threads : {1u, 2u, 4u})
+    for (std::size_t grain : {std::size_t{1}, std::size_t{7}, std::size_t{64}}) {
+      std::vector<std::atomic<int>> seen(1000);
+      std::atomic<std::size_t> longest{0};
+      chainload::parallel_for(
+          seen.size(), threads,
+          [&](std::size_t b, std::size_t e) {
+            std::size_t was = longest.load();
+            while (e - b > was && !longest.compare_exchange_weak(was, e - b)) {
+            }
+            for (std::size_t i = b; i < e; ++i) ++seen[i];
+          },
+          grain);
+      for (const auto& s : seen) CHECK(s == 1);
+      CHECK(longest <= (threads == 1 ? seen.size() : grain));  // one thread runs the whole range at once
+    }
+  // A worker's error still stops the others and comes out.
+  CHECK_THROWS_AS(chainload::parallel_for(
+                      64, 2,
+                      [&](std::size_t b, std::size_t) {
+                        if (b == 0) throw InvalidInput("bad chunk");
+                      },
+                      4),
+                  InvalidInput);
+  chainload::set_thread_limit(0);
+}

@@ -83,10 +83,6 @@ inline std::int64_t bucket_count(std::int32_t n_days, std::int32_t bucket_days) 
 // budget; throws InvalidInput or ResourceError before anything is allocated.
 std::size_t dose_rows(std::size_t n_programs, std::size_t n_muscles, std::int32_t n_days, std::int32_t bucket_days);
 
-// Runs body(begin, end) over [0, n) split into contiguous chunks on up to `threads` threads.
-template <typename Body>
-void parallel_for(std::size_t n, unsigned threads, Body&& body);
-
 }  // namespace chainload
 
 #include "chainload/detail/parallel.hpp"

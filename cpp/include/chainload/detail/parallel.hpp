@@ -20,13 +20,16 @@ inline unsigned resolve_threads(unsigned threads, std::size_t n) {
   return static_cast<unsigned>(std::min<std::size_t>(t, std::max<std::size_t>(n, 1)));
 }
 
-// Runs body(begin, end) over [0, n) in contiguous chunks on up to `threads` threads. Workers
+// Runs body(begin, end) over [0, n) on up to `threads` threads: one contiguous chunk per thread,
+// or, with `grain` > 0, chunks of `grain` items handed out in order as threads become free (a
+// thread slowed by another process on a shared machine then takes fewer chunks; a body must not
+// depend on which thread runs which chunk). Workers
 // inherit the caller's cancellation flag. When a thread cannot be started (a process or memory
 // limit) or a worker throws, the others stop at their next check_cancelled(), every started
 // thread is joined, and then a ResourceError (naming the thread that failed to start) or the
 // worker's exception is thrown.
 template <typename Body>
-void parallel_for(std::size_t n, unsigned threads, Body&& body) {
+void parallel_for(std::size_t n, unsigned threads, Body&& body, std::size_t grain = 0) {
   const unsigned t = resolve_threads(threads, n);
   if (t <= 1) {
     body(std::size_t{0}, n);
@@ -38,6 +41,7 @@ void parallel_for(std::size_t n, unsigned threads, Body&& body) {
   pool.reserve(t);
   std::vector<std::exception_ptr> errors(t);
   const std::size_t chunk = (n + t - 1) / t;
+  std::atomic<std::size_t> next{0};  // the next chunk's first item (grain > 0)
   std::string failure;
   for (unsigned i = 0; i < t; ++i) {
     const std::size_t begin = std::min(n, i * chunk), end = std::min(n, begin + chunk);
@@ -45,7 +49,12 @@ void parallel_for(std::size_t n, unsigned threads, Body&& body) {
       pool.emplace_back([&, i, begin, end] {
         CancelScope scope(call, &stop);
         try {
-          body(begin, end);
+          if (grain == 0) {
+            body(begin, end);
+          } else {
+            for (std::size_t first = next.fetch_add(grain); first < n && !stop.load(); first = next.fetch_add(grain))
+              body(first, std::min(n, first + grain));
+          }
         } catch (...) {
           errors[i] = std::current_exception();
           stop.store(true);
