@@ -134,52 +134,57 @@ void banister_capacity(const Banister& b, bool morning, double* __restrict out) 
   for (std::size_t i = 0; i < b.n * L; ++i) out[i] = banister_cap(b, i, morning);
 }
 
-// One day of sn_advance's muscles, then of its used lifts: flat loops over the rows (lane i % L)
-// in functions whose pointers are __restrict parameters. Written as lane loops in the day loop
-// over `s`'s arrays, GCC could not prove the arrays apart and left the loops scalar (perf,
-// -fopt-info-vec: "versioning for alias required").
-void sn_morning_muscles(std::size_t rows, double* __restrict dose, double* __restrict size, double* __restrict fast,
-                        double* __restrict slow, const double* __restrict rate, const double* __restrict start,
-                        const SizeNeural& s) {
-  double e_dose[L], weekly[L], half[L], ceiling[L], inv_tau[L], e_fast[L], e_slow[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l], half[l] = s.half[l], ceiling[l] = s.ceiling[l];
-    inv_tau[l] = s.inv_tau[l], e_fast[l] = s.e_fast[l], e_slow[l] = s.e_slow[l];
-  }
-  for (std::size_t i = 0; i < rows; ++i) {  // detail::morning_muscles, lane by lane
-    const std::size_t l = i % L;
-    const double dd = dose[i] * e_dose[l];
-    dose[i] = dd;
-    const double x = dd * weekly[l];
-    const double g = x / (x + half[l]);
-    size[i] = kinetics::size_step(size[i], g, rate[i], ceiling[l], start[i], inv_tau[l]);
-    fast[i] *= e_fast[l];
-    slow[i] *= e_slow[l];
+// One day of sn_advance's muscles, then of its used lifts, a vector of lanes at a time: lanes
+// c .. c + W of every row, with those lanes' parameters held in registers. (A flat loop over the
+// rows with lane i % L gathered each lane's parameters, and GCC left the fatigue step scalar.)
+void sn_morning_muscles(const SizeNeural& s) {
+  // The arrays as locals: a store through a may_alias Row could otherwise overwrite `s`'s pointers.
+  double *const dose_p = s.dose, *const size_p = s.size, *const fast_p = s.fast, *const slow_p = s.slow;
+  const double *const rate_p = s.rate, *const start_p = s.start;
+  for (std::size_t c = 0; c < L; c += W) {
+    Row e_dose, weekly, half, ceiling, inv_tau, e_fast, e_slow;
+    load(e_dose, s.e_dose + c), load(weekly, s.weekly + c), load(half, s.half + c), load(ceiling, s.ceiling + c);
+    load(inv_tau, s.inv_tau + c), load(e_fast, s.e_fast + c), load(e_slow, s.e_slow + c);
+    for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::morning_muscles
+      const std::size_t row = m * L + c;
+      Row dose, size, fast, slow, rate, start;
+      load(dose, dose_p + row), load(size, size_p + row), load(fast, fast_p + row), load(slow, slow_p + row);
+      load(rate, rate_p + row), load(start, start_p + row);
+      dose = dose * e_dose;
+      const Row x = dose * weekly;
+      const Row g = x / (x + half);  // kinetics::saturation without its branch: x >= 0, half > 0
+      store(dose_p + row, dose);
+      store(size_p + row, kinetics::size_step(size, g, rate, ceiling, start, inv_tau));
+      store(fast_p + row, fast * e_fast);
+      store(slow_p + row, slow * e_slow);
+    }
   }
 }
 
-void sn_morning_lifts(std::size_t rows, double* __restrict q, double* __restrict sets, double* __restrict neural,
-                      const SizeNeural& s) {
-  double e_dose[L], weekly[L], neural_max[L], neural_half[L], k_up[L], k_down[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    e_dose[l] = s.e_dose[l], weekly[l] = s.weekly[l];
-    neural_max[l] = s.neural_max[l], neural_half[l] = s.neural_half[l], k_up[l] = s.k_up[l], k_down[l] = s.k_down[l];
-  }
-  for (std::size_t i = 0; i < rows; ++i) {
-    const std::size_t l = i % L;
-    const double qd = q[i] * e_dose[l];
-    const double sd = sets[i] * e_dose[l];
-    q[i] = qd;
-    sets[i] = sd;
-    const double target = neural_max[l] * kinetics::neural_target(qd * weekly[l], sd * weekly[l], neural_half[l]);
-    neural[i] = kinetics::neural_step(neural[i], target, k_up[l], k_down[l]);
+void sn_morning_lifts(const SizeNeural& s) {
+  double *const q_p = s.q, *const sets_p = s.sets, *const neural_p = s.neural;  // as sn_morning_muscles
+  for (std::size_t c = 0; c < L; c += W) {
+    Row e_dose, weekly, neural_max, neural_half, k_up, k_down;
+    load(e_dose, s.e_dose + c), load(weekly, s.weekly + c), load(neural_max, s.neural_max + c);
+    load(neural_half, s.neural_half + c), load(k_up, s.k_up + c), load(k_down, s.k_down + c);
+    for (std::size_t u = 0; u < s.nu; ++u) {
+      const std::size_t row = u * L + c;
+      Row q, sets, neural;
+      load(q, q_p + row), load(sets, sets_p + row), load(neural, neural_p + row);
+      q = q * e_dose;
+      sets = sets * e_dose;
+      store(q_p + row, q);
+      store(sets_p + row, sets);
+      const Row target = neural_max * kinetics::neural_target(q * weekly, sets * weekly, neural_half);
+      store(neural_p + row, kinetics::neural_step(neural, target, k_up, k_down));
+    }
   }
 }
 
 void sn_advance(const SizeNeural& s, std::size_t days) {
   for (std::size_t d = 0; d < days; ++d) {
-    sn_morning_muscles(s.n_loaded * L, s.dose, s.size, s.fast, s.slow, s.rate, s.start, s);
-    sn_morning_lifts(s.nu * L, s.q, s.sets, s.neural, s);
+    sn_morning_muscles(s);
+    sn_morning_lifts(s);
   }
 }
 
@@ -239,36 +244,38 @@ void sn_peak(const SizeNeural& s, double* __restrict peak) {
 }
 
 void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
-  double* __restrict dose = s.dose;
-  double* __restrict fast = s.fast;
-  double* __restrict slow = s.slow;
-  double* __restrict w = s.w;
-  double* __restrict ws = s.ws;
-  double* __restrict xf = s.xf;
-  double* __restrict xs = s.xs;
-  double fast_max[L], fast_sets[L], slow_max[L], slow_sets[L];  // local copies, for the vectoriser
-  for (std::size_t l = 0; l < L; ++l) {
-    fast_max[l] = s.fast_max[l], fast_sets[l] = s.fast_sets[l];
-    slow_max[l] = s.slow_max[l], slow_sets[l] = s.slow_sets[l];
-  }
-  // One flat loop over the rows (lane i % L), as banister_end_day.
-  for (std::size_t i = 0; i < s.n_loaded * L; ++i) {  // detail::session_muscles, lane by lane
-    const std::size_t l = i % L;
-    total[i] += w[i];
-    dose[i] += ws[i];
-    fast[i] = kinetics::saturate_add(fast[i], fast_max[l], xf[i], fast_sets[l]);
-    slow[i] = kinetics::saturate_add(slow[i], slow_max[l], xs[i], slow_sets[l]);
-    w[i] = ws[i] = xf[i] = xs[i] = 0.0;
-  }
-  sn_peak(s, peak);
-  double* __restrict q = s.q;
-  double* __restrict sets = s.sets;
-  double* __restrict q_in = s.q_in;
-  double* __restrict sets_in = s.sets_in;
-  for (std::size_t i = 0; i < s.nu * L; ++i) {
-    q[i] += q_in[i];
-    sets[i] += sets_in[i];
-    q_in[i] = sets_in[i] = 0.0;
+  const Row zero = {};
+  double *const dose = s.dose, *const fast_p = s.fast, *const slow_p = s.slow;  // as sn_morning_muscles
+  double *const w_p = s.w, *const ws_p = s.ws, *const xf_p = s.xf, *const xs_p = s.xs;
+  double *const q = s.q, *const sets = s.sets, *const q_in_p = s.q_in, *const sets_in_p = s.sets_in;
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as sn_morning_muscles
+    Row fast_max, fast_sets, slow_max, slow_sets, pk;
+    load(fast_max, s.fast_max + c), load(fast_sets, s.fast_sets + c);
+    load(slow_max, s.slow_max + c), load(slow_sets, s.slow_sets + c), load(pk, peak + c);
+    for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::session_muscles, then sn_peak's maximum
+      const std::size_t row = m * L + c;
+      Row w, ws, xf, xs, fast, slow;
+      load(w, w_p + row), load(ws, ws_p + row), load(xf, xf_p + row), load(xs, xs_p + row);
+      load(fast, fast_p + row), load(slow, slow_p + row);
+      add_to(total + row, w);
+      add_to(dose + row, ws);
+      fast = kinetics::saturate_add(fast, fast_max, xf, fast_sets);
+      slow = kinetics::saturate_add(slow, slow_max, xs, slow_sets);
+      store(fast_p + row, fast);
+      store(slow_p + row, slow);
+      store(w_p + row, zero), store(ws_p + row, zero), store(xf_p + row, zero), store(xs_p + row, zero);
+      const Row x = fast + slow;
+      pk = pk < x ? x : pk;  // max_of
+    }
+    store(peak + c, pk);
+    for (std::size_t u = 0; u < s.nu; ++u) {
+      const std::size_t row = u * L + c;
+      Row q_in, sets_in;
+      load(q_in, q_in_p + row), load(sets_in, sets_in_p + row);
+      add_to(q + row, q_in);
+      add_to(sets + row, sets_in);
+      store(q_in_p + row, zero), store(sets_in_p + row, zero);
+    }
   }
 }
 

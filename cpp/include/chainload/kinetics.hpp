@@ -34,7 +34,14 @@ inline double saturating_step(double s, double room, double gain, double load) {
   return room - (room - s) * saturating_factor(gain, load, room);
 }
 
-// size_neural (size_neural.hpp).
+// size_neural (size_neural.hpp). The per-muscle-day formulas below are templates over the value
+// type: `double` in the scalar engine, a GCC vector of lanes in the batched kernels
+// (batch_kernels.cpp), the same IEEE operations in the same order either way. `larger` is
+// std::max's own definition, which a vector's element-wise `?:` can share.
+template <class T>
+inline T larger(T a, T b) {
+  return a < b ? b : a;
+}
 // Weekly-equivalent volume of an exponentially weighted daily memory with per-day decay `decay`.
 inline double weekly(double memory, double decay) { return memory * (1.0 - decay) * 7.0; }
 // Diminishing returns: x / (x + half), 0 for x <= 0.
@@ -64,7 +71,10 @@ inline double load_weight(double fraction, double power, double full) {
 // Neural target (times neural_max) of weekly load-weighted sets q among weekly sets p of the lift:
 // the sets' mean load weight q / p times the volume saturation p / (p + half). Load grades the
 // gain at any volume (LOAD-2, LOAD-3); volume saturates early (VOL-1, VOL-3).
-inline double neural_target(double q, double p, double half) { return q > 0.0 ? q / (p + half) : 0.0; }
+template <class T>
+inline T neural_target(T q, T p, T half) {
+  return q > T{} ? q / (p + half) : T{};
+}
 // Neural gains x_u of several practised lifts combine as total = max (1 - prod_u (1 - x_u / max)):
 // bounded by max, order-free, one lift alone gives its own gain (total + x - total x / max pairwise).
 // `room` starts at 1; each lift multiplies it by (1 - x / max).
@@ -74,8 +84,9 @@ inline double slow_proximity(double rir, double scale) { return std::exp(-std::m
 // A fatigue compartment after input x: the room left, max - state, shrinks by
 // 1 / (1 + y + y^2/2 + y^3/6) with y = x / half (exp(-y)'s Taylor cubic, inverted: monotone, 1 at
 // y = 0, within 0.03 of exp(-y) everywhere, no exp call in the session loop); never passes max.
-inline double saturate_add(double state, double max, double x, double half) {
-  const double y = x / half;
+template <class T>
+inline T saturate_add(T state, T max, T x, T half) {
+  const T y = x / half;
   return max - (max - state) / (1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0))));
 }
 // A fatigue compartment `hours` later (closed form; a day is 24 h of this).
@@ -83,12 +94,13 @@ inline double decay_hours(double state, double hours, double tau_h) { return sta
 // One day of size: growth by the saturating weekly dose g with the room left under the ceiling,
 // rate (ceiling - s) / (ceiling - 1) g, and decay of the part above the start value.
 // `rate_per_room` = rate / (ceiling - 1), precomputed.
-inline double size_step(double s, double g, double rate_per_room, double ceiling, double start,
-                        double inv_tau_detrain) {
-  return s + rate_per_room * g * std::max(ceiling - s, 0.0) - std::max(s - start, 0.0) * inv_tau_detrain;
+template <class T>
+inline T size_step(T s, T g, T rate_per_room, T ceiling, T start, T inv_tau_detrain) {
+  return s + rate_per_room * g * larger(ceiling - s, T{}) - larger(s - start, T{}) * inv_tau_detrain;
 }
 // One day of neural state towards its target (approach rate up, or decay rate down: 1 - e^{-1/tau}).
-inline double neural_step(double n, double target, double k_up, double k_down) {
+template <class T>
+inline T neural_step(T n, T target, T k_up, T k_down) {
   return n + (target - n) * (target > n ? k_up : k_down);
 }
 // Force capacity of size s.
