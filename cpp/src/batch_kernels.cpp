@@ -212,12 +212,37 @@ void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
   }
 }
 
-void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
-            const double* effort, const double* size_effort, const double* slow_effort, const double* q) {
+// A Row's square root and exponential, lane by lane (the vectoriser makes the first one
+// instruction; the second is libm's exp, as the scalar engine's).
+inline Row root(const Row& x) {
+  Row out;
+  for (std::size_t j = 0; j < W; ++j) out[j] = __builtin_sqrt(x[j]);
+  return out;
+}
+inline Row exp_of(const Row& x) {
+  Row out;
+  for (std::size_t j = 0; j < W; ++j) out[j] = __builtin_exp(x[j]);
+  return out;
+}
+
+void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used,
+            const progression::Plans<L>& plans, const double* slow_factor) {
+  const double sets = plans.sets;
   for (std::size_t c = 0; c < L; c += W) {  // as banister_add
-    Row n, e, sz, sp, qs;
-    load(n, sets + c), load(e, effort + c), load(sz, size_effort + c), load(sp, slow_effort + c), load(qs, q + c);
-    const Row se = n * e, ss = n * sz, ssp = n * sp;
+    Row rir, reps, fraction, e, rir_zero, full_reps, slow_rir, load_full, factor, load_weight;
+    load(rir, plans.rir + c), load(reps, plans.achieved + c), load(fraction, plans.fraction + c);
+    load(e, plans.effort + c), load(rir_zero, s.rir_zero + c), load(full_reps, s.full_reps + c);
+    load(slow_rir, s.slow_rir + c), load(load_full, s.load_full + c), load(factor, slow_factor + c);
+    // SizeNeuralEngine::add's per-set weights
+    const Row size_effort = kinetics::size_effort(rir, rir_zero) * kinetics::rep_weight(reps, full_reps);
+    const Row slow_effort = kinetics::slow_proximity(rir, slow_rir, exp_of) * factor;
+    if (s.quarters >= 0) {
+      load_weight = kinetics::quarters_power(kinetics::clamp01(fraction / load_full), s.quarters, root);
+    } else {
+      for (std::size_t j = 0; j < W; ++j)
+        load_weight[j] = kinetics::load_weight(fraction[j], s.load_power[c + j], load_full[j]);
+    }
+    const Row se = sets * e, ss = sets * size_effort, ssp = sets * slow_effort, qs = sets * load_weight;
     for (const Entry* a = begin; a != end; ++a) {
       const std::size_t row = a->index * L + c;
       add_to(s.w + row, se * a->weight);
@@ -226,7 +251,7 @@ void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size
       add_to(s.xs + row, ssp * a->weight);
     }
     add_to(s.q_in + used * L + c, qs);
-    add_to(s.sets_in + used * L + c, n);
+    add_to(s.sets_in + used * L + c, Row{} + sets);
   }
 }
 

@@ -828,6 +828,10 @@ class SizeNeuralLanes {
       b_.slow_sets[l] = p.slow_sets, b_.beta[l] = p.size_force;
       b_.neural_max[l] = p.neural_max, b_.inv_neural_max[l] = daily.inv_neural_max, b_.neural_half[l] = p.neural_half;
       b_.k_up[l] = daily.k_up, b_.k_down[l] = daily.k_down;
+      b_.rir_zero[l] = p.size_rir_zero, b_.full_reps[l] = p.size_full_reps, b_.slow_rir[l] = p.slow_rir;
+      b_.load_full[l] = p.load_full, b_.load_power[l] = p.load_power;
+      const int quarters = kinetics::whole_quarters(p.load_power);
+      b_.quarters = l == 0 || quarters == b_.quarters ? quarters : -1;  // shared by every lane, or -1
       for (std::size_t m = 0; m < n_; ++m) {
         const std::size_t i = rows_.row[m] * kLanes + l;
         start_[i] = size_start(p, m);
@@ -855,17 +859,8 @@ class SizeNeuralLanes {
   }
   void lift_factor(std::size_t lift, double* out) const { k_.sn_lift(b_, lifts_[lift], out); }
   void add(std::size_t exercise, std::size_t used, const progression::Plans<kLanes>& plans) {
-    double sets[kLanes], size_effort[kLanes], slow_effort[kLanes], q[kLanes];
-    for (std::size_t l = 0; l < kLanes; ++l) {  // SizeNeuralEngine::add's per-set weights, per lane
-      const SizeNeuralParams& p = *params_[l];
-      sets[l] = plans.sets;
-      size_effort[l] = kinetics::size_effort(plans.rir[l], p.size_rir_zero) *
-                       kinetics::rep_weight(plans.achieved[l], p.size_full_reps);
-      slow_effort[l] = kinetics::slow_proximity(plans.rir[l], p.slow_rir) * slow_factor_[exercise * kLanes + l];
-      q[l] = plans.sets * kinetics::load_weight(plans.fraction[l], p.load_power, p.load_full);
-    }
-    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, sets, plans.effort, size_effort,
-              slow_effort, q);
+    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, plans,
+              slow_factor_.data() + exercise * kLanes);
   }
   void end_day(double* total_dose, double* peak) {
     k_.sn_end_day(b_, total_dose, peak);

@@ -42,31 +42,56 @@ template <class T>
 inline T larger(T a, T b) {
   return a < b ? b : a;
 }
+// std::min's definition, and std::clamp(x, 0, 1) from the two (the same result for every x, NaN
+// and -0 included).
+template <class T>
+inline T smaller(T a, T b) {
+  return b < a ? b : a;
+}
+template <class T>
+inline T clamp01(T x) {
+  return smaller(larger(x, T{}), T{} + 1.0);
+}
 // Weekly-equivalent volume of an exponentially weighted daily memory with per-day decay `decay`.
 inline double weekly(double memory, double decay) { return memory * (1.0 - decay) * 7.0; }
 // Diminishing returns: x / (x + half), 0 for x <= 0.
 inline double saturation(double x, double half) { return x > 0.0 ? x / (x + half) : 0.0; }
 // How much a set counts for size (and fast fatigue) by its reps in reserve: 1 at failure, linear to 0.
-inline double size_effort(double rir, double rir_zero) { return std::clamp(1.0 - rir / rir_zero, 0.0, 1.0); }
+template <class T>
+inline T size_effort(T rir, T rir_zero) {
+  return clamp01(1.0 - rir / rir_zero);
+}
 // How much a set counts for size by the reps done: 0 for a single, linear to 1 at `full` reps.
-inline double rep_weight(double reps, double full) { return std::clamp((reps - 1.0) / (full - 1.0), 0.0, 1.0); }
+template <class T>
+inline T rep_weight(T reps, T full) {
+  return clamp01((reps - 1.0) / (full - 1.0));
+}
 // r^power for r in [0, 1]. A whole number of quarters up to 4 (the tuned 1.25, 2) by products of
 // r, sqrt(r) and sqrt(sqrt(r)), each an IEEE-rounded step and no libm call (the batched loop
 // evaluates this per athlete and session: pow was a tenth of its time); any other power by pow.
-inline double quarter_power(double r, double power) {
+// whole_quarters(power): the k in power = k / 4 (0 .. 16), or -1 where there is none.
+inline int whole_quarters(double power) {
   const double quarters = power * 4.0;
   if (!(quarters >= 0.0 && quarters <= 16.0) || quarters != static_cast<double>(static_cast<int>(quarters)))
-    return std::pow(r, power);
-  const int k = static_cast<int>(quarters);
-  double out = 1.0;
+    return -1;
+  return static_cast<int>(quarters);
+}
+// r^(k / 4) for k = whole_quarters(power) >= 0; `root` is T's square root.
+template <class T, class Root>
+inline T quarters_power(T r, int k, Root root) {
+  T out = T{} + 1.0;
   for (int i = 0; i < k / 4; ++i) out *= r;
-  if (k & 2) out *= std::sqrt(r);
-  if (k & 1) out *= std::sqrt(std::sqrt(r));
+  if (k & 2) out *= root(r);
+  if (k & 1) out *= root(root(r));
   return out;
+}
+inline double quarter_power(double r, double power) {
+  const int k = whole_quarters(power);
+  return k < 0 ? std::pow(r, power) : quarters_power(r, k, [](double x) { return std::sqrt(x); });
 }
 // How much a set counts for the neural state by its relative load (fraction of today's 1RM).
 inline double load_weight(double fraction, double power, double full) {
-  return quarter_power(std::clamp(fraction / full, 0.0, 1.0), power);
+  return quarter_power(clamp01(fraction / full), power);
 }
 // Neural target (times neural_max) of weekly load-weighted sets q among weekly sets p of the lift:
 // the sets' mean load weight q / p times the volume saturation p / (p + half). Load grades the
@@ -80,7 +105,14 @@ inline T neural_target(T q, T p, T half) {
 // `room` starts at 1; each lift multiplies it by (1 - x / max).
 inline double neural_room(double room, double x, double inv_max) { return room * (1.0 - x * inv_max); }
 // Slow-fatigue weight of a set by proximity to failure.
-inline double slow_proximity(double rir, double scale) { return std::exp(-std::max(rir, 0.0) / scale); }
+// `exp` is T's exponential.
+template <class T, class Exp>
+inline T slow_proximity(T rir, T scale, Exp exp) {
+  return exp(-larger(rir, T{}) / scale);
+}
+inline double slow_proximity(double rir, double scale) {
+  return slow_proximity(rir, scale, [](double x) { return std::exp(x); });
+}
 // A fatigue compartment after input x: the room left, max - state, shrinks by
 // 1 / (1 + y + y^2/2 + y^3/6) with y = x / half (exp(-y)'s Taylor cubic, inverted: monotone, 1 at
 // y = 0, within 0.03 of exp(-y) everywhere, no exp call in the session loop); never passes max.

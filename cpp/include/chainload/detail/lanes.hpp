@@ -49,6 +49,11 @@ struct SizeNeural {
   double e_dose[kLanes], weekly[kLanes], half[kLanes], ceiling[kLanes], inv_tau[kLanes], e_fast[kLanes],
       e_slow[kLanes], fast_max[kLanes], fast_sets[kLanes], slow_max[kLanes], slow_sets[kLanes], beta[kLanes],
       neural_max[kLanes], inv_neural_max[kLanes], neural_half[kLanes], k_up[kLanes], k_down[kLanes];
+  // Per lane, how a set counts (SizeNeuralParams: size_rir_zero, size_full_reps, slow_rir, load_full);
+  // the neural load weight's power as a whole number of quarters shared by every lane
+  // (kinetics::whole_quarters), or -1 (each lane's own load_power, by pow).
+  double rir_zero[kLanes], full_reps[kLanes], slow_rir[kLanes], load_full[kLanes], load_power[kLanes];
+  int quarters = -1;
 };
 
 // One lift's 1RM reading for size_neural: its normalised activation entries (muscles) and its
@@ -74,8 +79,10 @@ struct Kernels {
   // size_neural.
   void (*sn_advance)(const SizeNeural&, std::size_t days);
   void (*sn_lift)(const SizeNeural&, const SizeNeuralLift&, double* out);
-  void (*sn_add)(const SizeNeural&, const Entry* begin, const Entry* end, std::size_t used, const double* sets,
-                 const double* effort, const double* size_effort, const double* slow_effort, const double* q);
+  // One session of an exercise: its entries (muscles), its used lift, the planned sets, and the
+  // exercise's slow-fatigue factor per lane.
+  void (*sn_add)(const SizeNeural&, const Entry* begin, const Entry* end, std::size_t used,
+                 const progression::Plans<kLanes>& plans, const double* slow_factor);
   void (*sn_end_day)(const SizeNeural&, double* total_dose, double* peak);
   void (*sn_peak)(const SizeNeural&, double* peak);
   void (*sn_capacity)(const SizeNeural&, double* out);  // n x lanes
