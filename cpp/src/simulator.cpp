@@ -766,6 +766,13 @@ class BanisterLanes {
   }
   void peak(double* peak) const { k_.banister_peak(b_, peak); }
   void capacity(double* out) const { k_.banister_capacity(b_, morning_, out); }
+  // ModelEngine's fatigue term (k2 fatigue) and today's dose added into acc, n x lanes.
+  void fatigue(double* out) const {
+    for (std::size_t i = 0; i < n_ * kLanes; ++i) out[i] = k2_[i] * fat_[i];
+  }
+  void add_dose(double* acc) const {
+    for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) acc[i] += w_[i];
+  }
   void post() { morning_ = true; }
   void size(double* out) const { capacity(out); }  // the old models report capacity as size
 
@@ -868,6 +875,13 @@ class SizeNeuralLanes {
   }
   void peak(double* peak) const { k_.sn_peak(b_, peak); }
   void capacity(double* out) const { k_.sn_capacity(b_, out); }
+  // SizeNeuralEngine's fatigue (fast + slow) and today's dose added into acc, n x lanes.
+  void fatigue(double* out) const {
+    for (std::size_t i = 0; i < n_ * kLanes; ++i) out[i] = fast_[i] + slow_[i];
+  }
+  void add_dose(double* acc) const {
+    for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) acc[i] += w_[i];
+  }
   void post() { begin_day(); }
   const MuscleRows& rows() const { return rows_; }
   void size(double* out) const {
@@ -928,6 +942,35 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
       for (std::size_t m = 0; m < n_muscles; ++m)
         (out[l].*field)[static_cast<Eigen::Index>(m)] = rows[engine.rows().row[m] * L + l];
   };
+  // Sampled trajectories (options.sample_days): the evening state at the last day of each block
+  // of `every` days, and the dose summed over the block, as the scalar loop keeps them.
+  const auto every = static_cast<std::size_t>(std::max(options.sample_days, 0));
+  const std::size_t n_blocks = every > 0 ? (days + every - 1) / every : 0;
+  std::vector<double> block_dose(every > 0 ? n_muscles * L : 0, 0.0);
+  std::size_t block = 0, block_end = every > 0 ? std::min(every, days) - 1 : days;  // its last day (days: none)
+  if (every > 0)
+    for (std::size_t l = 0; l < count; ++l) {
+      const auto b = static_cast<Eigen::Index>(n_blocks), m = static_cast<Eigen::Index>(n_muscles);
+      out[l].sampled_capacity.resize(b, m);
+      out[l].sampled_fatigue.resize(b, m);
+      out[l].sampled_dose.resize(b, m);
+    }
+  auto sample = [&]() {
+    const auto b = static_cast<Eigen::Index>(block);
+    auto put = [&](RowMatrix SimResult::*field, const double* from) {
+      for (std::size_t l = 0; l < count; ++l)
+        for (std::size_t m = 0; m < n_muscles; ++m)
+          (out[l].*field)(b, static_cast<Eigen::Index>(m)) = from[engine.rows().row[m] * L + l];
+    };
+    engine.capacity(rows.data());
+    put(&SimResult::sampled_capacity, rows.data());
+    engine.fatigue(rows.data());
+    put(&SimResult::sampled_fatigue, rows.data());
+    put(&SimResult::sampled_dose, block_dose.data());
+    std::fill(block_dose.begin(), block_dose.end(), 0.0);
+    ++block;
+    block_end = block < n_blocks ? std::min((block + 1) * every, days) - 1 : days;  // days: none left
+  };
   auto tests = [&](Eigen::VectorXd SimResult::*field) {
     for (std::size_t k = 0; k < n_tests; ++k) {
       engine.lift_factor(nu + k, factor);
@@ -952,10 +995,19 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   }
 
   std::size_t done = 0;  // days stepped
+  // Rest days done .. until - 1: the state only advances, sampled at the blocks' last days.
+  auto rest_until = [&](std::size_t until) {
+    for (; every > 0 && block_end < until; sample()) {
+      engine.skip(block_end + 1 - done);
+      done = block_end + 1;
+    }
+    if (until > done) engine.skip(until - done);
+    done = std::max(done, until);
+  };
   const auto& schedule = program.schedule;
   for (std::size_t next = 0; next < schedule.size();) {
     const auto t = static_cast<std::size_t>(schedule[next].day);
-    if (t > done) engine.skip(t - done);  // rest days: the state only advances
+    rest_until(t);
     engine.begin_day();
     std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
     const auto week = static_cast<std::int32_t>(t / 7);
@@ -981,11 +1033,13 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
         failures[l] += plans.failed[l];
       }
     }
+    if (every > 0) engine.add_dose(block_dose.data());
     engine.end_day(total.data(), peak);
     done = t + 1;
+    if (every > 0 && t == block_end) sample();
   }
   if (done < days) {  // rest days to the end; the last day's fatigue counts for the peak
-    engine.skip(days - done);
+    rest_until(days);
     engine.peak(peak);
   }
 
@@ -1117,7 +1171,7 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
     }
   }
   std::vector<SimResult> results(athletes.size());
-  const bool batched = !options.record && options.sample_days <= 0 && options.recovery_hours.empty() &&
+  const bool batched = !options.record && options.recovery_hours.empty() &&
                        (options.model == ModelKind::banister || options.model == ModelKind::size_neural);
   if (batched) {
     if (const lanes::Kernels* kernels = choose_kernels()) {

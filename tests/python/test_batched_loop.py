@@ -42,7 +42,9 @@ def setting():
     return cat, pop, lift_info(cat)
 
 
-def run(setting, program: cl.Program, model: str, isa: str, threads: int) -> dict[str, np.ndarray]:
+def run(
+    setting, program: cl.Program, model: str, isa: str, threads: int, sample_days: int = 0
+) -> dict[str, np.ndarray]:
     cat, pop, info = setting
     one_rm, body, params, sn = pop.core_arrays(cat, [*program.exercises()])
     with forced_isa(isa):
@@ -58,6 +60,7 @@ def run(setting, program: cl.Program, model: str, isa: str, threads: int) -> dic
             tests=[cat.index(e) for e in program.exercises()[:2]],
             pattern=info.pattern,
             single_joint=info.single_joint,
+            sample_days=sample_days,
         )
     return {k: np.asarray(v) for k, v in r.items()}
 
@@ -78,6 +81,25 @@ def test_batched_equals_scalar_bit_for_bit(setting, name, model):
                 assert got.dtype == want.dtype and got.shape == want.shape, key
                 # bit for bit: the same bytes (NaN or -0.0 included), not just equal values
                 assert got.tobytes() == want.tobytes(), f"{name} {model} {isa} {threads} threads: {key}"
+
+
+# Sampled trajectories (sweep's trajectory mode) run on the batched loop too: blocks that divide
+# the program (7), that leave a short last block (5 over 112 days: 22 blocks of 5 and one of 2),
+# of one day (every evening), and one longer than the program (one block).
+@pytest.mark.parametrize("model", ["size_neural", "banister"])
+@pytest.mark.parametrize("sample_days", [7, 5, 1, 200])
+def test_batched_trajectories_equal_scalar_bit_for_bit(setting, sample_days, model):
+    program = cl.Program.examples()["balanced_full_body"].with_weeks(16)
+    scalar = run(setting, program, model, "scalar", 1, sample_days)
+    blocks = -(-16 * 7 // sample_days)
+    assert scalar["capacity"].shape == (37, blocks, len(setting[0].graph)) and scalar["capacity"].dtype == np.float32
+    assert scalar["dose"].sum() > 0 and scalar["fatigue"].max() > 0
+    for isa in ("auto", "baseline"):
+        for threads in (1, 2):
+            batched = run(setting, program, model, isa, threads, sample_days)
+            assert batched.keys() == scalar.keys()
+            for key, want in scalar.items():
+                assert batched[key].tobytes() == want.tobytes(), f"{model} {isa} {threads} threads: {key}"
 
 
 def test_unknown_isa_is_a_clear_error(setting):
