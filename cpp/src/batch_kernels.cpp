@@ -212,17 +212,17 @@ void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
   }
 }
 
-// A Row's square root and exponential, lane by lane (the vectoriser makes the first one
-// instruction; the second is libm's exp, as the scalar engine's).
+// A Row's square root, lane by lane (the vectoriser makes it one instruction), and kinetics::exp_of's
+// 2^k from the bits of t, as kinetics::exp_pow2 does for one double.
 inline Row root(const Row& x) {
   Row out;
   for (std::size_t j = 0; j < W; ++j) out[j] = __builtin_sqrt(x[j]);
   return out;
 }
-inline Row exp_of(const Row& x) {
-  Row out;
-  for (std::size_t j = 0; j < W; ++j) out[j] = __builtin_exp(x[j]);
-  return out;
+typedef long long Bits __attribute__((vector_size(W * sizeof(double))));
+inline Row exp_pow2(const Row& t) {
+  const Row shift = Row{} + 0x1.8p52;
+  return reinterpret_cast<Row>((reinterpret_cast<Bits>(t) - reinterpret_cast<Bits>(shift) + 1023) << 52);
 }
 
 void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used,
@@ -235,7 +235,7 @@ void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size
     load(slow_rir, s.slow_rir + c), load(load_full, s.load_full + c), load(factor, slow_factor + c);
     // SizeNeuralEngine::add's per-set weights
     const Row size_effort = kinetics::size_effort(rir, rir_zero) * kinetics::rep_weight(reps, full_reps);
-    const Row slow_effort = kinetics::slow_proximity(rir, slow_rir, exp_of) * factor;
+    const Row slow_effort = kinetics::slow_proximity(rir, slow_rir, exp_pow2) * factor;
     if (s.quarters >= 0) {
       load_weight = kinetics::quarters_power(kinetics::clamp01(fraction / load_full), s.quarters, root);
     } else {

@@ -64,6 +64,32 @@ SimOptions options() {
 
 }  // namespace
 
+TEST_CASE("exp_of equals libm exp within 2 ulp and calls no libm", "[size_neural]") {
+  // Exact where the reduction leaves r = 0: e^0 = 1, e^(k ln 2) = 2^k for the ln 2 that k ln2_hi
+  // + k ln2_lo rounds back to.
+  CHECK(kinetics::exp_of(0.0) == 1.0);
+  CHECK(kinetics::exp_of(-0.0) == 1.0);
+  // Every x on a grid over the whole range, and densely where slow_proximity uses it (-40 .. 0):
+  // |exp_of(x) / exp(x) - 1| <= 2 ulp (2^-52 = 2.2e-16).
+  double worst = 0.0;
+  for (int i = 0; i <= 200000; ++i) {
+    const double x = -40.0 + 40.0 * i / 200000.0;
+    worst = std::max(worst, std::abs(kinetics::exp_of(x) / std::exp(x) - 1.0));
+  }
+  for (int i = 0; i < 14170; ++i) {  // -707.999 .. 708.901
+    const double x = -708.0 + 0.1 * i + 1e-3;
+    worst = std::max(worst, std::abs(kinetics::exp_of(x) / std::exp(x) - 1.0));
+  }
+  CHECK(worst <= 2.0 * 0x1p-52);
+  // Held to [-708, 709]: no subnormal, no inf.
+  CHECK(kinetics::exp_of(-1000.0) == kinetics::exp_of(-708.0));
+  CHECK(kinetics::exp_of(-708.0) == Approx(std::exp(-708.0)).epsilon(4.5e-16));
+  CHECK(std::isfinite(kinetics::exp_of(1000.0)));
+  // slow_proximity: e^(-rir / scale), rir below 0 counting as 0.
+  CHECK(kinetics::slow_proximity(-1.0, 1.5) == 1.0);
+  CHECK(kinetics::slow_proximity(3.0, 1.5) == Approx(std::exp(-2.0)).epsilon(4.5e-16));
+}
+
 TEST_CASE("size_neural kinetics: no input, no change", "[size_neural]") {
   // No dose: size stays at its start, a fatigue compartment only decays, neural stays at 0.
   CHECK(kinetics::size_step(1.0, kinetics::saturation(0.0, 10.0), 0.004, 1.3, 1.0, 1.0 / 45) == 1.0);

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace chainload::kinetics {
 inline namespace CHAINLOAD_ISA_COPY {
@@ -104,15 +106,47 @@ inline T neural_target(T q, T p, T half) {
 // bounded by max, order-free, one lift alone gives its own gain (total + x - total x / max pairwise).
 // `room` starts at 1; each lift multiplies it by (1 - x / max).
 inline double neural_room(double room, double x, double inv_max) { return room * (1.0 - x * inv_max); }
-// Slow-fatigue weight of a set by proximity to failure.
-// `exp` is T's exponential.
-template <class T, class Exp>
-inline T slow_proximity(T rir, T scale, Exp exp) {
-  return exp(-larger(rir, T{}) / scale);
+// e^x from IEEE additions and products alone, so that a vector of lanes computes it in one pass
+// (the batched loop needs it per athlete and session, where libm's scalar exp was a tenth of the
+// time). x = k ln2 + r with |r| <= ln2 / 2 (fdlibm's two-part ln2, so k ln2 is exact), e^r by
+// its Taylor polynomial of degree 13 (truncation under 1e-17), times 2^k. Within 2 ulp of libm's
+// exp (tests/cpp/test_size_neural.cpp); x is held to [-708, 709], so it never underflows to a
+// subnormal or overflows (libm: under 3.3e-308, or inf). `pow2(t)` is 2^k, read from the bits of
+// t = x log2(e) + 1.5 2^52, whose low mantissa bits hold k (k + 1023, shifted to the exponent).
+template <class T, class Pow2>
+inline T exp_of(T x, Pow2 pow2) {
+  constexpr double kShift = 0x1.8p52, kLog2e = 0x1.71547652b82fep0;
+  constexpr double kLn2Hi = 0x1.62e42fee00000p-1, kLn2Lo = 0x1.a39ef35793c76p-33;
+  constexpr double c[14] = {1.0,         1.0,           1.0 / 2,        1.0 / 6,         1.0 / 24,
+                            1.0 / 120,   1.0 / 720,     1.0 / 5040,     1.0 / 40320,     1.0 / 362880,
+                            1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800};
+  x = smaller(larger(x, T{} - 708.0), T{} + 709.0);
+  const T t = x * kLog2e + kShift;  // round(x log2 e) in the low bits (round to nearest, no FMA)
+  const T k = t - kShift;
+  const T r = (x - k * kLn2Hi) - k * kLn2Lo;
+  T p = T{} + c[13];
+  for (int i = 12; i >= 0; --i) p = p * r + c[i];
+  return p * pow2(t);
 }
-inline double slow_proximity(double rir, double scale) {
-  return slow_proximity(rir, scale, [](double x) { return std::exp(x); });
+// 2^k of exp_of's t, for a double.
+inline double exp_pow2(double t) {
+  std::int64_t bits;
+  std::memcpy(&bits, &t, sizeof bits);
+  constexpr double kShift = 0x1.8p52;
+  std::int64_t shift_bits;
+  std::memcpy(&shift_bits, &kShift, sizeof shift_bits);
+  const auto scale_bits = static_cast<std::uint64_t>(bits - shift_bits + 1023) << 52;
+  double out;
+  std::memcpy(&out, &scale_bits, sizeof out);
+  return out;
 }
+inline double exp_of(double x) { return exp_of(x, exp_pow2); }
+// Slow-fatigue weight of a set by proximity to failure; `pow2` as exp_of's.
+template <class T, class Pow2>
+inline T slow_proximity(T rir, T scale, Pow2 pow2) {
+  return exp_of(-larger(rir, T{}) / scale, pow2);
+}
+inline double slow_proximity(double rir, double scale) { return slow_proximity(rir, scale, exp_pow2); }
 // A fatigue compartment after input x: the room left, max - state, shrinks by
 // 1 / (1 + y + y^2/2 + y^3/6) with y = x / half (exp(-y)'s Taylor cubic, inverted: monotone, 1 at
 // y = 0, within 0.03 of exp(-y) everywhere, no exp call in the session loop); never passes max.
