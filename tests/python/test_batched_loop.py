@@ -92,7 +92,10 @@ def test_batched_trajectories_equal_scalar_bit_for_bit(setting, sample_days, mod
     program = cl.Program.examples()["balanced_full_body"].with_weeks(16)
     scalar = run(setting, program, model, "scalar", 1, sample_days)
     blocks = -(-16 * 7 // sample_days)
-    assert scalar["capacity"].shape == (37, blocks, len(setting[0].graph)) and scalar["capacity"].dtype == np.float32
+    assert (
+        scalar["capacity"].shape == (37, blocks, len(setting[0].graph))
+        and scalar["capacity"].dtype == np.float32
+    )
     assert scalar["dose"].sum() > 0 and scalar["fatigue"].max() > 0
     for isa in ("auto", "baseline"):
         for threads in (1, 2):
