@@ -24,7 +24,7 @@ from .catalogue import Catalogue
 from .errors import Error, ValidationError
 from .population import Population
 from .program import Program
-from .simulation import DEFAULT_MODEL, ModelName, compile_program, population_run
+from .simulation import DEFAULT_MODEL, ModelName, _Compiled, compile_program, population_run
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -228,6 +228,23 @@ def vary(
 
 
 # --- running ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _VariantRun:
+    """What a variant's chunks share: its program at the sweep's length, compiled, and its per-set
+    volume share posterior:anterior (analyze's measure, docs/balance.md: every athlete does the
+    same sets, auto deloads lower the load, not the sets, so one number)."""
+
+    program: Program
+    compiled: _Compiled
+    dose_balance: float
+
+
+def _variant_run(program: Program, weeks: int, cat: Catalogue) -> _VariantRun:
+    prog = program.with_weeks(weeks)
+    _, ratios = chains.program_balance([prog], cat, bucket_days=prog.n_days)
+    return _VariantRun(prog, compile_program(prog, cat), float(ratios[0, 0, 0]))
+
+
 def _run_chunk(
     program: Program,
     pop: Population,
@@ -237,12 +254,14 @@ def _run_chunk(
     threads: int,
     catalogue: Catalogue | None = None,
     sample_days: int = 0,
+    variant: _VariantRun | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray] | None]:
     """Outcomes of one program on one chunk of athletes (runs locally or on a Dask worker), and
-    with ``sample_days`` > 0 the sampled trajectories (athletes × blocks × muscles, float32)."""
+    with ``sample_days`` > 0 the sampled trajectories (athletes × blocks × muscles, float32).
+    ``variant``: the program's shared part (_variant_run), computed here when not given."""
     cat = catalogue if catalogue is not None else Catalogue.default()
-    prog = program.with_weeks(weeks)
-    compiled = compile_program(prog, cat)
+    v = variant if variant is not None else _variant_run(program, weeks, cat)
+    prog, compiled = v.program, v.compiled
     r = population_run(compiled, cat, pop, model, prog.exercises(), threads=threads, sample_days=sample_days)
     used = [cat.ids[i] for i in compiled.spec.used_exercises]
     std = np.array([cat[e].standard_1rm_bw for e in used], dtype=float)
@@ -253,26 +272,20 @@ def _run_chunk(
     spec = chains.spec(cat.graph)
     cap = r["final_capacity"]
     cap_balance = spec.mean_ratios(cap)[:, 0]  # volume-weighted mean capacity, posterior over anterior
-    # the per-set volume share of the program's sets (analyze's measure, docs/balance.md): every
-    # athlete does the same sets (auto deloads lower the load, not the sets), so one number
-    _, ratios = chains.program_balance([prog], cat, bucket_days=prog.n_days)
-    dose_balance = np.full(len(cap), ratios[0, 0, 0])
+    dose_balance = np.full(len(cap), v.dose_balance)
     lo, hi = band
     error = np.abs(np.log(dose_balance / np.clip(dose_balance, lo, hi)))
-    out = pd.DataFrame(
-        {
-            "strength_gain": gains.mean(axis=1),
-            "capacity_balance": cap_balance,
-            "dose_balance": dose_balance,
-            "balance_error": error,
-            "peak_fatigue": r["peak_fatigue"],
-            "failures": r["failures"],
-        }
-    )
-    for j, e in enumerate(used):
-        out[f"gain_{e}"] = gains[:, j]
+    columns: dict[str, np.ndarray] = {
+        "strength_gain": gains.mean(axis=1),
+        "capacity_balance": cap_balance,
+        "dose_balance": dose_balance,
+        "balance_error": error,
+        "peak_fatigue": r["peak_fatigue"],
+        "failures": r["failures"],
+    }
+    columns.update({f"gain_{e}": gains[:, j] for j, e in enumerate(used)})
     traj = {k: r[k] for k in ("capacity", "fatigue", "dose")} if sample_days > 0 else None
-    return out, traj
+    return pd.DataFrame(columns), traj
 
 
 def _trajectory_table(
@@ -682,9 +695,12 @@ def sweep(
     bar = _progress(len(tasks), progress)
     try:
         if client is None:
+            shared: dict[int, _VariantRun] = {}  # each variant compiled and balanced once
             for vi, c in tasks:
+                if vi not in shared:
+                    shared = {vi: _variant_run(vs[vi].program, weeks, cat)}
                 frame, traj = _run_chunk(
-                    vs[vi].program, population.take(c), weeks, model, band, threads, cat, sample
+                    vs[vi].program, population.take(c), weeks, model, band, threads, cat, sample, shared[vi]
                 )
                 frames[(vi, c.start)] = frame
                 keep(vi, c.start, traj)
