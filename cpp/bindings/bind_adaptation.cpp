@@ -149,63 +149,33 @@ py::dict result_dict(SimResult&& r) {
   return d;
 }
 
-py::dict summaries(const std::vector<SimResult>& results) {
-  const auto n = static_cast<Eigen::Index>(results.size());
-  const Eigen::Index muscles = results.empty() ? 0 : results[0].final_capacity.size();
-  const Eigen::Index lifts = results.empty() ? 0 : results[0].final_one_rm.size();
-  const Eigen::Index tests = results.empty() ? 0 : results[0].pre_test_one_rm.size();
-  RowMatrix capacity(n, muscles), one_rm(n, lifts), dose(n, muscles);
-  RowMatrix pre_test(n, tests), post_test(n, tests), pre_size(n, muscles), post_size(n, muscles);
-  Vec peak(n), failures(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto& r = results[static_cast<std::size_t>(i)];
-    pre_test.row(i) = r.pre_test_one_rm.transpose();
-    post_test.row(i) = r.post_test_one_rm.transpose();
-    pre_size.row(i) = r.pre_size.transpose();
-    post_size.row(i) = r.post_size.transpose();
-    capacity.row(i) = r.final_capacity.transpose();
-    one_rm.row(i) = r.final_one_rm.transpose();
-    dose.row(i) = r.total_dose.transpose();
-    peak[i] = r.peak_fatigue;
-    failures[i] = r.failures;
-  }
+// A population's summaries as numpy arrays, each taking over its buffer (no copy).
+py::dict population_dict(PopulationResult&& r) {
+  const auto n = static_cast<py::ssize_t>(r.athletes()), blocks = static_cast<py::ssize_t>(r.blocks);
+  const auto muscles = static_cast<py::ssize_t>(r.final_capacity.cols());  // read before the moves below
   py::dict d;
-  d["final_capacity"] = std::move(capacity);
-  d["final_one_rm"] = std::move(one_rm);
-  d["total_dose"] = std::move(dose);
-  d["peak_fatigue"] = std::move(peak);
-  d["failures"] = std::move(failures);
-  d["pre_test_one_rm"] = std::move(pre_test);
-  d["post_test_one_rm"] = std::move(post_test);
-  d["pre_size"] = std::move(pre_size);
-  d["post_size"] = std::move(post_size);
-  if (n > 0 && results[0].sampled_capacity.size() > 0) {
-    // Sampled trajectories as (athletes x blocks x muscles) float32 (half the memory of doubles,
-    // ample for capacities and fatigue), laid out muscle by muscle: element (i, b, m) at
-    // m * n * blocks + i * blocks + b. Each muscle's column of the (athlete, block) table is then
-    // contiguous, so a Parquet table takes it without a transposed copy (sweep._trajectory_table).
-    const auto blocks = static_cast<std::size_t>(results[0].sampled_capacity.rows());
-    const auto athletes = static_cast<std::size_t>(n), n_muscles = static_cast<std::size_t>(muscles);
-    const std::size_t rows = athletes * blocks;
+  d["final_capacity"] = py::cast(std::move(r.final_capacity));
+  d["final_one_rm"] = py::cast(std::move(r.final_one_rm));
+  d["total_dose"] = py::cast(std::move(r.total_dose));
+  d["peak_fatigue"] = py::cast(std::move(r.peak_fatigue));
+  d["failures"] = py::cast(std::move(r.failures));
+  d["pre_test_one_rm"] = py::cast(std::move(r.pre_test_one_rm));
+  d["post_test_one_rm"] = py::cast(std::move(r.post_test_one_rm));
+  d["pre_size"] = py::cast(std::move(r.pre_size));
+  d["post_size"] = py::cast(std::move(r.post_size));
+  if (r.blocks > 0) {
+    // (athletes x blocks x muscles) float32 over the core's muscle-by-muscle layout
+    // (PopulationResult::sampled_at): strides, no transposed copy.
     const auto f32 = static_cast<py::ssize_t>(sizeof(float));
-    const std::vector<py::ssize_t> shape{n, static_cast<py::ssize_t>(blocks), muscles};
-    const std::vector<py::ssize_t> strides{static_cast<py::ssize_t>(blocks) * f32, f32,
-                                           static_cast<py::ssize_t>(rows) * f32};
-    py::array_t<float> cap(shape, strides), fat(shape, strides), dos(shape, strides);
-    float* c = cap.mutable_data();
-    float* f = fat.mutable_data();
-    float* s = dos.mutable_data();
-    for (std::size_t i = 0; i < athletes; ++i)  // athlete by athlete: its blocks x muscles stay in cache
-      for (std::size_t b = 0; b < blocks; ++b)
-        for (std::size_t m = 0; m < n_muscles; ++m) {
-          const std::size_t from = b * n_muscles + m, to = m * rows + i * blocks + b;
-          c[to] = static_cast<float>(results[i].sampled_capacity.data()[from]);
-          f[to] = static_cast<float>(results[i].sampled_fatigue.data()[from]);
-          s[to] = static_cast<float>(results[i].sampled_dose.data()[from]);
-        }
-    d["capacity"] = cap;
-    d["fatigue"] = fat;
-    d["dose"] = dos;
+    const std::vector<py::ssize_t> shape{n, blocks, muscles}, strides{blocks * f32, f32, n * blocks * f32};
+    auto array = [&](std::vector<float>&& v) {
+      auto* owner = new std::vector<float>(std::move(v));
+      py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<float>*>(p); });
+      return py::array_t<float>(shape, strides, owner->data(), free_when_done);
+    };
+    d["capacity"] = array(std::move(r.sampled_capacity));
+    d["fatigue"] = array(std::move(r.sampled_fatigue));
+    d["dose"] = array(std::move(r.sampled_dose));
   }
   return d;
 }
@@ -324,10 +294,10 @@ void bind_adaptation(py::module_& m) {
          std::vector<std::int32_t> tests, std::vector<std::int32_t> pattern, std::vector<std::uint8_t> single_joint) {
         SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
-        std::vector<SimResult> results =
-            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
+        PopulationResult results =
+            run_interruptible([&] { return simulate_population(activation, program, athletes, options, threads); },
                               sim_work(program, activation, athletes.size()));
-        return summaries(results);
+        return population_dict(std::move(results));
       },
       py::arg("activation"), py::arg("program"), py::arg("athletes"), py::arg("model") = "banister",
       py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5, py::arg("default_rir") = 2.0, py::arg("threads") = 0,
@@ -357,10 +327,10 @@ void bind_adaptation(py::module_& m) {
                                     std::move(params_of[i]),
                                     std::move(sn[i])};
         }
-        std::vector<SimResult> results =
-            run_interruptible([&] { return simulate_batch(activation, program, athletes, options, threads); },
+        PopulationResult results =
+            run_interruptible([&] { return simulate_population(activation, program, athletes, options, threads); },
                               sim_work(program, activation, athletes.size()));
-        return summaries(results);
+        return population_dict(std::move(results));
       },
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),
       py::arg("model") = "banister", py::arg("round_kg") = 2.5, py::arg("limit_weight") = 0.5,

@@ -908,12 +908,14 @@ class SizeNeuralLanes {
 };
 
 // One block: athletes a[0 .. kLanes) (the last ones may repeat to fill the block), results for
-// the first `count` into out[0 .. count). The order of events is run()'s without trajectories.
+// the first `count` into rows first .. first + count of `out`. The order of events is run()'s
+// without trajectories.
 template <class Lanes>
 void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& program,
                const std::vector<progression::Prescription>& rules, const AthleteSpec* const* a, std::size_t count,
-               SimResult* out, const SimOptions& options, const std::vector<std::int32_t>& used,
-               const std::vector<std::int32_t>& used_column, std::size_t n_muscles) {
+               PopulationResult& out, std::size_t first, const SimOptions& options,
+               const std::vector<std::int32_t>& used, const std::vector<std::int32_t>& used_column,
+               std::size_t n_muscles) {
   constexpr std::size_t L = kLanes;
   const std::size_t nu = used.size(), n_tests = options.tests.size(), n_p = program.prescriptions.size();
   const auto days = static_cast<std::size_t>(program.n_days);
@@ -930,17 +932,11 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
       start_one_rm[i * L + l] = a[l]->one_rm[program.prescriptions[i].exercise];
       body[i * L + l] = a[l]->body_load[program.prescriptions[i].exercise];
     }
-  for (std::size_t l = 0; l < count; ++l) {
-    SimResult& r = out[l];
-    r.total_dose.resize(static_cast<Eigen::Index>(n_muscles));
-    for (auto* v : {&r.final_capacity, &r.pre_size, &r.post_size}) v->resize(static_cast<Eigen::Index>(n_muscles));
-    r.final_one_rm.resize(static_cast<Eigen::Index>(nu));
-    for (auto* v : {&r.pre_test_one_rm, &r.post_test_one_rm}) v->resize(static_cast<Eigen::Index>(n_tests));
-  }
-  auto per_muscle = [&](Eigen::VectorXd SimResult::*field) {
+  auto at = [first](std::size_t l) { return static_cast<Eigen::Index>(first + l); };  // lane l's row of out
+  auto per_muscle = [&](RowMatrix PopulationResult::*field) {
     for (std::size_t l = 0; l < count; ++l)
       for (std::size_t m = 0; m < n_muscles; ++m)
-        (out[l].*field)[static_cast<Eigen::Index>(m)] = rows[engine.rows().row[m] * L + l];
+        (out.*field)(at(l), static_cast<Eigen::Index>(m)) = rows[engine.rows().row[m] * L + l];
   };
   // Sampled trajectories (options.sample_days): the evening state at the last day of each block
   // of `every` days, and the dose summed over the block, as the scalar loop keeps them.
@@ -948,43 +944,35 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   const std::size_t n_blocks = every > 0 ? (days + every - 1) / every : 0;
   std::vector<double> block_dose(every > 0 ? n_muscles * L : 0, 0.0);
   std::size_t block = 0, block_end = every > 0 ? std::min(every, days) - 1 : days;  // its last day (days: none)
-  if (every > 0)
-    for (std::size_t l = 0; l < count; ++l) {
-      const auto b = static_cast<Eigen::Index>(n_blocks), m = static_cast<Eigen::Index>(n_muscles);
-      out[l].sampled_capacity.resize(b, m);
-      out[l].sampled_fatigue.resize(b, m);
-      out[l].sampled_dose.resize(b, m);
-    }
   auto sample = [&]() {
-    const auto b = static_cast<Eigen::Index>(block);
-    auto put = [&](RowMatrix SimResult::*field, const double* from) {
+    auto put = [&](std::vector<float>& to, const double* from) {
       for (std::size_t l = 0; l < count; ++l)
         for (std::size_t m = 0; m < n_muscles; ++m)
-          (out[l].*field)(b, static_cast<Eigen::Index>(m)) = from[engine.rows().row[m] * L + l];
+          to[out.sampled_at(first + l, block, m)] = static_cast<float>(from[engine.rows().row[m] * L + l]);
     };
     engine.capacity(rows.data());
-    put(&SimResult::sampled_capacity, rows.data());
+    put(out.sampled_capacity, rows.data());
     engine.fatigue(rows.data());
-    put(&SimResult::sampled_fatigue, rows.data());
-    put(&SimResult::sampled_dose, block_dose.data());
+    put(out.sampled_fatigue, rows.data());
+    put(out.sampled_dose, block_dose.data());
     std::fill(block_dose.begin(), block_dose.end(), 0.0);
     ++block;
     block_end = block < n_blocks ? std::min((block + 1) * every, days) - 1 : days;  // days: none left
   };
-  auto tests = [&](Eigen::VectorXd SimResult::*field) {
+  auto tests = [&](RowMatrix PopulationResult::*field) {
     for (std::size_t k = 0; k < n_tests; ++k) {
       engine.lift_factor(nu + k, factor);
       for (std::size_t l = 0; l < count; ++l)
-        (out[l].*field)[static_cast<Eigen::Index>(k)] = a[l]->one_rm[options.tests[k]] * factor[l];
+        (out.*field)(at(l), static_cast<Eigen::Index>(k)) = a[l]->one_rm[options.tests[k]] * factor[l];
     }
   };
 
   engine.load(a);
   // Day 0, before any training: the test lifts' and the muscles' starting values.
   engine.start();
-  tests(&SimResult::pre_test_one_rm);
+  tests(&PopulationResult::pre_test_one_rm);
   engine.size(rows.data());
-  per_muscle(&SimResult::pre_size);
+  per_muscle(&PopulationResult::pre_size);
   for (std::size_t u = 0; u < nu; ++u) engine.lift_factor(u, capacity.data() + u * L);
   for (std::size_t i = 0; i < n_p; ++i) {
     const auto& p = program.prescriptions[i];
@@ -1044,22 +1032,23 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   }
 
   engine.capacity(rows.data());
-  per_muscle(&SimResult::final_capacity);
+  per_muscle(&PopulationResult::final_capacity);
   for (std::size_t u = 0; u < nu; ++u) {
     engine.lift_factor(u, factor);
-    for (std::size_t l = 0; l < count; ++l) out[l].final_one_rm[static_cast<Eigen::Index>(u)] = a[l]->one_rm[used[u]] * factor[l];
+    for (std::size_t l = 0; l < count; ++l)
+      out.final_one_rm(at(l), static_cast<Eigen::Index>(u)) = a[l]->one_rm[used[u]] * factor[l];
   }
   // The morning after the last day: the post-tests and sizes.
   engine.post();
-  tests(&SimResult::post_test_one_rm);
+  tests(&PopulationResult::post_test_one_rm);
   engine.size(rows.data());
-  per_muscle(&SimResult::post_size);
+  per_muscle(&PopulationResult::post_size);
   rows = total;
-  per_muscle(&SimResult::total_dose);
+  per_muscle(&PopulationResult::total_dose);
   for (std::size_t l = 0; l < count; ++l) {
-    out[l].peak_fatigue = peak[l];
-    out[l].failures = static_cast<std::int32_t>(failures[l]);
-    out[l].auto_deloads = static_cast<std::int32_t>(auto_deloads[l]);
+    out.peak_fatigue[at(l)] = peak[l];
+    out.failures[at(l)] = failures[l];
+    out.auto_deloads[at(l)] = auto_deloads[l];
   }
 }
 
@@ -1069,7 +1058,7 @@ constexpr std::size_t kBlocksPerChunk = 8;
 
 template <class Lanes>
 void run_batched(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
-                 const SimOptions& options, unsigned threads, const lanes::Kernels& kernels, std::vector<SimResult>& results) {
+                 const SimOptions& options, unsigned threads, const lanes::Kernels& kernels, PopulationResult& results) {
   const std::vector<std::int32_t> used = used_exercises(program);
   const std::vector<std::int32_t> lifts = lift_list(used, options.tests);
   std::vector<std::int32_t> used_column(activation.n_exercises(), -1);
@@ -1083,7 +1072,7 @@ void run_batched(const ActivationTable& activation, const ProgramSpec& program, 
       const std::size_t begin = b * kLanes, count = std::min(kLanes, n - begin);
       const AthleteSpec* a[kLanes];
       for (std::size_t l = 0; l < kLanes; ++l) a[l] = &athletes[begin + std::min(l, count - 1)];
-      run_block(engine, kernels, program, rules, a, count, results.data() + begin, options, used, used_column,
+      run_block(engine, kernels, program, rules, a, count, results, begin, options, used, used_column,
                 activation.n_muscles());
     }
   }, kBlocksPerChunk);
@@ -1148,15 +1137,18 @@ SimResult simulate(const ActivationTable& activation, const ProgramSpec& program
   return run_one(activation, program, athlete, options, model.get());
 }
 
-std::vector<SimResult> simulate_batch(const ActivationTable& activation, const ProgramSpec& program,
-                                      const std::vector<AthleteSpec>& athletes, const SimOptions& options,
-                                      unsigned threads) {
+namespace {
+// Every athlete checked before any work starts (the message names the athlete by its index as
+// well as the muscle or exercise); the per-muscle models of the old kinds (null for size_neural).
+std::vector<std::unique_ptr<Model>> checked_models(const ActivationTable& activation, const ProgramSpec& program,
+                                                   const std::vector<AthleteSpec>& athletes,
+                                                   const SimOptions& options) {
   program.validate(activation.n_exercises());
   std::vector<std::unique_ptr<Model>> models;
   models.reserve(athletes.size());
   for (std::size_t i = 0; i < athletes.size(); ++i) {
     const AthleteSpec& a = athletes[i];
-    try {  // the message names the athlete (its index in the batch) as well as the muscle or exercise
+    try {
       check_athlete(a, program, activation.n_exercises(), activation.n_muscles());
       check_options(options, a, activation.n_exercises());
       if (options.model == ModelKind::size_neural) {
@@ -1170,18 +1162,98 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
       throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
     }
   }
-  std::vector<SimResult> results(athletes.size());
-  const bool batched = !options.record && options.recovery_hours.empty() &&
+  return models;
+}
+}  // namespace
+
+PopulationResult::PopulationResult(std::size_t athletes, std::size_t muscles, std::size_t used, std::size_t tests,
+                                   std::size_t n_blocks)
+    : blocks(n_blocks) {
+  const auto n = static_cast<Eigen::Index>(athletes), m = static_cast<Eigen::Index>(muscles);
+  for (RowMatrix* x : {&final_capacity, &total_dose, &pre_size, &post_size}) x->resize(n, m);
+  final_one_rm.resize(n, static_cast<Eigen::Index>(used));
+  for (RowMatrix* x : {&pre_test_one_rm, &post_test_one_rm}) x->resize(n, static_cast<Eigen::Index>(tests));
+  for (Eigen::VectorXd* x : {&peak_fatigue, &failures, &auto_deloads}) x->resize(n);
+  for (auto* x : {&sampled_capacity, &sampled_fatigue, &sampled_dose}) x->assign(athletes * blocks * muscles, 0.0f);
+}
+
+void PopulationResult::put(std::size_t i, const SimResult& r) {
+  const auto row = static_cast<Eigen::Index>(i);
+  final_capacity.row(row) = r.final_capacity.transpose();
+  total_dose.row(row) = r.total_dose.transpose();
+  pre_size.row(row) = r.pre_size.transpose();
+  post_size.row(row) = r.post_size.transpose();
+  final_one_rm.row(row) = r.final_one_rm.transpose();
+  pre_test_one_rm.row(row) = r.pre_test_one_rm.transpose();
+  post_test_one_rm.row(row) = r.post_test_one_rm.transpose();
+  peak_fatigue[row] = r.peak_fatigue;
+  failures[row] = r.failures;
+  auto_deloads[row] = r.auto_deloads;
+  const auto muscles = static_cast<std::size_t>(final_capacity.cols());
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t m = 0; m < muscles; ++m) {
+      const auto rb = static_cast<Eigen::Index>(b), cm = static_cast<Eigen::Index>(m);
+      sampled_capacity[sampled_at(i, b, m)] = static_cast<float>(r.sampled_capacity(rb, cm));
+      sampled_fatigue[sampled_at(i, b, m)] = static_cast<float>(r.sampled_fatigue(rb, cm));
+      sampled_dose[sampled_at(i, b, m)] = static_cast<float>(r.sampled_dose(rb, cm));
+    }
+}
+
+SimResult PopulationResult::athlete(std::size_t i) const {
+  const auto row = static_cast<Eigen::Index>(i);
+  SimResult r;
+  r.final_capacity = final_capacity.row(row).transpose();
+  r.total_dose = total_dose.row(row).transpose();
+  r.pre_size = pre_size.row(row).transpose();
+  r.post_size = post_size.row(row).transpose();
+  r.final_one_rm = final_one_rm.row(row).transpose();
+  r.pre_test_one_rm = pre_test_one_rm.row(row).transpose();
+  r.post_test_one_rm = post_test_one_rm.row(row).transpose();
+  r.peak_fatigue = peak_fatigue[row];
+  r.failures = static_cast<std::int32_t>(failures[row]);
+  r.auto_deloads = static_cast<std::int32_t>(auto_deloads[row]);
+  return r;
+}
+
+PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
+                                     const std::vector<AthleteSpec>& athletes, const SimOptions& options,
+                                     unsigned threads) {
+  if (options.record) throw InvalidInput("simulate_population keeps summaries only: options.record must be off");
+  const std::vector<std::unique_ptr<Model>> models = checked_models(activation, program, athletes, options);
+  const auto every = static_cast<std::size_t>(std::max(options.sample_days, 0));
+  const auto days = static_cast<std::size_t>(std::max(program.n_days, 0));
+  PopulationResult out(athletes.size(), activation.n_muscles(), used_exercises(program).size(), options.tests.size(),
+                       every > 0 ? (days + every - 1) / every : 0);
+  const bool batched = options.recovery_hours.empty() &&
                        (options.model == ModelKind::banister || options.model == ModelKind::size_neural);
   if (batched) {
     if (const lanes::Kernels* kernels = choose_kernels()) {
       if (options.model == ModelKind::banister)
-        run_batched<BanisterLanes>(activation, program, athletes, options, threads, *kernels, results);
+        run_batched<BanisterLanes>(activation, program, athletes, options, threads, *kernels, out);
       else
-        run_batched<SizeNeuralLanes>(activation, program, athletes, options, threads, *kernels, results);
-      return results;
+        run_batched<SizeNeuralLanes>(activation, program, athletes, options, threads, *kernels, out);
+      return out;
     }
   }
+  parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
+      out.put(i, run_one(activation, program, athletes[i], options, models[i].get()));
+    }
+  }, kBlocksPerChunk * kLanes);
+  return out;
+}
+
+std::vector<SimResult> simulate_batch(const ActivationTable& activation, const ProgramSpec& program,
+                                      const std::vector<AthleteSpec>& athletes, const SimOptions& options,
+                                      unsigned threads) {
+  std::vector<SimResult> results(athletes.size());
+  if (!options.record && options.sample_days <= 0 && options.recovery_hours.empty()) {  // summaries only
+    const PopulationResult population = simulate_population(activation, program, athletes, options, threads);
+    for (std::size_t i = 0; i < athletes.size(); ++i) results[i] = population.athlete(i);
+    return results;
+  }
+  const std::vector<std::unique_ptr<Model>> models = checked_models(activation, program, athletes, options);
   parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run

@@ -540,9 +540,32 @@ TEST_CASE("simulate_batch equals simulate for each athlete, on 1 or 2 threads", 
       CHECK(quiet[i].total_dose == alone[i].total_dose);
       CHECK(quiet[i].peak_fatigue == alone[i].peak_fatigue);
       CHECK(quiet[i].failures == alone[i].failures);
+      CHECK(quiet[i].auto_deloads == alone[i].auto_deloads);
+    }
+    // simulate_population: the same summaries as rows; sampled every 7 days, block 7 (the last)
+    // holds the evening of day 55 and the dose summed over days 49-55.
+    options.sample_days = 7;
+    const PopulationResult rows = simulate_population(table, prog, athletes, options, 2);
+    REQUIRE(rows.athletes() == 3);
+    REQUIRE(rows.blocks == 8);
+    for (std::size_t i = 0; i < 3; ++i) {
+      const auto r = static_cast<Eigen::Index>(i);
+      CHECK(rows.final_one_rm(r, 0) == alone[i].final_one_rm[0]);
+      CHECK(rows.total_dose.row(r) == alone[i].total_dose.transpose());
+      CHECK(rows.failures[r] == alone[i].failures);
+      for (std::size_t m = 0; m < 2; ++m) {
+        const auto c = static_cast<Eigen::Index>(m);
+        CHECK(rows.sampled_capacity[rows.sampled_at(i, 7, m)] == static_cast<float>(alone[i].capacity(55, c)));
+        double dose = 0.0;
+        for (Eigen::Index t = 49; t < 56; ++t) dose += alone[i].dose(t, c);
+        CHECK(rows.sampled_dose[rows.sampled_at(i, 7, m)] == Approx(static_cast<float>(dose)));
+      }
     }
   }
   CHECK(simulate_batch(table, prog, {}, {}, 2).empty());
+  SimOptions recording;  // record on: a population run keeps no daily trajectories
+  CHECK_THROWS_WITH(simulate_population(table, prog, athletes, recording, 1),
+                    "simulate_population keeps summaries only: options.record must be off");
 }
 
 TEST_CASE("simulate rejects invalid programs and athletes", "[simulator][errors]") {

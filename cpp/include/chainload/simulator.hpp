@@ -111,4 +111,35 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
                                       const std::vector<AthleteSpec>& athletes, const SimOptions& options,
                                       unsigned threads);
 
+// The summaries of many athletes on one program, one row per athlete: SimResult's summaries (and
+// sampled trajectories) written in place by the batched loop, no per-athlete allocation; the
+// bindings hand the matrices to numpy without a copy.
+struct PopulationResult {
+  RowMatrix final_capacity, total_dose, pre_size, post_size;  // athletes x muscles
+  RowMatrix final_one_rm;                                     // athletes x exercises used
+  RowMatrix pre_test_one_rm, post_test_one_rm;                // athletes x options.tests
+  Eigen::VectorXd peak_fatigue, failures, auto_deloads;       // per athlete
+  // options.sample_days > 0: capacity and fatigue at the evening of each block's last day and the
+  // dose summed over the block, as float32 (half the memory of doubles, ample for these), laid
+  // out muscle by muscle: (athlete i, block b, muscle m) at m * athletes * blocks + i * blocks + b,
+  // so each muscle's column of an (athlete, block) table is contiguous (sweep's Parquet parts
+  // take it without a copy).
+  std::size_t blocks = 0;
+  std::vector<float> sampled_capacity, sampled_fatigue, sampled_dose;
+
+  PopulationResult(std::size_t athletes, std::size_t muscles, std::size_t used, std::size_t tests,
+                   std::size_t blocks);
+  std::size_t athletes() const { return static_cast<std::size_t>(peak_fatigue.size()); }
+  std::size_t sampled_at(std::size_t i, std::size_t b, std::size_t m) const {
+    return (m * athletes() + i) * blocks + b;
+  }
+  void put(std::size_t i, const SimResult& r);  // row i from one athlete's run
+  SimResult athlete(std::size_t i) const;        // row i's summaries as a SimResult
+};
+
+// simulate_batch's summaries as a PopulationResult (options.record must be off).
+PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
+                                     const std::vector<AthleteSpec>& athletes, const SimOptions& options,
+                                     unsigned threads);
+
 }  // namespace chainload
