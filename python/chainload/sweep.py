@@ -310,7 +310,8 @@ def _trajectory_table(
 
 
 # Bytes one athlete's trajectory holds in flight per value (athlete × block × muscle × kind):
-# while a chunk runs, the core's doubles (8) and their float32 copy (4); meanwhile the chunk
+# while a chunk runs, the core's float32 (4; counted as 8 + 4, the doubles and float32 copy the
+# core held before it wrote float32 in place: a margin kept so chunk sizes stay); meanwhile the chunk
 # before it is written: its float32 (4), the column-major copy for Arrow (4) and the encoded
 # Parquet buffer (at most 4, uncompressed). The chunk of athletes is sized from this (engine
 # choice): 248 KB per athlete for 52 weekly blocks of 66 muscles, so the default 256 MiB budget
