@@ -100,11 +100,13 @@ std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
   return out;
 }
 
+// A vector's buffer as a numpy array that owns it (no copy): 1-D, or the given shape and strides.
 template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& v) {
+py::array_t<T> to_numpy(std::vector<T>&& v, std::vector<py::ssize_t> shape = {}, std::vector<py::ssize_t> strides = {}) {
   auto* owner = new std::vector<T>(std::move(v));
   py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(static_cast<py::ssize_t>(owner->size()), owner->data(), free_when_done);
+  if (shape.empty()) shape = {static_cast<py::ssize_t>(owner->size())};
+  return py::array_t<T>(std::move(shape), std::move(strides), owner->data(), free_when_done);
 }
 
 py::dict result_dict(SimResult&& r) {
@@ -168,14 +170,9 @@ py::dict population_dict(PopulationResult&& r) {
     // (PopulationResult::sampled_at): strides, no transposed copy.
     const auto f32 = static_cast<py::ssize_t>(sizeof(float));
     const std::vector<py::ssize_t> shape{n, blocks, muscles}, strides{blocks * f32, f32, n * blocks * f32};
-    auto array = [&](std::vector<float>&& v) {
-      auto* owner = new std::vector<float>(std::move(v));
-      py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<float>*>(p); });
-      return py::array_t<float>(shape, strides, owner->data(), free_when_done);
-    };
-    d["capacity"] = array(std::move(r.sampled_capacity));
-    d["fatigue"] = array(std::move(r.sampled_fatigue));
-    d["dose"] = array(std::move(r.sampled_dose));
+    d["capacity"] = to_numpy(std::move(r.sampled_capacity), shape, strides);
+    d["fatigue"] = to_numpy(std::move(r.sampled_fatigue), shape, strides);
+    d["dose"] = to_numpy(std::move(r.sampled_dose), shape, strides);
   }
   return d;
 }

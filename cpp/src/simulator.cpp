@@ -1164,6 +1164,18 @@ std::vector<std::unique_ptr<Model>> checked_models(const ActivationTable& activa
   }
   return models;
 }
+
+// The scalar loop over athletes, across threads: put(i, athlete i's SimResult).
+template <class Put>
+void run_scalar(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
+                const SimOptions& options, unsigned threads, const std::vector<std::unique_ptr<Model>>& models, Put put) {
+  parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
+      put(i, run_one(activation, program, athletes[i], options, models[i].get()));
+    }
+  }, kBlocksPerChunk * kLanes);
+}
 }  // namespace
 
 PopulationResult::PopulationResult(std::size_t athletes, std::size_t muscles, std::size_t used, std::size_t tests,
@@ -1235,12 +1247,8 @@ PopulationResult simulate_population(const ActivationTable& activation, const Pr
       return out;
     }
   }
-  parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) {
-      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
-      out.put(i, run_one(activation, program, athletes[i], options, models[i].get()));
-    }
-  }, kBlocksPerChunk * kLanes);
+  run_scalar(activation, program, athletes, options, threads, models,
+             [&](std::size_t i, const SimResult& r) { out.put(i, r); });
   return out;
 }
 
@@ -1253,13 +1261,9 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
     for (std::size_t i = 0; i < athletes.size(); ++i) results[i] = population.athlete(i);
     return results;
   }
-  const std::vector<std::unique_ptr<Model>> models = checked_models(activation, program, athletes, options);
-  parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
-    for (std::size_t i = first; i < last; ++i) {
-      check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
-      results[i] = run_one(activation, program, athletes[i], options, models[i].get());
-    }
-  }, kBlocksPerChunk * kLanes);
+  run_scalar(activation, program, athletes, options, threads,
+             checked_models(activation, program, athletes, options),
+             [&](std::size_t i, SimResult&& r) { results[i] = std::move(r); });
   return results;
 }
 
