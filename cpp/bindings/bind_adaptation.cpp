@@ -32,20 +32,6 @@ ModelParams params_from(const py::dict& d) {
   return p;
 }
 
-// Per-athlete ModelParams from {name: (athletes x muscles)}, every one of model_param_fields.
-std::vector<ModelParams> params_batch(const py::dict& d, std::size_t n) {
-  std::vector<ModelParams> out(n);
-  for (const auto& f : model_param_fields) {
-    if (!d.contains(f.name)) throw InvalidInput(std::string("model parameters lack '") + f.name + "'");
-    const RowMatrix m = d[f.name].cast<RowMatrix>();
-    if (static_cast<std::size_t>(m.rows()) != n)
-      throw InvalidInput(std::string("parameter '") + f.name + "' needs one row per athlete");
-    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
-  }
-  return out;
-}
-
-
 // Per-muscle fields of SizeNeuralParams, by name.
 struct SnMuscleField {
   const char* name;
@@ -78,26 +64,52 @@ SizeNeuralParams sn_from(const py::dict& d) {
   return p;
 }
 
-// Per-athlete SizeNeuralParams from {name: (athletes,) array} (+ size_start, size_response as
-// (athletes x muscles)); a missing name stays unset (NaN), which the core's validate() names.
-std::vector<SizeNeuralParams> sn_batch(const py::dict& d, std::size_t n) {
-  check_sn_keys(d);
-  std::vector<SizeNeuralParams> out(n);
-  for (const auto& f : size_neural_fields) {
-    if (!d.contains(f.name)) continue;
-    const Vec v = d[f.name].cast<Vec>();
-    if (static_cast<std::size_t>(v.size()) != n)
-      throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one value per athlete");
-    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = v[static_cast<Eigen::Index>(i)];
+// A population's arrays read in place as a PopulationView: one_rm and body_load (athletes x
+// exercises), params {name: (athletes x muscles)}, every one of model_param_fields, size_neural
+// {name: (athletes,)} (+ size_start, size_response as (athletes x muscles)); a missing size_neural
+// name stays unset, which the core's checks name. `keep` holds the arrays (a cast copies only what
+// is not C-contiguous float64 already) while the view is in use.
+PopulationView population_view(const CArray<double>& one_rm, const CArray<double>& body_load, const py::dict& params,
+                               const py::dict& size_neural, std::vector<CArray<double>>& keep) {
+  if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
+      one_rm.shape(1) != body_load.shape(1))
+    throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
+  PopulationView view;
+  view.athletes = static_cast<std::size_t>(one_rm.shape(0));
+  view.exercises = static_cast<std::size_t>(one_rm.shape(1));
+  view.one_rm = one_rm.data();
+  view.body_load = body_load.data();
+  auto rows = [&](const py::handle& value, const std::string& what) {
+    keep.push_back(value.cast<CArray<double>>());
+    const CArray<double>& m = keep.back();
+    if (m.ndim() != 2 || static_cast<std::size_t>(m.shape(0)) != view.athletes)
+      throw InvalidInput(what + " needs one row per athlete");
+    if (view.muscles == 0) view.muscles = static_cast<std::size_t>(m.shape(1));
+    if (static_cast<std::size_t>(m.shape(1)) != view.muscles)
+      throw InvalidInput(what + " has " + std::to_string(m.shape(1)) + " values per athlete for " +
+                         std::to_string(view.muscles) + " muscles");
+    return m.data();
+  };
+  for (std::size_t f = 0; f < model_param_fields.size(); ++f) {
+    const char* name = model_param_fields[f].name;
+    if (!params.contains(name)) throw InvalidInput(std::string("model parameters lack '") + name + "'");
+    view.params[f] = rows(params[name], std::string("parameter '") + name + "'");
   }
-  for (const auto& f : sn_muscle_fields) {
-    if (!d.contains(f.name)) continue;
-    const RowMatrix m = d[f.name].cast<RowMatrix>();
-    if (static_cast<std::size_t>(m.rows()) != n)
-      throw InvalidInput(std::string("size_neural parameter '") + f.name + "' needs one row per athlete");
-    for (std::size_t i = 0; i < n; ++i) out[i].*(f.field) = m.row(static_cast<Eigen::Index>(i)).transpose();
+  check_sn_keys(size_neural);
+  for (std::size_t f = 0; f < view.sn.size(); ++f) {
+    const char* name = size_neural_fields[f].name;
+    if (!size_neural.contains(name)) continue;
+    keep.push_back(size_neural[name].cast<CArray<double>>());
+    const CArray<double>& v = keep.back();
+    if (v.ndim() != 1 || static_cast<std::size_t>(v.shape(0)) != view.athletes)
+      throw InvalidInput(std::string("size_neural parameter '") + name + "' needs one value per athlete");
+    view.sn[f] = v.data();
   }
-  return out;
+  if (size_neural.contains("size_start"))
+    view.size_start = rows(size_neural["size_start"], "size_neural parameter 'size_start'");
+  if (size_neural.contains("size_response"))
+    view.size_response = rows(size_neural["size_response"], "size_neural parameter 'size_response'");
+  return view;
 }
 
 // A vector's buffer as a numpy array that owns it (no copy): 1-D, or the given shape and strides.
@@ -310,23 +322,11 @@ void bind_adaptation(py::module_& m) {
          std::vector<std::uint8_t> single_joint) {
         SimOptions options = make_sim_options(model, round_kg, limit_weight, default_rir, false, sample_days);
         lift_info(options, std::move(tests), std::move(pattern), std::move(single_joint));
-        if (one_rm.ndim() != 2 || body_load.ndim() != 2 || one_rm.shape(0) != body_load.shape(0) ||
-            one_rm.shape(1) != body_load.shape(1))
-          throw InvalidInput("one_rm and body_load must be (athletes x exercises) arrays of one shape");
-        const auto n = static_cast<std::size_t>(one_rm.shape(0));
-        const auto n_ex = static_cast<Eigen::Index>(one_rm.shape(1));
-        std::vector<ModelParams> params_of = params_batch(params, n);
-        std::vector<AthleteSpec> athletes(n);
-        std::vector<SizeNeuralParams> sn = sn_batch(size_neural, n);
-        for (std::size_t i = 0; i < n; ++i) {
-          athletes[i] = AthleteSpec{Eigen::Map<const Vec>(one_rm.data() + i * static_cast<std::size_t>(n_ex), n_ex),
-                                    Eigen::Map<const Vec>(body_load.data() + i * static_cast<std::size_t>(n_ex), n_ex),
-                                    std::move(params_of[i]),
-                                    std::move(sn[i])};
-        }
+        std::vector<CArray<double>> keep;
+        const PopulationView athletes = population_view(one_rm, body_load, params, size_neural, keep);
         PopulationResult results =
             run_interruptible([&] { return simulate_population(activation, program, athletes, options, threads); },
-                              sim_work(program, activation, athletes.size()));
+                              sim_work(program, activation, athletes.athletes));
         return population_dict(std::move(results));
       },
       py::arg("activation"), py::arg("program"), py::arg("one_rm"), py::arg("body_load"), py::arg("params"),

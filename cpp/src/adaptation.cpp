@@ -10,11 +10,8 @@
 namespace chainload {
 
 namespace {
-void check_positive(const Eigen::VectorXd& v, const char* name, std::size_t n, bool allow_zero) {
-  if (static_cast<std::size_t>(v.size()) != n)
-    throw InvalidInput(std::string("model parameter ") + name + " has " + std::to_string(v.size()) +
-                       " values for " + std::to_string(n) + " muscles");
-  for (Eigen::Index m = 0; m < v.size(); ++m) {
+void check_positive(const double* v, const char* name, std::size_t n, bool allow_zero) {
+  for (std::size_t m = 0; m < n; ++m) {
     const double x = v[m];
     if (!std::isfinite(x) || x < 0.0 || (!allow_zero && x == 0.0))
       throw InvalidInput(std::string("model parameter ") + name + " of muscle " + std::to_string(m) + " must be " +
@@ -121,21 +118,30 @@ class Saturating : public Model {
 };
 }  // namespace
 
-void ModelParams::validate() const {
-  const std::size_t n = size();
-  check_positive(k1, "k1", n, true);
-  check_positive(k2, "k2", n, true);
-  check_positive(tau1, "tau1", n, false);
-  check_positive(tau2, "tau2", n, false);
-  check_positive(k3, "k3", n, true);
-  check_positive(tau3, "tau3", n, false);
-  check_positive(gain, "gain", n, true);
-  check_positive(tau_detrain, "tau_detrain", n, false);
-  check_positive(ceiling, "ceiling", n, false);
-  for (Eigen::Index m = 0; m < ceiling.size(); ++m)
+void validate_model_values(const ModelParamRows& fields, std::size_t n) {
+  const double* ceiling = nullptr;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const ModelParamField& field = model_param_fields[f];
+    check_positive(fields[f], field.name, n, field.zero_allowed);
+    if (field.field == &ModelParams::ceiling) ceiling = fields[f];
+  }
+  for (std::size_t m = 0; m < n; ++m)
     if (ceiling[m] <= 1.0)
       throw InvalidInput("model parameter ceiling of muscle " + std::to_string(m) +
                          " must be > 1 (relative to the starting capacity), got " + std::to_string(ceiling[m]));
+}
+
+void ModelParams::validate() const {
+  const std::size_t n = size();
+  ModelParamRows rows;
+  for (std::size_t f = 0; f < rows.size(); ++f) {
+    const Eigen::VectorXd& v = this->*(model_param_fields[f].field);
+    if (static_cast<std::size_t>(v.size()) != n)
+      throw InvalidInput(std::string("model parameter ") + model_param_fields[f].name + " has " +
+                         std::to_string(v.size()) + " values for " + std::to_string(n) + " muscles");
+    rows[f] = v.data();
+  }
+  validate_model_values(rows, n);
 }
 
 ModelParams default_model_params(std::size_t n) {

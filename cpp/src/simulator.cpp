@@ -76,10 +76,35 @@ std::vector<progression::Prescription> rules_of(const ProgramSpec& program, cons
   return rules;
 }
 
-void check_athlete(const AthleteSpec& a, const ProgramSpec& program, std::size_t n_exercises, std::size_t n_muscles) {
+// An AthleteSpec read in place, after checking its vectors' lengths.
+AthleteRef ref_of(const AthleteSpec& a, std::size_t n_exercises, std::size_t n_muscles) {
   if (static_cast<std::size_t>(a.one_rm.size()) != n_exercises || static_cast<std::size_t>(a.body_load.size()) != n_exercises)
     throw InvalidInput("athlete one_rm and body_load need one value per catalogue exercise");
   if (a.params.size() != n_muscles) throw InvalidInput("model parameters need one value per muscle");
+  AthleteRef ref{a.one_rm.data(), a.body_load.data(), {}, a.sn, nullptr, nullptr};
+  for (std::size_t f = 0; f < model_param_fields.size(); ++f) {
+    const Eigen::VectorXd& v = a.params.*(model_param_fields[f].field);
+    if (static_cast<std::size_t>(v.size()) != n_muscles)
+      throw InvalidInput(std::string("model parameter ") + model_param_fields[f].name + " has " +
+                         std::to_string(v.size()) + " values for " + std::to_string(n_muscles) + " muscles");
+    ref.params[f] = v.data();
+  }
+  const std::pair<const char*, const Eigen::VectorXd*> rows[] = {{"size_start", &a.sn.size_start},
+                                                                  {"size_response", &a.sn.size_response}};
+  for (const auto& [name, v] : rows)
+    if (v->size() != 0 && static_cast<std::size_t>(v->size()) != n_muscles)
+      throw InvalidInput(std::string("size_neural parameter ") + name + " has " + std::to_string(v->size()) +
+                         " values for " + std::to_string(n_muscles) + " muscles");
+  ref.size_start = a.sn.size_start.size() ? a.sn.size_start.data() : nullptr;
+  ref.size_response = a.sn.size_response.size() ? a.sn.size_response.data() : nullptr;
+  ref.sn.size_start.resize(0);  // the scalars only: the rows are read through the pointers
+  ref.sn.size_response.resize(0);
+  return ref;
+}
+
+// One athlete's values: the 1RM and body load of every prescribed exercise, the test lifts' 1RM,
+// the per-muscle parameters, and with size_neural its own parameters.
+void check_values(const AthleteRef& a, const ProgramSpec& program, const SimOptions& options, std::size_t n_muscles) {
   for (const auto& p : program.prescriptions) {
     const double orm = a.one_rm[p.exercise];
     if (!(orm > 0.0) || !std::isfinite(orm))
@@ -90,6 +115,16 @@ void check_athlete(const AthleteSpec& a, const ProgramSpec& program, std::size_t
     if (!(body >= 0.0) || !std::isfinite(body))
       throw InvalidInput("body load of exercise index " + std::to_string(p.exercise) + " is " + std::to_string(body) +
                          ": it must be a finite number >= 0 (a bad body weight?)");
+  }
+  for (const auto e : options.tests) {
+    const double orm = a.one_rm[e];
+    if (!(orm > 0.0) || !std::isfinite(orm))
+      throw InvalidInput("the athlete has no 1RM for test exercise " + std::to_string(e));
+  }
+  validate_model_values(a.params, n_muscles);  // bad parameters are reported whichever model runs
+  if (options.model == ModelKind::size_neural) {
+    a.sn.validate_scalars();
+    a.sn.validate_rows(a.size_start, a.size_response, n_muscles);
   }
 }
 
@@ -223,14 +258,13 @@ struct SizeNeuralDaily {
         k_down(1.0 - std::exp(-1.0 / p.neural_tau_down)),
         inv_neural_max(p.neural_max > 0.0 ? 1.0 / p.neural_max : 0.0) {}
 };
-double size_start(const SizeNeuralParams& p, std::size_t m) {
-  return p.size_start.size() ? p.size_start[static_cast<Eigen::Index>(m)] : 1.0;
+// Muscle m's starting size, and size_rate x its response / (ceiling - 1), from the per-muscle
+// rows (null: all 1).
+double size_start(const double* start, std::size_t m) { return start ? start[m] : 1.0; }
+double size_rate_per_room(const SizeNeuralParams& p, const double* response, std::size_t m) {
+  return p.size_rate * (response ? response[m] : 1.0) / (p.size_ceiling - 1.0);
 }
-// size_rate x the muscle's response / (ceiling - 1).
-double size_rate_per_room(const SizeNeuralParams& p, std::size_t m) {
-  return p.size_rate * (p.size_response.size() ? p.size_response[static_cast<Eigen::Index>(m)] : 1.0) /
-         (p.size_ceiling - 1.0);
-}
+const double* row_or_null(const Eigen::VectorXd& v) { return v.size() ? v.data() : nullptr; }
 // Slow-fatigue input factor of a set of exercise e (a multi-joint set counts multi_joint).
 double slow_factor(const SizeNeuralParams& p, const SimOptions& options, std::size_t e) {
   return e < options.single_joint.size() && options.single_joint[e] ? 1.0 : p.multi_joint;
@@ -307,8 +341,8 @@ class SizeNeuralEngine {
       : activation_(activation), p_(p), n_(activation.n_muscles()), nu_(n_used) {
     state_.assign(4 * n_ + 3 * nu_, 0.0);
     for (std::size_t m = 0; m < n_; ++m) {
-      start_.push_back(size_start(p, m));
-      rate_.push_back(size_rate_per_room(p, m));
+      start_.push_back(size_start(row_or_null(p.size_start), m));
+      rate_.push_back(size_rate_per_room(p, row_or_null(p.size_response), m));
       state_[n_ + m] = start_[m];
     }
     cur_ = state_.data();
@@ -730,16 +764,15 @@ class BanisterLanes {
     b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), w_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
   }
   const MuscleRows& rows() const { return rows_; }
-  void load(const AthleteSpec* const* a) {
+  void load(const AthleteRef* a) {
     for (std::size_t l = 0; l < kLanes; ++l) {
-      const ModelParams& p = a[l]->params;
+      const ModelParamRows& p = a[l].params;  // model_param_fields' order: k1, k2, tau1, tau2, ...
       for (std::size_t m = 0; m < n_; ++m) {
         const auto i = rows_.row[m] * kLanes + l;
-        const auto c = static_cast<Eigen::Index>(m);
-        k1_[i] = p.k1[c];
-        k2_[i] = p.k2[c];
-        e1_[i] = kinetics::day_decay(p.tau1[c]);
-        e2_[i] = kinetics::day_decay(p.tau2[c]);
+        k1_[i] = p[0][m];
+        k2_[i] = p[1][m];
+        e1_[i] = kinetics::day_decay(p[2][m]);
+        e2_[i] = kinetics::day_decay(p[3][m]);
       }
     }
     for (auto* v : {&fit_, &fat_, &w_}) std::fill(v->begin(), v->end(), 0.0);
@@ -823,10 +856,10 @@ class SizeNeuralLanes {
     b_.q_in = q_in_.data(), b_.sets_in = sets_in_.data();
     b_.start = start_.data(), b_.rate = rate_.data();
   }
-  void load(const AthleteSpec* const* a) {
+  void load(const AthleteRef* a) {
     for (std::size_t l = 0; l < kLanes; ++l) {
-      const SizeNeuralParams& p = a[l]->sn;
-      params_[l] = &p;
+      const SizeNeuralParams& p = a[l].sn;
+      size_scale_[l] = p.size_scale;
       const SizeNeuralDaily daily(p);
       b_.e_dose[l] = daily.e_dose, b_.weekly[l] = daily.weekly, b_.half[l] = p.size_half;
       b_.ceiling[l] = p.size_ceiling, b_.inv_tau[l] = daily.inv_tau_size;
@@ -841,8 +874,8 @@ class SizeNeuralLanes {
       b_.quarters = l == 0 || quarters == b_.quarters ? quarters : -1;  // shared by every lane, or -1
       for (std::size_t m = 0; m < n_; ++m) {
         const std::size_t i = rows_.row[m] * kLanes + l;
-        start_[i] = size_start(p, m);
-        rate_[i] = size_rate_per_room(p, m);
+        start_[i] = size_start(a[l].size_start, m);
+        rate_[i] = size_rate_per_room(p, a[l].size_response, m);
         size_[i] = start_[i];
       }
       for (std::size_t k = 0; k < pairs_.size(); ++k) transfer_[k * kLanes + l] = pairs_[k].factor(p);
@@ -886,7 +919,7 @@ class SizeNeuralLanes {
   const MuscleRows& rows() const { return rows_; }
   void size(double* out) const {
     for (std::size_t m = 0; m < n_; ++m)
-      for (std::size_t l = 0; l < kLanes; ++l) out[m * kLanes + l] = params_[l]->size_scale * size_[m * kLanes + l];
+      for (std::size_t l = 0; l < kLanes; ++l) out[m * kLanes + l] = size_scale_[l] * size_[m * kLanes + l];
   }
 
  private:
@@ -902,7 +935,7 @@ class SizeNeuralLanes {
   std::vector<lanes::SizeNeuralLift> lifts_;
   std::vector<double> dose_, size_, fast_, slow_, w_, ws_, xf_, xs_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
   std::vector<double> slow_factor_;  // exercises x lanes
-  const SizeNeuralParams* params_[kLanes] = {};
+  double size_scale_[kLanes] = {};
   lanes::SizeNeural b_;
   bool advanced_ = false;  // today's morning step is done
 };
@@ -912,7 +945,7 @@ class SizeNeuralLanes {
 // without trajectories.
 template <class Lanes>
 void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& program,
-               const std::vector<progression::Prescription>& rules, const AthleteSpec* const* a, std::size_t count,
+               const std::vector<progression::Prescription>& rules, const AthleteRef* a, std::size_t count,
                PopulationResult& out, std::size_t first, const SimOptions& options,
                const std::vector<std::int32_t>& used, const std::vector<std::int32_t>& used_column,
                std::size_t n_muscles) {
@@ -929,8 +962,8 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   std::vector<double> start_one_rm(n_p * L), body(n_p * L);
   for (std::size_t i = 0; i < n_p; ++i)
     for (std::size_t l = 0; l < L; ++l) {
-      start_one_rm[i * L + l] = a[l]->one_rm[program.prescriptions[i].exercise];
-      body[i * L + l] = a[l]->body_load[program.prescriptions[i].exercise];
+      start_one_rm[i * L + l] = a[l].one_rm[program.prescriptions[i].exercise];
+      body[i * L + l] = a[l].body_load[program.prescriptions[i].exercise];
     }
   auto at = [first](std::size_t l) { return static_cast<Eigen::Index>(first + l); };  // lane l's row of out
   auto per_muscle = [&](RowMatrix PopulationResult::*field) {
@@ -963,7 +996,7 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
     for (std::size_t k = 0; k < n_tests; ++k) {
       engine.lift_factor(nu + k, factor);
       for (std::size_t l = 0; l < count; ++l)
-        (out.*field)(at(l), static_cast<Eigen::Index>(k)) = a[l]->one_rm[options.tests[k]] * factor[l];
+        (out.*field)(at(l), static_cast<Eigen::Index>(k)) = a[l].one_rm[options.tests[k]] * factor[l];
     }
   };
 
@@ -1036,7 +1069,7 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   for (std::size_t u = 0; u < nu; ++u) {
     engine.lift_factor(u, factor);
     for (std::size_t l = 0; l < count; ++l)
-      out.final_one_rm(at(l), static_cast<Eigen::Index>(u)) = a[l]->one_rm[used[u]] * factor[l];
+      out.final_one_rm(at(l), static_cast<Eigen::Index>(u)) = a[l].one_rm[used[u]] * factor[l];
   }
   // The morning after the last day: the post-tests and sizes.
   engine.post();
@@ -1057,21 +1090,21 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
 constexpr std::size_t kBlocksPerChunk = 8;
 
 template <class Lanes>
-void run_batched(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
+void run_batched(const ActivationTable& activation, const ProgramSpec& program, const PopulationView& athletes,
                  const SimOptions& options, unsigned threads, const lanes::Kernels& kernels, PopulationResult& results) {
   const std::vector<std::int32_t> used = used_exercises(program);
   const std::vector<std::int32_t> lifts = lift_list(used, options.tests);
   std::vector<std::int32_t> used_column(activation.n_exercises(), -1);
   for (std::size_t u = 0; u < used.size(); ++u) used_column[static_cast<std::size_t>(used[u])] = static_cast<std::int32_t>(u);
   const std::vector<progression::Prescription> rules = rules_of(program, options);
-  const std::size_t n = athletes.size(), blocks = (n + kLanes - 1) / kLanes;
+  const std::size_t n = athletes.athletes, blocks = (n + kLanes - 1) / kLanes;
   parallel_for(blocks, threads, [&](std::size_t first, std::size_t last) {
     Lanes engine(activation, lifts, used.size(), options, kernels);
     for (std::size_t b = first; b < last; ++b) {
       check_cancelled();  // between blocks: Ctrl-C stops a batch within one block's run
       const std::size_t begin = b * kLanes, count = std::min(kLanes, n - begin);
-      const AthleteSpec* a[kLanes];
-      for (std::size_t l = 0; l < kLanes; ++l) a[l] = &athletes[begin + std::min(l, count - 1)];
+      AthleteRef a[kLanes];
+      for (std::size_t l = 0; l < kLanes; ++l) a[l] = athletes.ref(begin + std::min(l, count - 1));
       run_block(engine, kernels, program, rules, a, count, results, begin, options, used, used_column,
                 activation.n_muscles());
     }
@@ -1109,70 +1142,120 @@ const lanes::Kernels* choose_kernels() {
   throw InvalidInput("CHAINLOAD_ISA=" + want + " is no instruction set of this build; choose one of: " + names);
 }
 
-void check_options(const SimOptions& options, const AthleteSpec& athlete, std::size_t n_exercises) {
-  for (const auto e : options.tests) {
+// The options' own checks: test lifts in range, recovery hours.
+void check_options(const SimOptions& options, std::size_t n_exercises) {
+  for (const auto e : options.tests)
     if (e < 0 || static_cast<std::size_t>(e) >= n_exercises) throw InvalidInput("test exercise index out of range");
-    const double orm = athlete.one_rm[e];
-    if (!(orm > 0.0) || !std::isfinite(orm))
-      throw InvalidInput("the athlete has no 1RM for test exercise " + std::to_string(e));
-  }
   for (const double h : options.recovery_hours)
     if (!(h >= 0.0) || !std::isfinite(h)) throw InvalidInput("recovery hours must be finite and >= 0, got " + std::to_string(h));
   if (!options.recovery_hours.empty() && options.model != ModelKind::size_neural)
     throw InvalidInput("recovery hours need the size_neural model");
 }
+
+// Every athlete of a population checked before any work starts, without a copy (the message
+// names the athlete by its index as well as the muscle or exercise).
+void check_population(const ActivationTable& activation, const ProgramSpec& program, const PopulationView& population,
+                      const SimOptions& options) {
+  program.validate(activation.n_exercises());
+  check_options(options, activation.n_exercises());
+  if (population.athletes == 0) return;
+  if (population.exercises != activation.n_exercises())
+    throw InvalidInput("athlete one_rm and body_load need one value per catalogue exercise");
+  if (population.muscles != activation.n_muscles()) throw InvalidInput("model parameters need one value per muscle");
+  for (std::size_t i = 0; i < population.athletes; ++i) {
+    try {
+      check_values(population.ref(i), program, options, activation.n_muscles());
+    } catch (const InvalidInput& e) {
+      throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
+    }
+  }
+}
+
+// AthleteSpecs copied into a population's arrays (their lengths checked first, each named by its
+// index); an athlete without size_start or size_response rows gets rows of 1 (the same values).
+struct PopulationArrays {
+  std::vector<double> one_rm, body_load, size_start, size_response;
+  std::array<std::vector<double>, model_param_fields.size()> params;
+  std::array<std::vector<double>, std::size(size_neural_fields)> sn;
+  PopulationView view;
+
+  PopulationArrays(const std::vector<AthleteSpec>& athletes, std::size_t n_exercises, std::size_t n_muscles) {
+    std::vector<AthleteRef> refs;
+    for (std::size_t i = 0; i < athletes.size(); ++i) {
+      try {
+        refs.push_back(ref_of(athletes[i], n_exercises, n_muscles));
+      } catch (const InvalidInput& e) {
+        throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
+      }
+    }
+    const bool any_start = std::any_of(refs.begin(), refs.end(), [](const AthleteRef& r) { return r.size_start; });
+    const bool any_response = std::any_of(refs.begin(), refs.end(), [](const AthleteRef& r) { return r.size_response; });
+    auto append = [](std::vector<double>& to, const double* row, std::size_t n) {
+      if (row) to.insert(to.end(), row, row + n);
+      else to.insert(to.end(), n, 1.0);
+    };
+    for (const AthleteRef& r : refs) {
+      append(one_rm, r.one_rm, n_exercises);
+      append(body_load, r.body_load, n_exercises);
+      for (std::size_t f = 0; f < params.size(); ++f) append(params[f], r.params[f], n_muscles);
+      for (std::size_t f = 0; f < sn.size(); ++f) sn[f].push_back(r.sn.*(size_neural_fields[f].field));
+      if (any_start) append(size_start, r.size_start, n_muscles);
+      if (any_response) append(size_response, r.size_response, n_muscles);
+    }
+    view = {athletes.size(), n_exercises, n_muscles, one_rm.data(), body_load.data(), {}, {},
+            any_start ? size_start.data() : nullptr, any_response ? size_response.data() : nullptr};
+    for (std::size_t f = 0; f < params.size(); ++f) view.params[f] = params[f].data();
+    for (std::size_t f = 0; f < sn.size(); ++f) view.sn[f] = sn[f].data();
+  }
+};
 }  // namespace
+
+AthleteRef PopulationView::ref(std::size_t i) const {
+  AthleteRef r;
+  r.one_rm = one_rm + i * exercises;
+  r.body_load = body_load + i * exercises;
+  for (std::size_t f = 0; f < params.size(); ++f) r.params[f] = params[f] + i * muscles;
+  for (std::size_t f = 0; f < sn.size(); ++f)
+    if (sn[f]) r.sn.*(size_neural_fields[f].field) = sn[f][i];  // else unset: validate names it
+  r.size_start = size_start ? size_start + i * muscles : nullptr;
+  r.size_response = size_response ? size_response + i * muscles : nullptr;
+  return r;
+}
+
+AthleteSpec PopulationView::athlete(std::size_t i) const {
+  using Map = Eigen::Map<const Eigen::VectorXd>;
+  const AthleteRef r = ref(i);
+  const auto n_ex = static_cast<Eigen::Index>(exercises), n_m = static_cast<Eigen::Index>(muscles);
+  AthleteSpec a{Map(r.one_rm, n_ex), Map(r.body_load, n_ex), {}, r.sn};
+  for (std::size_t f = 0; f < params.size(); ++f) a.params.*(model_param_fields[f].field) = Map(r.params[f], n_m);
+  if (r.size_start) a.sn.size_start = Map(r.size_start, n_m);
+  if (r.size_response) a.sn.size_response = Map(r.size_response, n_m);
+  return a;
+}
 
 SimResult simulate(const ActivationTable& activation, const ProgramSpec& program, const AthleteSpec& athlete,
                    const SimOptions& options) {
   program.validate(activation.n_exercises());
-  check_athlete(athlete, program, activation.n_exercises(), activation.n_muscles());
-  check_options(options, athlete, activation.n_exercises());
-  if (options.model == ModelKind::size_neural) {
-    athlete.params.validate();  // bad parameters are reported whichever model runs
-    athlete.sn.validate(activation.n_muscles());
-    return run_one(activation, program, athlete, options, nullptr);
-  }
+  check_options(options, activation.n_exercises());
+  check_values(ref_of(athlete, activation.n_exercises(), activation.n_muscles()), program, options,
+               activation.n_muscles());
+  if (options.model == ModelKind::size_neural) return run_one(activation, program, athlete, options, nullptr);
   const auto model = make_model(options.model, athlete.params);
   return run_one(activation, program, athlete, options, model.get());
 }
 
 namespace {
-// Every athlete checked before any work starts (the message names the athlete by its index as
-// well as the muscle or exercise); the per-muscle models of the old kinds (null for size_neural).
-std::vector<std::unique_ptr<Model>> checked_models(const ActivationTable& activation, const ProgramSpec& program,
-                                                   const std::vector<AthleteSpec>& athletes,
-                                                   const SimOptions& options) {
-  program.validate(activation.n_exercises());
-  std::vector<std::unique_ptr<Model>> models;
-  models.reserve(athletes.size());
-  for (std::size_t i = 0; i < athletes.size(); ++i) {
-    const AthleteSpec& a = athletes[i];
-    try {
-      check_athlete(a, program, activation.n_exercises(), activation.n_muscles());
-      check_options(options, a, activation.n_exercises());
-      if (options.model == ModelKind::size_neural) {
-        a.params.validate();
-        a.sn.validate(activation.n_muscles());
-        models.push_back(nullptr);
-      } else {
-        models.push_back(make_model(options.model, a.params));
-      }
-    } catch (const InvalidInput& e) {
-      throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
-    }
-  }
-  return models;
-}
-
-// The scalar loop over athletes, across threads: put(i, athlete i's SimResult).
-template <class Put>
-void run_scalar(const ActivationTable& activation, const ProgramSpec& program, const std::vector<AthleteSpec>& athletes,
-                const SimOptions& options, unsigned threads, const std::vector<std::unique_ptr<Model>>& models, Put put) {
-  parallel_for(athletes.size(), threads, [&](std::size_t first, std::size_t last) {
+// The scalar loop over athletes, across threads: put(i, the SimResult of athlete(i)), with the
+// per-muscle model of the old kinds built per athlete (none for size_neural).
+template <class Get, class Put>
+void run_scalar(const ActivationTable& activation, const ProgramSpec& program, std::size_t n, const SimOptions& options,
+                unsigned threads, Get athlete, Put put) {
+  parallel_for(n, threads, [&](std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       check_cancelled();  // between athletes: Ctrl-C stops a batch within one athlete's run
-      put(i, run_one(activation, program, athletes[i], options, models[i].get()));
+      const AthleteSpec& a = athlete(i);
+      const auto model = options.model == ModelKind::size_neural ? nullptr : make_model(options.model, a.params);
+      put(i, run_one(activation, program, a, options, model.get()));
     }
   }, kBlocksPerChunk * kLanes);
 }
@@ -1228,28 +1311,35 @@ SimResult PopulationResult::athlete(std::size_t i) const {
 }
 
 PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
-                                     const std::vector<AthleteSpec>& athletes, const SimOptions& options,
-                                     unsigned threads) {
+                                     const PopulationView& population, const SimOptions& options, unsigned threads) {
   if (options.record) throw InvalidInput("simulate_population keeps summaries only: options.record must be off");
-  const std::vector<std::unique_ptr<Model>> models = checked_models(activation, program, athletes, options);
+  check_population(activation, program, population, options);
   const auto every = static_cast<std::size_t>(std::max(options.sample_days, 0));
   const auto days = static_cast<std::size_t>(std::max(program.n_days, 0));
-  PopulationResult out(athletes.size(), activation.n_muscles(), used_exercises(program).size(), options.tests.size(),
-                       every > 0 ? (days + every - 1) / every : 0);
+  PopulationResult out(population.athletes, activation.n_muscles(), used_exercises(program).size(),
+                       options.tests.size(), every > 0 ? (days + every - 1) / every : 0);
   const bool batched = options.recovery_hours.empty() &&
                        (options.model == ModelKind::banister || options.model == ModelKind::size_neural);
   if (batched) {
     if (const lanes::Kernels* kernels = choose_kernels()) {
       if (options.model == ModelKind::banister)
-        run_batched<BanisterLanes>(activation, program, athletes, options, threads, *kernels, out);
+        run_batched<BanisterLanes>(activation, program, population, options, threads, *kernels, out);
       else
-        run_batched<SizeNeuralLanes>(activation, program, athletes, options, threads, *kernels, out);
+        run_batched<SizeNeuralLanes>(activation, program, population, options, threads, *kernels, out);
       return out;
     }
   }
-  run_scalar(activation, program, athletes, options, threads, models,
+  run_scalar(activation, program, population.athletes, options, threads,
+             [&](std::size_t i) { return population.athlete(i); },
              [&](std::size_t i, const SimResult& r) { out.put(i, r); });
   return out;
+}
+
+PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
+                                     const std::vector<AthleteSpec>& athletes, const SimOptions& options,
+                                     unsigned threads) {
+  const PopulationArrays arrays(athletes, activation.n_exercises(), activation.n_muscles());
+  return simulate_population(activation, program, arrays.view, options, threads);
 }
 
 std::vector<SimResult> simulate_batch(const ActivationTable& activation, const ProgramSpec& program,
@@ -1261,8 +1351,10 @@ std::vector<SimResult> simulate_batch(const ActivationTable& activation, const P
     for (std::size_t i = 0; i < athletes.size(); ++i) results[i] = population.athlete(i);
     return results;
   }
-  run_scalar(activation, program, athletes, options, threads,
-             checked_models(activation, program, athletes, options),
+  check_population(activation, program, PopulationArrays(athletes, activation.n_exercises(), activation.n_muscles()).view,
+                   options);
+  run_scalar(activation, program, athletes.size(), options, threads,
+             [&](std::size_t i) -> const AthleteSpec& { return athletes[i]; },
              [&](std::size_t i, SimResult&& r) { results[i] = std::move(r); });
   return results;
 }

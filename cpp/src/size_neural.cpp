@@ -8,7 +8,7 @@
 
 namespace chainload {
 
-void SizeNeuralParams::validate(std::size_t n_muscles) const {
+void SizeNeuralParams::validate_scalars() const {
   for (const auto& f : size_neural_fields)
     if (std::isnan(this->*(f.field)))
       throw InvalidInput(std::string("size_neural parameter ") + f.name +
@@ -37,23 +37,31 @@ void SizeNeuralParams::validate(std::size_t n_muscles) const {
     throw InvalidInput("size_neural parameter load_full must lie in (0, 1.5], got " + std::to_string(load_full));
   if (!(fast_max + slow_max < 1.0))
     throw InvalidInput("size_neural parameters need fast_max + slow_max < 1, got " + std::to_string(fast_max + slow_max));
+}
+
+void SizeNeuralParams::validate_rows(const double* start, const double* response, std::size_t n) const {
+  const std::pair<const char*, const double*> rows[] = {{"size_start", start}, {"size_response", response}};
+  for (const auto& [name, v] : rows)
+    for (std::size_t m = 0; v && m < n; ++m)
+      if (!(v[m] > 0.0) || !std::isfinite(v[m]))
+        throw InvalidInput(std::string("size_neural parameter ") + name + " of muscle " + std::to_string(m) +
+                           " must be finite and > 0, got " + std::to_string(v[m]));
+  for (std::size_t m = 0; start && m < n; ++m)
+    if (!(start[m] < size_ceiling))
+      throw InvalidInput("size_neural parameter size_start of muscle " + std::to_string(m) +
+                         " must be below size_ceiling, got " + std::to_string(start[m]));
+}
+
+void SizeNeuralParams::validate(std::size_t n_muscles) const {
+  validate_scalars();
   const std::pair<const char*, const Eigen::VectorXd*> vectors[] = {{"size_start", &size_start},
                                                                      {"size_response", &size_response}};
-  for (const auto& [name, v] : vectors) {
+  for (const auto& [name, v] : vectors)
     if (v->size() != 0 && static_cast<std::size_t>(v->size()) != n_muscles)
       throw InvalidInput(std::string("size_neural parameter ") + name + " has " + std::to_string(v->size()) +
                          " values for " + std::to_string(n_muscles) + " muscles");
-    for (Eigen::Index m = 0; m < v->size(); ++m) {
-      const double x = (*v)[m];
-      if (!(x > 0.0) || !std::isfinite(x))
-        throw InvalidInput(std::string("size_neural parameter ") + name + " of muscle " + std::to_string(m) +
-                           " must be finite and > 0, got " + std::to_string(x));
-    }
-  }
-  for (Eigen::Index m = 0; m < size_start.size(); ++m)
-    if (!(size_start[m] < size_ceiling))
-      throw InvalidInput("size_neural parameter size_start of muscle " + std::to_string(m) +
-                         " must be below size_ceiling, got " + std::to_string(size_start[m]));
+  validate_rows(size_start.size() ? size_start.data() : nullptr, size_response.size() ? size_response.data() : nullptr,
+                n_muscles);
 }
 
 }  // namespace chainload

@@ -230,3 +230,72 @@ TEST_CASE("CHAINLOAD_ISA names an instruction set or fails clearly", "[simulator
     CHECK(what.find("baseline") != std::string::npos);
   }
 }
+
+TEST_CASE("a population read in place from arrays equals its athletes run one by one", "[simulator][batched]") {
+  // Athletes 0-9 as row-major arrays (the layout _core.simulate_population reads from numpy);
+  // even athletes without size rows: the arrays hold rows of 1 for them, which must give the
+  // same results as no rows at all (size 1 at the start, size_rate unscaled).
+  const auto table = three_lifts();
+  const auto prog = every_rule();
+  auto group = athletes(10);
+  for (std::size_t i = 0; i < group.size(); i += 2) {
+    group[i].sn.size_start.resize(0);
+    group[i].sn.size_response.resize(0);
+  }
+  const std::size_t n = group.size(), n_ex = 4, n_m = 6;
+  std::vector<double> one_rm, body, start, response;
+  std::array<std::vector<double>, model_param_fields.size()> params;
+  std::array<std::vector<double>, std::size(size_neural_fields)> sn;
+  for (const auto& a : group) {
+    for (std::size_t e = 0; e < n_ex; ++e) one_rm.push_back(a.one_rm[static_cast<Eigen::Index>(e)]);
+    for (std::size_t e = 0; e < n_ex; ++e) body.push_back(a.body_load[static_cast<Eigen::Index>(e)]);
+    for (std::size_t f = 0; f < params.size(); ++f)
+      for (std::size_t m = 0; m < n_m; ++m) params[f].push_back((a.params.*(model_param_fields[f].field))[static_cast<Eigen::Index>(m)]);
+    for (std::size_t f = 0; f < sn.size(); ++f) sn[f].push_back(a.sn.*(size_neural_fields[f].field));
+    for (std::size_t m = 0; m < n_m; ++m) {
+      start.push_back(a.sn.size_start.size() ? a.sn.size_start[static_cast<Eigen::Index>(m)] : 1.0);
+      response.push_back(a.sn.size_response.size() ? a.sn.size_response[static_cast<Eigen::Index>(m)] : 1.0);
+    }
+  }
+  PopulationView view{n, n_ex, n_m, one_rm.data(), body.data(), {}, {}, start.data(), response.data()};
+  for (std::size_t f = 0; f < params.size(); ++f) view.params[f] = params[f].data();
+  for (std::size_t f = 0; f < sn.size(); ++f) view.sn[f] = sn[f].data();
+
+  for (const auto model : {ModelKind::size_neural, ModelKind::banister}) {
+    INFO("model " << model_names[model == ModelKind::size_neural ? 0 : 1]);
+    SimOptions options;
+    options.model = model;
+    options.record = false;
+    options.tests = {0, 3};
+    for (const char* isa : {"scalar", "auto"}) {
+      const ForceIsa force(isa);
+      INFO("isa " << isa);
+      const PopulationResult rows = simulate_population(table, prog, view, options, 2);
+      REQUIRE(rows.athletes() == n);
+      for (std::size_t i = 0; i < n; ++i) {
+        INFO("athlete " << i);
+        check_summaries(rows.athlete(i), simulate(table, prog, group[i], options));
+      }
+    }
+  }
+
+  // Bad values are named by athlete before any work starts.
+  SimOptions options;
+  options.model = ModelKind::size_neural;
+  options.record = false;
+  start[5 * n_m + 2] = 5.0;  // athlete 5, muscle 2: above the ceiling
+  CHECK_THROWS_WITH(simulate_population(table, prog, view, options, 1),
+                    "athlete 5: size_neural parameter size_start of muscle 2 must be below size_ceiling, got 5.000000");
+  start[5 * n_m + 2] = 1.0;
+  params[2][3 * n_m + 4] = -1.0;  // tau1 of athlete 3, muscle 4
+  CHECK_THROWS_WITH(simulate_population(table, prog, view, options, 1),
+                    "athlete 3: model parameter tau1 of muscle 4 must be > 0 and finite, got -1.000000");
+  params[2][3 * n_m + 4] = 42.0;
+  view.sn[0] = nullptr;  // dose_tau not given
+  CHECK_THROWS_WITH(simulate_population(table, prog, view, options, 1),
+                    "athlete 0: size_neural parameter dose_tau is not set (its value and source: "
+                    "python/chainload/data/model_size_neural.toml)");
+  view.sn[0] = sn[0].data();
+  view.muscles = 5;
+  CHECK_THROWS_WITH(simulate_population(table, prog, view, options, 1), "model parameters need one value per muscle");
+}

@@ -38,6 +38,7 @@ struct ModelParamField {
   const char* name;
   Eigen::VectorXd ModelParams::*field;
   double default_value;
+  bool zero_allowed;  // gains may be 0; time constants and the ceiling must be > 0
 };
 // The parameters in order, with their defaults: the one list, exported as _core.PARAM_NAMES and
 // _core.default_params() and read by Python (simulation.DEFAULT_PARAMS, Athlete.load, the
@@ -49,18 +50,22 @@ struct ModelParamField {
 // such that k2(t) ~ 2 k1 at that weekly volume. Saturating: ceiling 1.5 x the starting capacity,
 // detraining 120 d (engine choices; no published per-muscle constants exist, SCIENCE.md 2.1 and 7).
 inline const std::array<ModelParamField, 9> model_param_fields{{
-    {"k1", &ModelParams::k1, 0.002},
-    {"k2", &ModelParams::k2, 0.004},
-    {"tau1", &ModelParams::tau1, 42.0},
-    {"tau2", &ModelParams::tau2, 7.0},
-    {"k3", &ModelParams::k3, 0.0006},
-    {"tau3", &ModelParams::tau3, 4.0},
-    {"gain", &ModelParams::gain, 0.0035},
-    {"ceiling", &ModelParams::ceiling, 1.5},
-    {"tau_detrain", &ModelParams::tau_detrain, 120.0},
+    {"k1", &ModelParams::k1, 0.002, true},
+    {"k2", &ModelParams::k2, 0.004, true},
+    {"tau1", &ModelParams::tau1, 42.0, false},
+    {"tau2", &ModelParams::tau2, 7.0, false},
+    {"k3", &ModelParams::k3, 0.0006, true},
+    {"tau3", &ModelParams::tau3, 4.0, false},
+    {"gain", &ModelParams::gain, 0.0035, true},
+    {"ceiling", &ModelParams::ceiling, 1.5, false},
+    {"tau_detrain", &ModelParams::tau_detrain, 120.0, false},
 }};
 // Every parameter at its default for n muscles.
 ModelParams default_model_params(std::size_t n);
+// One athlete's parameter values, each field's n_muscles values read in place (model_param_fields'
+// order): ModelParams::validate's value checks, for a population's rows without a copy.
+using ModelParamRows = std::array<const double*, model_param_fields.size()>;
+void validate_model_values(const ModelParamRows& fields, std::size_t n_muscles);
 
 class Model {
  public:

@@ -59,6 +59,33 @@ struct AthleteSpec {
   SizeNeuralParams sn;        // the size_neural model
 };
 
+// One athlete's inputs read in place, no copy (an AthleteSpec's vectors, or one row of a
+// PopulationView's arrays): what the batched loop loads into a lane. `sn` holds the scalar
+// fields only; its per-muscle rows are size_start and size_response (null: all 1).
+struct AthleteRef {
+  const double* one_rm = nullptr;     // per catalogue exercise
+  const double* body_load = nullptr;  // per catalogue exercise
+  ModelParamRows params{};            // per muscle, model_param_fields' order
+  SizeNeuralParams sn;
+  const double* size_start = nullptr;
+  const double* size_response = nullptr;
+};
+
+// A population's inputs as row-major arrays, one row per athlete, read in place (the numpy
+// buffers of _core.simulate_population): nothing is copied or allocated per athlete.
+struct PopulationView {
+  std::size_t athletes = 0, exercises = 0, muscles = 0;
+  const double* one_rm = nullptr;     // athletes x exercises
+  const double* body_load = nullptr;  // athletes x exercises
+  ModelParamRows params{};            // each athletes x muscles
+  std::array<const double*, std::size(size_neural_fields)> sn{};  // each per athlete (null: unset)
+  const double* size_start = nullptr;     // athletes x muscles (null: all 1)
+  const double* size_response = nullptr;  // athletes x muscles (null: all 1)
+
+  AthleteRef ref(std::size_t i) const;
+  AthleteSpec athlete(std::size_t i) const;  // an owning copy (the scalar loop)
+};
+
 struct SimOptions {
   ModelKind model = ModelKind::banister;  // the Python default is chainload.simulation.DEFAULT_MODEL
   double round_kg = 2.5;        // rounding step of a prescription without its own (plates)
@@ -137,7 +164,11 @@ struct PopulationResult {
   SimResult athlete(std::size_t i) const;        // row i's summaries as a SimResult
 };
 
-// simulate_batch's summaries as a PopulationResult (options.record must be off).
+// simulate_batch's summaries as a PopulationResult (options.record must be off), from the
+// population's arrays; every athlete is checked before any work starts.
+PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
+                                     const PopulationView& population, const SimOptions& options, unsigned threads);
+// The same from AthleteSpecs (copied into arrays once).
 PopulationResult simulate_population(const ActivationTable& activation, const ProgramSpec& program,
                                      const std::vector<AthleteSpec>& athletes, const SimOptions& options,
                                      unsigned threads);

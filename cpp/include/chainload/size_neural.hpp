@@ -53,6 +53,10 @@ struct SizeNeuralParams {
   Eigen::VectorXd size_response;    // per muscle multiplier of size_rate (empty = all 1)
   // Throws InvalidInput naming the field at fault.
   void validate(std::size_t n_muscles) const;
+  // The scalar fields only, and the per-muscle rows read in place (null: all 1): validate's two
+  // halves, for a population's rows without a copy.
+  void validate_scalars() const;
+  void validate_rows(const double* start, const double* response, std::size_t n_muscles) const;
 };
 
 // The scalar fields by name (the data file's parameter names, exported as
