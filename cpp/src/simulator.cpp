@@ -76,12 +76,16 @@ std::vector<progression::Prescription> rules_of(const ProgramSpec& program, cons
   return rules;
 }
 
+// A per-muscle row read in place, or null when it is empty (all 1).
+const double* row_or_null(const Eigen::VectorXd& v) { return v.size() ? v.data() : nullptr; }
+
 // An AthleteSpec read in place, after checking its vectors' lengths.
 AthleteRef ref_of(const AthleteSpec& a, std::size_t n_exercises, std::size_t n_muscles) {
   if (static_cast<std::size_t>(a.one_rm.size()) != n_exercises || static_cast<std::size_t>(a.body_load.size()) != n_exercises)
     throw InvalidInput("athlete one_rm and body_load need one value per catalogue exercise");
   if (a.params.size() != n_muscles) throw InvalidInput("model parameters need one value per muscle");
-  AthleteRef ref{a.one_rm.data(), a.body_load.data(), {}, a.sn, nullptr, nullptr};
+  AthleteRef ref{a.one_rm.data(), a.body_load.data(), {}, {}, nullptr, nullptr};
+  for (const auto& f : size_neural_fields) ref.sn.*(f.field) = a.sn.*(f.field);  // the scalars, no vector copy
   for (std::size_t f = 0; f < model_param_fields.size(); ++f) {
     const Eigen::VectorXd& v = a.params.*(model_param_fields[f].field);
     if (static_cast<std::size_t>(v.size()) != n_muscles)
@@ -95,10 +99,8 @@ AthleteRef ref_of(const AthleteSpec& a, std::size_t n_exercises, std::size_t n_m
     if (v->size() != 0 && static_cast<std::size_t>(v->size()) != n_muscles)
       throw InvalidInput(std::string("size_neural parameter ") + name + " has " + std::to_string(v->size()) +
                          " values for " + std::to_string(n_muscles) + " muscles");
-  ref.size_start = a.sn.size_start.size() ? a.sn.size_start.data() : nullptr;
-  ref.size_response = a.sn.size_response.size() ? a.sn.size_response.data() : nullptr;
-  ref.sn.size_start.resize(0);  // the scalars only: the rows are read through the pointers
-  ref.sn.size_response.resize(0);
+  ref.size_start = row_or_null(a.sn.size_start);
+  ref.size_response = row_or_null(a.sn.size_response);
   return ref;
 }
 
@@ -264,7 +266,6 @@ double size_start(const double* start, std::size_t m) { return start ? start[m] 
 double size_rate_per_room(const SizeNeuralParams& p, const double* response, std::size_t m) {
   return p.size_rate * (response ? response[m] : 1.0) / (p.size_ceiling - 1.0);
 }
-const double* row_or_null(const Eigen::VectorXd& v) { return v.size() ? v.data() : nullptr; }
 // Slow-fatigue input factor of a set of exercise e (a multi-joint set counts multi_joint).
 double slow_factor(const SizeNeuralParams& p, const SimOptions& options, std::size_t e) {
   return e < options.single_joint.size() && options.single_joint[e] ? 1.0 : p.multi_joint;
