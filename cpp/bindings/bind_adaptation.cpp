@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "chainload/adaptation.hpp"
+#include "chainload/detail/lanes.hpp"
 #include "chainload/errors.hpp"
 #include "chainload/sim_options.hpp"
 #include "chainload/simulator.hpp"
@@ -213,6 +214,7 @@ void bind_adaptation(py::module_& m) {
   m.attr("MODEL_NAMES") = names(model_names);
   m.attr("RULE_NAMES") = names(rule_names);
   m.attr("INTENSITY_NAMES") = names(intensity_names);
+  m.attr("BATCH_LANES") = lanes::kLanes;  // athletes per block of the batched closed loop
   py::tuple param_names(model_param_fields.size());
   for (std::size_t i = 0; i < model_param_fields.size(); ++i) param_names[i] = py::str(model_param_fields[i].name);
   m.attr("PARAM_NAMES") = param_names;

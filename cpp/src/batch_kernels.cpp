@@ -19,11 +19,9 @@ namespace {
 constexpr std::size_t L = kLanes;
 constexpr double kMaxFatigue = 0.95;  // as SizeNeuralEngine's (simulator.cpp)
 
-// The scalar engine's std::min / std::max / std::isfinite, written out (same results; internal
-// linkage, so nothing compiled here with wider instructions is shared with other objects).
-inline double min_of(double a, double b) { return b < a ? b : a; }
-inline double max_of(double a, double b) { return a < b ? b : a; }
-inline bool finite(double x) { return x - x == 0.0; }
+// The scalar engine's std::min(a, b), std::max(a, b) and std::isfinite(x) are written below as
+// element-wise selects, named in comments: min_of = (b < a ? b : a), max_of = (a < b ? b : a),
+// finite = (x - x == 0); the same results, NaN and -0 included.
 
 void banister_rest(const Banister& b, std::size_t days) {
   double* __restrict fit = b.fit;
@@ -87,7 +85,9 @@ void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t 
       const Row cap = 1.0 + k1 * fit - k2 * fat;
       cap_min = cap < cap_min ? cap : cap_min;  // min_of
     }
-    for (std::size_t j = 0; j < W; ++j) out[c + j] = max_of(finite(cap_min[j]) ? cap_min[j] : 1.0, 0.05);
+    // max_of(finite(cap_min) ? cap_min : 1.0, 0.05), element-wise (as a lane loop GCC left it scalar).
+    const Row cap = cap_min - cap_min == 0.0 ? cap_min : Row{} + 1.0;
+    store(out + c, cap < 0.05 ? Row{} + 0.05 : cap);
   }
 }
 
@@ -204,11 +204,16 @@ void sn_lift(const SizeNeural& s, const SizeNeuralLift& lift, double* out) {
       load(n, s.neural + lift.used[k] * L + c), load(t, lift.weights + k * L + c);
       room = room * (1.0 - t * n * inv_neural_max);  // kinetics::neural_room
     }
-    for (std::size_t j = 0; j < W; ++j) {
-      const double nmax = s.neural_max[c + j];
-      const double neural = min_of(max_of(nmax * (1.0 - room[j]), 0.0), nmax);  // std::clamp
-      out[c + j] = max_of(size[j] * (1.0 + neural) * (1.0 - min_of(fat[j], kMaxFatigue)), 0.05);
-    }
+    // Element-wise: neural = std::clamp(nmax (1 - room), 0, nmax), then the scalar engine's
+    // max(size (1 + neural) (1 - min(fat, kMaxFatigue)), 0.05).
+    Row nmax;
+    load(nmax, s.neural_max + c);
+    const Row raw = nmax * (1.0 - room);
+    const Row low = raw < 0.0 ? Row{} : raw;                 // max_of(raw, 0)
+    const Row neural = nmax < low ? nmax : low;              // min_of(low, nmax)
+    const Row f = kMaxFatigue < fat ? Row{} + kMaxFatigue : fat;  // min_of(fat, kMaxFatigue)
+    const Row cap = size * (1.0 + neural) * (1.0 - f);
+    store(out + c, cap < 0.05 ? Row{} + 0.05 : cap);
   }
 }
 

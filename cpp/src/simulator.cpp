@@ -1086,9 +1086,9 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   }
 }
 
-// Blocks handed to a thread at a time (engine choice: 64 athletes, about a millisecond of work,
-// so that on a shared machine a slowed thread takes fewer of them; an engine per chunk costs little).
-constexpr std::size_t kBlocksPerChunk = 8;
+// Blocks handed to a thread at a time (engine choice: 128 athletes, about a millisecond of work a
+// year, so that on a shared machine a slowed thread takes fewer of them; an engine per chunk costs little).
+constexpr std::size_t kBlocksPerChunk = 4;
 
 template <class Lanes>
 void run_batched(const ActivationTable& activation, const ProgramSpec& program, const PopulationView& athletes,

@@ -74,6 +74,7 @@ MODEL_NAMES: tuple[str, ...]
 RULE_NAMES: tuple[str, ...]
 PARAM_NAMES: tuple[str, ...]
 SIZE_NEURAL_PARAM_NAMES: tuple[str, ...]
+BATCH_LANES: int  # athletes per block of the batched closed loop
 
 def default_params() -> dict[str, float]: ...
 

@@ -121,12 +121,12 @@ def test_a_thread_that_cannot_start_is_an_error_not_an_abort():
         from chainload.program import Prescription, Program, Session
         cl.config.set_max_threads(256)
         prog = Program.repeat("p", [Session(0, (Prescription("back_squat", 3, 5, percent_1rm=75),))], 2)
-        pop = cl.Population.sample(256 * 8, seed=0)  # 256 blocks of 8 lanes: work for 256 threads
+        pop = cl.Population.sample(256 * cl._core.BATCH_LANES, seed=0)  # 256 blocks: work for 256 threads
         cl.sweep(prog, pop, weeks=1, threads=1, progress=False)  # warm: every import done
         used = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (used + 300 * 2**20, resource.RLIM_INFINITY))
         try:
-            cl.sweep(prog, pop, weeks=1, threads=256, progress=False)
+            cl.sweep(prog, pop, weeks=1, threads=256, progress=False, chunk_size=len(pop))
             print("no error")
         except cl.ResourceError as e:
             print("ResourceError:", e)

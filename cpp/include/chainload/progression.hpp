@@ -98,6 +98,9 @@ inline bool autoregulated(const Prescription& p) { return p.intensity == Intensi
 // magnitude to the nearest integer exactly, one less if that passed it gives the floor; at or above
 // 2^52 a double is an integer already (NaN, inf pass).
 inline double trunc_exact(double x) {
+#if defined(__SSE4_1__)  // the AVX2 and AVX-512 kernels: one rounding instruction, the same exact result
+  return __builtin_trunc(x);
+#endif
   const double a = std::fabs(x);
   const double nearest = (a + 0x1p52) - 0x1p52;
   const double floor = nearest > a ? nearest - 1.0 : nearest;
@@ -113,6 +116,9 @@ inline double round_to_step(double x, double step) { return step > 0.0 ? round_s
 
 // std::floor without a libm call (same rule as trunc_exact).
 inline double floor_exact(double x) {
+#if defined(__SSE4_1__)
+  return __builtin_floor(x);
+#endif
   const double t = trunc_exact(x);
   return t > x ? t - 1.0 : t;
 }

@@ -13,8 +13,9 @@
 
 namespace chainload::lanes {
 
-// Engine choice: 8 doubles, one AVX-512 register or two AVX2 registers.
-inline constexpr std::size_t kLanes = 8;
+// Engine choice: 32 doubles, four AVX-512 registers or eight AVX2 ones: a kernel call and a
+// session's progression step serve 32 athletes (8 lanes were 1.2-1.4x slower, 64 no faster; docs/DESIGN.md).
+inline constexpr std::size_t kLanes = 32;
 
 // A muscle (or a used lift) and its weight.
 struct Entry {
