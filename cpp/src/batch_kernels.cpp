@@ -252,7 +252,6 @@ void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size
       const std::size_t row = a->index * L + c;
       add_to(s.w + row, se * a->weight);
       add_to(s.ws + row, ss * a->weight);
-      add_to(s.xf + row, ss * a->weight);
       add_to(s.xs + row, ssp * a->weight);
     }
     add_to(s.q_in + used * L + c, qs);
@@ -276,7 +275,7 @@ void sn_peak(const SizeNeural& s, double* __restrict peak) {
 void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
   const Row zero = {};
   double *const dose = s.dose, *const fast_p = s.fast, *const slow_p = s.slow;  // as sn_morning_muscles
-  double *const w_p = s.w, *const ws_p = s.ws, *const xf_p = s.xf, *const xs_p = s.xs;
+  double *const w_p = s.w, *const ws_p = s.ws, *const xs_p = s.xs;
   double *const q = s.q, *const sets = s.sets, *const q_in_p = s.q_in, *const sets_in_p = s.sets_in;
   for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as sn_morning_muscles
     Row fast_max, fast_sets, slow_max, slow_sets, pk;
@@ -284,16 +283,16 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     load(slow_max, s.slow_max + c), load(slow_sets, s.slow_sets + c), load(pk, peak + c);
     for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::session_muscles, then sn_peak's maximum
       const std::size_t row = m * L + c;
-      Row w, ws, xf, xs, fast, slow;
-      load(w, w_p + row), load(ws, ws_p + row), load(xf, xf_p + row), load(xs, xs_p + row);
+      Row w, ws, xs, fast, slow;
+      load(w, w_p + row), load(ws, ws_p + row), load(xs, xs_p + row);
       load(fast, fast_p + row), load(slow, slow_p + row);
       add_to(total + row, w);
       add_to(dose + row, ws);
-      fast = kinetics::saturate_add(fast, fast_max, xf, fast_sets);
+      fast = kinetics::saturate_add(fast, fast_max, ws, fast_sets);  // ws drives fast fatigue too
       slow = kinetics::saturate_add(slow, slow_max, xs, slow_sets);
       store(fast_p + row, fast);
       store(slow_p + row, slow);
-      store(w_p + row, zero), store(ws_p + row, zero), store(xf_p + row, zero), store(xs_p + row, zero);
+      store(w_p + row, zero), store(ws_p + row, zero), store(xs_p + row, zero);
       const Row x = fast + slow;
       pk = pk < x ? x : pk;  // max_of
     }

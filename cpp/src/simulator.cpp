@@ -235,11 +235,11 @@ void morning_muscles(std::size_t n, double* __restrict dose, double* __restrict 
 
 CHAINLOAD_VECTOR_CLONES
 void session_muscles(std::size_t n, double* __restrict dose, double* __restrict fast, double* __restrict slow,
-                     const double* __restrict ws, const double* __restrict xf, const double* __restrict xs,
+                     const double* __restrict ws, const double* __restrict xs,
                      double fast_max, double fast_sets, double slow_max, double slow_sets) {
   for (std::size_t m = 0; m < n; ++m) {
     dose[m] += ws[m];
-    fast[m] = kinetics::saturate_add(fast[m], fast_max, xf[m], fast_sets);
+    fast[m] = kinetics::saturate_add(fast[m], fast_max, ws[m], fast_sets);  // ws drives fast fatigue too
     slow[m] = kinetics::saturate_add(slow[m], slow_max, xs[m], slow_sets);
   }
 }
@@ -348,7 +348,7 @@ class SizeNeuralEngine {
     }
     cur_ = state_.data();
 
-    for (auto* v : {&w_, &ws_, &xf_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
+    for (auto* v : {&w_, &ws_, &xs_, &capacity_, &fitness_, &fatigue_}) v->assign(n_, 0.0);
     q_.assign(nu_, 0.0);
     p_sets_.assign(nu_, 0.0);
     const SizeNeuralDaily daily(p);
@@ -392,8 +392,7 @@ class SizeNeuralEngine {
     for (const auto* a = activation_.begin(exercise); a != activation_.end(exercise); ++a) {
       const auto m = static_cast<std::size_t>(a->muscle);
       w_[m] += sets * effort * a->weight;
-      ws_[m] += sets * se * a->weight;
-      xf_[m] += sets * se * a->weight;
+      ws_[m] += sets * se * a->weight;  // size-effort sets: the dose memory and fast fatigue
       xs_[m] += sets * sp * a->weight;
     }
     q_[used] += sets * kinetics::load_weight(fraction, p_.load_power, p_.load_full);
@@ -407,7 +406,6 @@ class SizeNeuralEngine {
     apply_inputs();
     std::fill(w_.begin(), w_.end(), 0.0);
     std::fill(ws_.begin(), ws_.end(), 0.0);
-    std::fill(xf_.begin(), xf_.end(), 0.0);
     std::fill(xs_.begin(), xs_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
     std::fill(p_sets_.begin(), p_sets_.end(), 0.0);
@@ -474,7 +472,7 @@ class SizeNeuralEngine {
   void apply_inputs() {
     double* dose = state_.data();
     double* memory = dose + 4 * n_;
-    detail::session_muscles(n_, dose, dose + 2 * n_, dose + 3 * n_, ws_.data(), xf_.data(), xs_.data(), p_.fast_max,
+    detail::session_muscles(n_, dose, dose + 2 * n_, dose + 3 * n_, ws_.data(), xs_.data(), p_.fast_max,
                     p_.fast_sets, p_.slow_max, p_.slow_sets);
     for (std::size_t u = 0; u < nu_; ++u) {
       memory[u] += q_[u];
@@ -512,7 +510,7 @@ class SizeNeuralEngine {
   bool advanced_ = false;                      // today's morning step is done
   bool has_input_ = false;                     // today's session added inputs
   const double* cur_ = nullptr;
-  std::vector<double> w_, ws_, xf_, xs_, q_, p_sets_, capacity_, fitness_, fatigue_, slow_factor_;
+  std::vector<double> w_, ws_, xs_, q_, p_sets_, capacity_, fitness_, fatigue_, slow_factor_;
   std::vector<std::size_t> offsets_, transfer_offsets_;
   std::vector<Entry> entries_;
   std::vector<Entry> transfer_;  // per lift: (used lift, transfer factor > 0); `muscle` holds the used index
@@ -845,14 +843,14 @@ class SizeNeuralLanes {
       lifts_.push_back({entries_.data() + offsets[l], entries_.data() + offsets[l + 1], used_.data() + first,
                         transfer_.data() + first * kLanes, k - first});
     }
-    for (auto* v : {&dose_, &size_, &fast_, &slow_, &w_, &ws_, &xf_, &xs_, &start_, &rate_}) v->assign(n_ * kLanes, 0.0);
+    for (auto* v : {&dose_, &size_, &fast_, &slow_, &w_, &ws_, &xs_, &start_, &rate_}) v->assign(n_ * kLanes, 0.0);
     for (auto* v : {&q_, &neural_, &sets_, &q_in_, &sets_in_}) v->assign(nu_ * kLanes, 0.0);
     slow_factor_.assign(activation.n_exercises() * kLanes, 0.0);
     b_.n = n_;
     b_.n_loaded = rows_.n_loaded;
     b_.nu = nu_;
     b_.dose = dose_.data(), b_.size = size_.data(), b_.fast = fast_.data(), b_.slow = slow_.data();
-    b_.w = w_.data(), b_.ws = ws_.data(), b_.xf = xf_.data(), b_.xs = xs_.data();
+    b_.w = w_.data(), b_.ws = ws_.data(), b_.xs = xs_.data();
     b_.q = q_.data(), b_.neural = neural_.data(), b_.sets = sets_.data();
     b_.q_in = q_in_.data(), b_.sets_in = sets_in_.data();
     b_.start = start_.data(), b_.rate = rate_.data();
@@ -882,7 +880,7 @@ class SizeNeuralLanes {
       for (std::size_t k = 0; k < pairs_.size(); ++k) transfer_[k * kLanes + l] = pairs_[k].factor(p);
       for (std::size_t e = 0; e * kLanes < slow_factor_.size(); ++e) slow_factor_[e * kLanes + l] = slow_factor(p, options_, e);
     }
-    for (auto* v : {&dose_, &fast_, &slow_, &w_, &ws_, &xf_, &xs_, &q_, &neural_, &sets_, &q_in_, &sets_in_})
+    for (auto* v : {&dose_, &fast_, &slow_, &w_, &ws_, &xs_, &q_, &neural_, &sets_, &q_in_, &sets_in_})
       std::fill(v->begin(), v->end(), 0.0);
     advanced_ = false;
   }
@@ -934,7 +932,7 @@ class SizeNeuralLanes {
   std::vector<std::uint32_t> used_;
   std::vector<double> transfer_;  // pairs x lanes
   std::vector<lanes::SizeNeuralLift> lifts_;
-  std::vector<double> dose_, size_, fast_, slow_, w_, ws_, xf_, xs_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
+  std::vector<double> dose_, size_, fast_, slow_, w_, ws_, xs_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
   std::vector<double> slow_factor_;  // exercises x lanes
   double size_scale_[kLanes] = {};
   lanes::SizeNeural b_;

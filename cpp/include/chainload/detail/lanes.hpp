@@ -42,7 +42,7 @@ struct Banister {
 struct SizeNeural {
   std::size_t n = 0, n_loaded = 0, nu = 0;  // muscles, muscles the program loads, used lifts
   double *dose = nullptr, *size = nullptr, *fast = nullptr, *slow = nullptr;  // n x lanes
-  double *w = nullptr, *ws = nullptr, *xf = nullptr, *xs = nullptr;        // today's inputs, n x lanes
+  double *w = nullptr, *ws = nullptr, *xs = nullptr;  // today's inputs (ws: size and fast fatigue), n x lanes
   double *q = nullptr, *neural = nullptr, *sets = nullptr;                 // nu x lanes
   double *q_in = nullptr, *sets_in = nullptr;                              // today's inputs, nu x lanes
   const double *start = nullptr, *rate = nullptr;                          // n x lanes
