@@ -1,7 +1,8 @@
 """The closed loop for a population: 10,000 athletes x one program x 52 weeks on the default graph.
 
-_core.simulate_batch (record off) runs the athlete-batched loop (docs/DESIGN.md "Batched closed
-loop"): timed here against the old athlete-by-athlete loop of the same build (CHAINLOAD_ISA=scalar,
+_core.simulate_population (record off; the population's arrays read in place, as cl.Population
+hands them over; the AthleteSpec-list entry simulate_batch is checked equal and timed once) runs
+the athlete-batched loop (docs/DESIGN.md "Batched closed loop"): timed here against the old athlete-by-athlete loop of the same build (CHAINLOAD_ISA=scalar,
 same process), each instruction set the CPU has (CHAINLOAD_ISA=baseline / avx2 / avx512), 1 and 2
 threads; against the numpy reference of the same model (benchmarks/numpy_closed_loop.py,
 vectorised over athletes) and, with the ``bench`` extra, the numba struct-of-arrays port
@@ -29,7 +30,7 @@ import numpy as np
 import chainload as cl
 import numpy_closed_loop as ref
 from chainload import _core
-from chainload.simulation import compile_program, lift_info
+from chainload.simulation import athlete_size_neural, compile_program, lift_info
 from timing import best, best_cpu
 
 NUMPY_BUDGET_S = 60.0
@@ -63,13 +64,38 @@ def main() -> None:
     flags = open("/proc/cpuinfo").read().split() if os.path.exists("/proc/cpuinfo") else []
     isas = ["baseline"] + [isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in flags]
 
-    def run(model: str, isa: str, threads: int) -> dict[str, np.ndarray]:
+    # The population as arrays, as cl.Population hands it to the core (simulate_population reads
+    # the rows in place); numba gets the same arrays. The AthleteSpec-list entry (simulate_batch)
+    # is checked to give the same results bit for bit below, and timed once for comparison.
+    params = {k: getattr(pop, k, None) for k in _core.PARAM_NAMES}
+    params = {
+        k: v if v is not None else np.full(pop.k1.shape, d)
+        for (k, v), d in zip(params.items(), _core.default_params().values(), strict=True)
+    }
+    sn = {
+        k: np.full(n, v) if np.isscalar(v) else np.tile(v, (n, 1))
+        for k, v in athlete_size_neural(cl.Athlete(bodyweight=80.0), cat.graph).items()
+    }
+
+    def run(model: str, isa: str, threads: int, entry: str = "arrays") -> dict[str, np.ndarray]:
         os.environ["CHAINLOAD_ISA"] = isa
         try:
             kw = (
                 {"pattern": info.pattern, "single_joint": info.single_joint} if model == "size_neural" else {}
             )
-            return _core.simulate_batch(table, spec, pop.specs, model=model, threads=threads, **kw)
+            if entry == "specs":
+                return _core.simulate_batch(table, spec, pop.specs, model=model, threads=threads, **kw)
+            return _core.simulate_population(
+                table,
+                spec,
+                pop.one_rm,
+                pop.body_load,
+                params,
+                model=model,
+                threads=threads,
+                size_neural=sn,
+                **kw,
+            )
         finally:
             del os.environ["CHAINLOAD_ISA"]
 
@@ -87,6 +113,12 @@ def main() -> None:
                 assert np.asarray(out[k]).tobytes() == np.asarray(want[k]).tobytes(), (model, isa, threads, k)
     timing = {c: min(r) for c, r in runs.items()}
     core = reference["banister"]
+    specs_entry = {}  # the AthleteSpec-list entry: same results, plus converting 10,000 spec objects
+    for model in ("banister", "size_neural"):
+        t_s, _, out = best_cpu(lambda m=model: run(m, "auto", 1, "specs"), repeat=1)
+        for k, v in reference[model].items():
+            assert np.asarray(out[k]).tobytes() == np.asarray(v).tobytes(), (model, "specs", k)
+        specs_entry[model] = t_s
 
     # numpy: one run on a sample first, to decide whether the whole population fits the budget
     m = min(n, NUMPY_SAMPLE)
@@ -129,6 +161,11 @@ def main() -> None:
         print(
             f"{label:<34}{t_c:8.3f} s   {muscle_days / t_c / 1e6:8.1f} M muscle-days/s{extra}"
             f"   (CPU {c:.3f} s = {c / t_c:.2f} cores busy)"
+        )
+    for model, t_s in specs_entry.items():
+        print(
+            f"{'simulate_batch (AthleteSpec list), ' + model + ', 1 thr':<34}{t_s:8.3f} s   "
+            f"(the same results; {t_s / (timing[(model, 'auto', 1)][0] if model == 'size_neural' else best1):.2f}x the array entry's time)"
         )
     auto2 = timing[("banister", "auto", 2)][0]
     print(
