@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 namespace chainload {
@@ -171,6 +172,35 @@ std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
   throw InvalidInput("unknown model kind");
 }
 
+namespace {
+// One column block of banister_open_loop through every day. The day's state update and every
+// output it writes are one loop (a separate pass for the outputs ran at half the speed: the block's
+// state went through L1 twice a day and the streams of loads and outputs were interleaved with it);
+// which outputs exist is a template flag, so the loop has no branch.
+template <bool kFitness, bool kFatigue, bool kPerformance>
+inline __attribute__((always_inline)) void open_loop_block(const double* __restrict loads, std::size_t days,
+                                                          std::size_t columns, std::size_t j0, std::size_t n,
+                                                          const double* __restrict p0, const double* __restrict k1,
+                                                          const double* __restrict k2, double* __restrict f,
+                                                          double* __restrict g, const double* __restrict d1,
+                                                          const double* __restrict d2, double* __restrict fitness,
+                                                          double* __restrict fatigue, double* __restrict performance) {
+  for (std::size_t t = 0; t < days; ++t) {
+    const std::size_t row = t * columns + j0;
+    const double* __restrict w = loads + row;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double fit = kinetics::trace_step(f[j], d1[j], w[j]);
+      const double fat = kinetics::trace_step(g[j], d2[j], w[j]);
+      f[j] = fit;
+      g[j] = fat;
+      if constexpr (kFitness) fitness[row + j] = fit;
+      if constexpr (kFatigue) fatigue[row + j] = fat;
+      if constexpr (kPerformance) performance[row + j] = kinetics::banister_performance(p0[j], k1[j], fit, k2[j], fat);
+    }
+  }
+}
+}  // namespace
+
 // Compiled for AVX2+FMA and for the baseline, chosen at run time (as numpy does for its loops).
 CHAINLOAD_VECTOR_CLONES
 void banister_open_loop(const double* __restrict loads, std::size_t days, std::size_t columns,
@@ -193,23 +223,20 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
       f[j] = 0.0;
       g[j] = 0.0;
     }
-    const double* __restrict p0_b = p0 + j0;
-    const double* __restrict k1_b = k1 + j0;
-    const double* __restrict k2_b = k2 + j0;
-    for (std::size_t t = 0; t < days; ++t) {
-      const double* __restrict w = loads + t * columns + j0;
-      for (std::size_t j = 0; j < n; ++j) {
-        f[j] = kinetics::trace_step(f[j], d1[j], w[j]);
-        g[j] = kinetics::trace_step(g[j], d2[j], w[j]);
-      }
-      if (fitness) std::copy(f, f + n, fitness + t * columns + j0);
-      if (fatigue) std::copy(g, g + n, fatigue + t * columns + j0);
-      if (performance) {
-        double* __restrict p = performance + t * columns + j0;
-        for (std::size_t j = 0; j < n; ++j)
-          p[j] = kinetics::banister_performance(p0_b[j], k1_b[j], f[j], k2_b[j], g[j]);
-      }
-    }
+    const double *p0_b = p0 + j0, *k1_b = k1 + j0, *k2_b = k2 + j0;
+    // The block kernel for the outputs asked for, each flag a template argument (always inlined, so
+    // every instruction-set clone of this function has its own copies).
+    auto block = [&](auto fit, auto fat, auto perf) __attribute__((always_inline)) {
+      open_loop_block<decltype(fit)::value, decltype(fat)::value, decltype(perf)::value>(
+          loads, days, columns, j0, n, p0_b, k1_b, k2_b, f, g, d1, d2, fitness, fatigue, performance);
+    };
+    auto with_perf = [&](auto fit, auto fat) __attribute__((always_inline)) {
+      performance ? block(fit, fat, std::true_type{}) : block(fit, fat, std::false_type{});
+    };
+    auto with_fat = [&](auto fit) __attribute__((always_inline)) {
+      fatigue ? with_perf(fit, std::true_type{}) : with_perf(fit, std::false_type{});
+    };
+    fitness ? with_fat(std::true_type{}) : with_fat(std::false_type{});
     if (final_performance)
       for (std::size_t j = 0; j < n; ++j)
         final_performance[j0 + j] = kinetics::banister_performance(p0_b[j], k1_b[j], f[j], k2_b[j], g[j]);
