@@ -30,7 +30,7 @@ import numpy as np
 import chainload as cl
 import numpy_closed_loop as ref
 from chainload import _core
-from chainload.simulation import athlete_size_neural, compile_program, lift_info
+from chainload.simulation import compile_program, lift_info
 from timing import best, best_cpu
 
 NUMPY_BUDGET_S = 60.0
@@ -67,15 +67,7 @@ def main() -> None:
     # The population as arrays, as cl.Population hands it to the core (simulate_population reads
     # the rows in place); numba gets the same arrays. The AthleteSpec-list entry (simulate_batch)
     # is checked to give the same results bit for bit below, and timed once for comparison.
-    params = {k: getattr(pop, k, None) for k in _core.PARAM_NAMES}
-    params = {
-        k: v if v is not None else np.full(pop.k1.shape, d)
-        for (k, v), d in zip(params.items(), _core.default_params().values(), strict=True)
-    }
-    sn = {
-        k: np.full(n, v) if np.isscalar(v) else np.tile(v, (n, 1))
-        for k, v in athlete_size_neural(cl.Athlete(bodyweight=80.0), cat.graph).items()
-    }
+    params, sn = ref.core_arrays(pop, cat)
 
     def run(model: str, isa: str, threads: int, entry: str = "arrays") -> dict[str, np.ndarray]:
         os.environ["CHAINLOAD_ISA"] = isa

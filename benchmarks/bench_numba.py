@@ -18,7 +18,8 @@ Threads: numba.set_num_threads and chainload's threads argument; 1 thread unless
   posterior-chain program x 52 weeks): the two numba ports in benchmarks/numba_closed_loop.py
   (plain: one athlete per ``prange`` iteration; SoA: blocks of 64 athletes as lanes), the numpy
   reference (on 1,000 of the athletes, its time scaled linearly: it is vectorised over athletes),
-  chainload ``_core.simulate_batch``; all three checked equal (rtol 1e-9, failures exact).
+  chainload ``_core.simulate_population`` on the same arrays; all three checked equal (rtol 1e-9,
+  failures exact).
 
 Needs the ``bench`` extra (numba): pip install -e .[bench]
 Run: python benchmarks/bench_numba.py [athletes] [programs] [closed-loop athletes]
@@ -224,6 +225,7 @@ def closed_loop(n: int) -> None:
     packed = numba_closed_loop.pack(compiled, activation)
     arrays = (pop.one_rm, pop.body_load, pop.k1, pop.k2, pop.tau1, pop.tau2)
     keys = ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue", "failures")
+    params, _ = ref.core_arrays(pop, cat)  # chainload reads the same arrays as numba, in place
     muscle_days = n * program.n_days * activation.shape[1]
 
     ports = {"numba plain": numba_closed_loop.simulate, "numba SoA": numba_closed_loop.simulate_soa}
@@ -237,7 +239,9 @@ def closed_loop(n: int) -> None:
     for threads in (1, 2):
         numba.set_num_threads(threads)
         t_core, core = best(
-            lambda threads=threads: _core.simulate_batch(table, spec, pop.specs, threads=threads)
+            lambda threads=threads: _core.simulate_population(
+                table, spec, pop.one_rm, pop.body_load, params, threads=threads
+            )
         )
         times = {"chainload": t_core}
         for name, kernel in ports.items():

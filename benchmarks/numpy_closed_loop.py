@@ -131,6 +131,27 @@ def population(athletes: list[cl.Athlete], program: Program, catalogue: Catalogu
     return Population(one_rm, body, **params, specs=specs)
 
 
+def core_arrays(pop: Population, catalogue: Catalogue) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The population as ``_core.simulate_population`` reads it (with ``pop.one_rm`` and
+    ``pop.body_load``): every model parameter per (athlete, muscle), the drawn k1, k2, tau1, tau2
+    and the core's defaults for the rest; and the size_neural parameters per athlete, those of a
+    default athlete (the random athletes set none)."""
+    from chainload import _core
+    from chainload.simulation import athlete_size_neural
+
+    n = len(pop)
+    defaults = _core.default_params()
+    params = {
+        k: getattr(pop, k) if hasattr(pop, k) else np.full(pop.k1.shape, defaults[k])
+        for k in _core.PARAM_NAMES
+    }
+    sn = {
+        k: np.full(n, v) if np.isscalar(v) else np.tile(v, (n, 1))
+        for k, v in athlete_size_neural(cl.Athlete(bodyweight=80.0), catalogue.graph).items()
+    }
+    return params, sn
+
+
 # --- the C++ helpers, elementwise -----------------------------------------------------------------
 def round_half_away(x: np.ndarray) -> np.ndarray:
     """std::round: nearest integer, halves away from zero (exact: x - trunc(x) is exact)."""
