@@ -150,38 +150,29 @@ constexpr std::size_t kUnused = SIZE_MAX;  // cell_of of an exercise not yet met
 // (transposed: bucket innermost, so the products vectorise over buckets).
 struct DoseScratch {
   std::vector<std::size_t> cell_of;  // per exercise: offset of its slot in `total`, or kUnused
-  std::vector<std::int32_t> exercise_of;  // per slot, in order of first use
-  std::vector<double> total;              // [slot][bucket][sets, volume]
+  std::vector<std::int32_t> exercise_of;  // per slot, in order of first use (n_slots of them)
+  std::size_t n_slots = 0;
+  std::vector<double> total;              // [slot][bucket][sets, volume]; all 0 between programs
   std::vector<double> slot_sets, slot_volume;  // one slot's totals split by kind: [bucket]
   std::vector<double> sets_t, volume_t;   // [muscle][bucket]
   std::vector<double> num_t, den_t;       // [ratio column][bucket]
 };
 
-// The exercise's first block in this program: give it the next slot and zero that slot.
-[[gnu::noinline]] void new_slot(DoseScratch& w, std::size_t exercise, std::size_t n_buckets) {
-  const std::size_t cell = w.exercise_of.size() * n_buckets * 2;
-  w.exercise_of.push_back(static_cast<std::int32_t>(exercise));
-  w.cell_of[exercise] = cell;
-  std::fill_n(w.total.begin() + static_cast<std::ptrdiff_t>(cell), n_buckets * 2, 0.0);
-}
-
 // The hot loop: each block's sets and volume added to its (exercise slot, bucket) cell. Every
-// block is valid (checked before). Slots are handed out by a first, cheap pass (an exercise's
-// first use, a few times a program): a call inside the accumulation loop would make the compiler
-// keep its pointers on the stack. Values are loaded into locals before the stores so that no
-// store forces a reload.
+// block is valid (checked before). An exercise's first block gives it the next slot, in the same
+// loop and without a call (a call would make the compiler keep its pointers on the stack); the
+// slot needs no zeroing, since the products leave every used slot at 0. Values are loaded into
+// locals before the stores so that no store forces a reload.
 void accumulate(const SetBlocks& b, std::size_t begin, std::size_t end, const std::size_t* cell_in_bucket,
                 DoseScratch& w, std::size_t n_buckets) {
   const std::int32_t* exercise = b.exercise;
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto e = static_cast<std::size_t>(exercise[i]);
-    if (__builtin_expect(w.cell_of[e] == kUnused, 0)) new_slot(w, e, n_buckets);
-  }
   const std::int32_t* day = b.day;
   const double* sets = b.sets;
   const double* reps = b.reps;
   const double* kg = b.kg;
-  const std::size_t* cell_of = w.cell_of.data();
+  std::size_t* cell_of = w.cell_of.data();
+  std::int32_t* exercise_of = w.exercise_of.data();
+  std::size_t n_slots = w.n_slots;
   double* total = w.total.data();
   // The next program's blocks are fetched while this one's accumulate (a program's blocks, a
   // few tens of KB, then meet its check pass in cache instead of memory): a line of each array
@@ -198,10 +189,18 @@ void accumulate(const SetBlocks& b, std::size_t begin, std::size_t end, const st
       }
     }
     const double s = sets[i], volume = sets[i] * reps[i] * kg[i];
-    double* cell = total + cell_of[static_cast<std::size_t>(exercise[i])] + cell_in_bucket[static_cast<std::size_t>(day[i])];
+    const auto e = static_cast<std::size_t>(exercise[i]);
+    std::size_t slot = cell_of[e];
+    if (__builtin_expect(slot == kUnused, 0)) {
+      slot = n_slots * n_buckets * 2;
+      exercise_of[n_slots++] = static_cast<std::int32_t>(e);
+      cell_of[e] = slot;
+    }
+    double* cell = total + slot + cell_in_bucket[static_cast<std::size_t>(day[i])];
     cell[0] += s;
     cell[1] += volume;
   }
+  w.n_slots = n_slots;
 }
 
 // column[0 .. n) += weight * x[0 .. n): the products, vectorised over buckets.
@@ -240,8 +239,8 @@ void dose_impl(const ActivationTable& activation, const SetBlocks& blocks, std::
   auto work = [&](std::size_t first, std::size_t last) {
     DoseScratch w;
     w.cell_of.assign(n_exercises, kUnused);
-    w.exercise_of.reserve(max_slots);
-    w.total.resize(max_slots * n_buckets * 2);
+    w.exercise_of.resize(max_slots);
+    w.total.assign(max_slots * n_buckets * 2, 0.0);
     w.slot_sets.resize(n_buckets);
     w.slot_volume.resize(n_buckets);
     w.sets_t.resize(n_muscles * n_buckets);
@@ -261,14 +260,16 @@ void dose_impl(const ActivationTable& activation, const SetBlocks& blocks, std::
       std::fill(w.volume_t.begin(), w.volume_t.end(), 0.0);
       std::fill(w.num_t.begin(), w.num_t.end(), 0.0);
       std::fill(w.den_t.begin(), w.den_t.end(), 0.0);
-      for (std::size_t slot = 0; slot < w.exercise_of.size(); ++slot) {
+      for (std::size_t slot = 0; slot < w.n_slots; ++slot) {
         const auto ex = static_cast<std::size_t>(w.exercise_of[slot]);
-        const double* t = &w.total[slot * n_buckets * 2];
+        double* t = &w.total[slot * n_buckets * 2];
         double* s = w.slot_sets.data();
         double* v = w.slot_volume.data();
-        for (std::size_t b = 0; b < n_buckets; ++b) {
+        for (std::size_t b = 0; b < n_buckets; ++b) {  // read, and left at 0 for the next program
           s[b] = t[2 * b];
           v[b] = t[2 * b + 1];
+          t[2 * b] = 0.0;
+          t[2 * b + 1] = 0.0;
         }
         for (const auto* a = activation.begin(ex); a != activation.end(ex); ++a) {
           const auto m = static_cast<std::size_t>(a->muscle);
@@ -285,7 +286,7 @@ void dose_impl(const ActivationTable& activation, const SetBlocks& blocks, std::
         }
         w.cell_of[ex] = kUnused;
       }
-      w.exercise_of.clear();
+      w.n_slots = 0;
       // Back to row-major outputs. The ratios, with the conventions of balance(): sums are >= 0,
       // so IEEE division gives x / 0 = +inf for x > 0 and 0 / 0 = NaN.
       const auto row0 = static_cast<Eigen::Index>(p * n_buckets);
