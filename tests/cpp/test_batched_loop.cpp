@@ -4,6 +4,7 @@
 #include "catch.hpp"
 #include "model_params.hpp"
 
+#include "chainload/detail/lanes.hpp"
 #include "chainload/dose.hpp"
 #include "chainload/errors.hpp"
 #include "chainload/progression.hpp"
@@ -176,7 +177,7 @@ TEST_CASE("floor_exact equals std::floor, sign of zero included", "[simulator][b
 TEST_CASE("the batched loop equals the scalar loop bit for bit, every ISA, 1 and 2 threads", "[simulator][batched]") {
   const auto table = three_lifts();
   const auto prog = every_rule();
-  const auto group = athletes(19);  // two full blocks of 8 and a padded one of 3
+  const auto group = athletes(2 * lanes::kLanes + 3);  // two full blocks and a padded one of 3
   for (const auto model : {ModelKind::size_neural, ModelKind::banister}) {
     INFO("model " << model_names[model == ModelKind::size_neural ? 0 : 1]);
     SimOptions options;

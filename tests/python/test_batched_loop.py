@@ -35,10 +35,13 @@ def forced_isa(isa: str) -> Iterator[None]:
             os.environ["CHAINLOAD_ISA"] = old
 
 
+N_ATHLETES = 2 * _core.BATCH_LANES + 5  # two full blocks and one of 5 athletes, padded
+
+
 @pytest.fixture(scope="module")
 def setting():
     cat = cl.Catalogue.default()
-    pop = cl.Population.sample(n=37, seed=3, imbalance_sd=0.15)  # 4 full blocks of 8 and 5 padded lanes
+    pop = cl.Population.sample(n=N_ATHLETES, seed=3, imbalance_sd=0.15)
     return cat, pop, lift_info(cat)
 
 
@@ -93,7 +96,7 @@ def test_batched_trajectories_equal_scalar_bit_for_bit(setting, sample_days, mod
     scalar = run(setting, program, model, "scalar", 1, sample_days)
     blocks = -(-16 * 7 // sample_days)
     assert (
-        scalar["capacity"].shape == (37, blocks, len(setting[0].graph))
+        scalar["capacity"].shape == (N_ATHLETES, blocks, len(setting[0].graph))
         and scalar["capacity"].dtype == np.float32
     )
     assert scalar["dose"].sum() > 0 and scalar["fatigue"].max() > 0
