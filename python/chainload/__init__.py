@@ -6,7 +6,6 @@ per-muscle dose, measures posterior:anterior balance and simulates adaptation.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import _display, chains, config, logs, validation
@@ -67,10 +66,21 @@ def _draw(obj: object, kind: str | None, ax: Any) -> Figure:
 
 _display.install(_draw)
 
-try:
-    __version__ = version("chainload")
-except PackageNotFoundError:  # pragma: no cover
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # __version__ is read from the installed metadata on first use: importlib.metadata was about
+    # a tenth of `import chainload`'s time.
+    if name != "__version__":
+        raise AttributeError(f"module 'chainload' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("chainload")
+    except PackageNotFoundError:  # pragma: no cover
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_BAND",
