@@ -356,6 +356,42 @@ def test_failed_chunks_are_reported_never_a_short_result(pop):
         cl.sweep(small_program(), pop, weeks=2, chunk_size=15, client=_FlakyClient())
 
 
+class _RacyClient:
+    """A stand-in for a dask client whose futures first raise distributed's spurious
+    UnboundLocalError (a result(timeout=) racing completion, dask/distributed#8514) and then give
+    their result; with ``task_error`` the task itself raised it (the future's status is "error")."""
+
+    def __init__(self, task_error: bool = False) -> None:
+        self.task_error = task_error
+
+    def submit(self, fn, *args, retries=0, pure=True):
+        task_error = self.task_error
+
+        class Future:
+            status = "error" if task_error else "finished"
+            calls = 0
+
+            def result(self, timeout=None):
+                self.calls += 1
+                if task_error or self.calls == 1:
+                    raise UnboundLocalError("cannot access local variable 'result'")
+                return fn(*args)
+
+        return Future()
+
+
+def test_a_spurious_dask_unboundlocalerror_is_waited_out_and_a_real_one_reported(pop):
+    local = cl.sweep(small_program(), pop, weeks=2, chunk_size=15, progress=False).outcomes
+    racy = cl.sweep(small_program(), pop, weeks=2, chunk_size=15, client=_RacyClient(), progress=False)
+    pd.testing.assert_frame_equal(racy.outcomes, local)
+    with pytest.raises(
+        cl.Error, match=r"3 of 3 sweep chunks failed: variant 0 athletes 0\.\.: UnboundLocalError"
+    ):
+        cl.sweep(
+            small_program(), pop, weeks=2, chunk_size=15, client=_RacyClient(task_error=True), progress=False
+        )
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_promptly_and_keeps_whole_chunks(tmp_path):
     import signal
