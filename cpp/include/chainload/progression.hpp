@@ -92,20 +92,23 @@ inline namespace CHAINLOAD_ISA_COPY {
 // The load follows the day's capacity (an RIR target, or rule rpe): no automatic deload needed.
 inline bool autoregulated(const Prescription& p) { return p.intensity == Intensity::rir || p.rule == Rule::rpe; }
 
-// x / step rounded half away from zero (std::round's rule), times step; x itself for step <= 0.
-// No libm call and no rounding instruction, so that it vectorises on every instruction set (GCC
-// vectorises trunc only without trapping math): below 2^52, adding and subtracting 2^52 rounds a
-// magnitude to the nearest integer exactly, one less if that passed it gives the floor; at or above
-// 2^52 a double is an integer already (NaN, inf pass).
+// std::trunc without a libm call, so that it vectorises on every instruction set (GCC vectorises
+// trunc only without trapping math). Where SSE4.1 exists (the AVX2 and AVX-512 kernels) it is one
+// rounding instruction; otherwise (the baseline and the core): below 2^52, adding and subtracting
+// 2^52 rounds a magnitude to the nearest integer exactly, one less if that passed it gives the
+// floor; at or above 2^52 a double is an integer already (NaN, inf pass). Both are exact, so every
+// instruction set gives the same bits (tests/cpp/test_batched_loop.cpp).
 inline double trunc_exact(double x) {
-#if defined(__SSE4_1__)  // the AVX2 and AVX-512 kernels: one rounding instruction, the same exact result
+#if defined(__SSE4_1__)
   return __builtin_trunc(x);
-#endif
+#else
   const double a = std::fabs(x);
   const double nearest = (a + 0x1p52) - 0x1p52;
   const double floor = nearest > a ? nearest - 1.0 : nearest;
   return a < 0x1p52 ? std::copysign(floor, x) : x;
+#endif
 }
+// x / step rounded half away from zero (std::round's rule), times step; x itself for step <= 0.
 inline double round_steps(double q) {
   const double t = trunc_exact(q);
   const double rest = q - t;  // NaN for inf: neither test holds, inf passes
@@ -114,13 +117,14 @@ inline double round_steps(double q) {
 }
 inline double round_to_step(double x, double step) { return step > 0.0 ? round_steps(x / step) * step : x; }
 
-// std::floor without a libm call (same rule as trunc_exact).
+// std::floor without a libm call (as trunc_exact: one instruction with SSE4.1).
 inline double floor_exact(double x) {
 #if defined(__SSE4_1__)
   return __builtin_floor(x);
-#endif
+#else
   const double t = trunc_exact(x);
   return t > x ? t - 1.0 : t;
+#endif
 }
 
 // Before the first session: the bottom of the rep range, and the starting load (a %1RM load is a
