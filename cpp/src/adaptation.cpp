@@ -12,6 +12,14 @@ namespace chainload {
 
 namespace {
 void check_positive(const double* v, const char* name, std::size_t n, bool allow_zero) {
+  // One branch-free pass (x - x == 0: finite), then the first bad value's message: a population
+  // check runs this for every athlete and field before any work starts.
+  unsigned ok = 1;
+  for (std::size_t m = 0; m < n; ++m) {
+    const double x = v[m];
+    ok &= static_cast<unsigned>(x - x == 0.0) & static_cast<unsigned>(allow_zero ? x >= 0.0 : x > 0.0);
+  }
+  if (ok) return;
   for (std::size_t m = 0; m < n; ++m) {
     const double x = v[m];
     if (!std::isfinite(x) || x < 0.0 || (!allow_zero && x == 0.0))

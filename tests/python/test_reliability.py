@@ -698,3 +698,21 @@ def test_a_streamed_sweep_stops_at_a_failed_write_and_leaves_only_whole_parts(tm
     files = sorted(p.name for p in (tmp_path / "t").rglob("*"))
     assert files == ["part-000000000.parquet", "variant=0"]
     assert len(pd.read_parquet(tmp_path / "t" / "variant=0" / "part-000000000.parquet")) == 10 * 2
+
+
+@pytest.mark.parametrize("bad_rows", [(2000, 3000), (4999, 3000)])
+def test_a_large_population_checked_on_threads_names_its_first_bad_athlete(bad_rows):
+    # From 4,096 athletes the core checks the population in contiguous ranges on the run's
+    # threads (simulator.cpp check_population); the error must still name the first bad athlete,
+    # whichever range it falls in, as a single pass does.
+    pop = cl.Population.sample(5000, seed=0)
+    params = {k: v.copy() for k, v in pop.params.items()}
+    for row in bad_rows:
+        params["tau1"][row, 3] = -1.0
+    bad = cl.Population(pop.athletes, params, pop.muscle_ids)
+    first = min(bad_rows)
+    for threads in (1, 2):
+        with pytest.raises(
+            cl.ValidationError, match=rf"athlete {first}: model parameter tau1 of muscle 3 must be > 0"
+        ):
+            cl.sweep(small_program(), bad, weeks=2, progress=False, threads=threads)
