@@ -23,16 +23,28 @@ constexpr double kMaxFatigue = 0.95;  // as SizeNeuralEngine's (simulator.cpp)
 // element-wise selects, named in comments: min_of = (b < a ? b : a), max_of = (a < b ? b : a),
 // finite = (x - x == 0); the same results, NaN and -0 included.
 
-void banister_rest(const Banister& b, std::size_t days) {
+// `days` rest days; with to_morning the state is left as the next morning's products (x * decay,
+// Banister's comment in lanes.hpp), done in the last day's pass.
+void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
   double* __restrict fit = b.fit;
   double* __restrict fat = b.fat;
   const double* __restrict e1 = b.e1;
   const double* __restrict e2 = b.e2;
-  for (std::size_t d = 0; d < days; ++d)
+  const std::size_t plain = to_morning && days > 0 ? days - 1 : days;
+  for (std::size_t d = 0; d < plain; ++d)
     for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
       fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0);
       fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0);
     }
+  if (!to_morning) return;
+  if (days == 0) {
+    for (std::size_t i = 0; i < b.n_loaded * L; ++i) fit[i] = fit[i] * e1[i], fat[i] = fat[i] * e2[i];
+    return;
+  }
+  for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
+    fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0) * e1[i];
+    fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0) * e2[i];
+  }
 }
 
 // Capacity of muscle row m (Banister::read), now or after a day of rest (Model::step with 0 load).
@@ -113,21 +125,34 @@ void banister_peak(const Banister& b, double* __restrict peak) {
   }
 }
 
-void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak) {
-  // One flat loop over the rows, then the peak a vector at a time: written as one nested loop, GCC
-  // unrolls the lanes and leaves them scalar.
-  double* __restrict fit = b.fit;
-  double* __restrict fat = b.fat;
-  double* __restrict w = b.w;
-  const double* __restrict e1 = b.e1;
-  const double* __restrict e2 = b.e2;
-  for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
-    total[i] += w[i];
-    fit[i] = kinetics::trace_step(fit[i], e1[i], w[i]);
-    fat[i] = kinetics::trace_step(fat[i], e2[i], w[i]);
-    w[i] = 0.0;
-  }
-  banister_peak(b, peak);
+// A training day's evening from its morning products: x + w (the scalar loop's x * decay + w,
+// the product taken that morning), the peak fatigue over it, today's dose into total; with
+// to_morning the next morning's products (the next day trains too). A row of lanes a vector at a
+// time, the lanes' peaks held in registers across the rows (each lane's rows in order, as
+// banister_peak).
+void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak, bool to_morning) {
+  constexpr std::size_t V = L / W;
+  Row pk[V];
+  for (std::size_t v = 0; v < V; ++v) load(pk[v], peak + v * W);
+  for (std::size_t m = 0; m < b.n_loaded; ++m)
+    for (std::size_t v = 0; v < V; ++v) {
+      const std::size_t i = m * L + v * W;
+      Row w, fit, fat, k2, sum;
+      load(w, b.w + i), load(fit, b.fit + i), load(fat, b.fat + i), load(k2, b.k2 + i), load(sum, total + i);
+      store(total + i, sum + w);
+      fit = fit + w;
+      fat = fat + w;
+      const Row x = k2 * fat;
+      pk[v] = pk[v] < x ? x : pk[v];  // max_of
+      if (to_morning) {
+        Row e1, e2;
+        load(e1, b.e1 + i), load(e2, b.e2 + i);
+        fit = fit * e1;
+        fat = fat * e2;
+      }
+      store(b.fit + i, fit), store(b.fat + i, fat), store(b.w + i, Row{});
+    }
+  for (std::size_t v = 0; v < V; ++v) store(peak + v * W, pk[v]);
 }
 
 void banister_capacity(const Banister& b, bool morning, double* __restrict out) {

@@ -776,28 +776,37 @@ class BanisterLanes {
     }
     for (auto* v : {&fit_, &fat_, &w_}) std::fill(v->begin(), v->end(), 0.0);
     morning_ = true;
+    products_ = false;
   }
   void start() { morning_ = true; }
-  void skip(std::size_t days) {
-    k_.banister_rest(b_, days);
+  // `trains`: a training day follows, so the traces are left as its morning products.
+  void skip(std::size_t days, bool trains) {
+    k_.banister_rest(b_, days, trains);
     morning_ = false;
+    products_ = trains;
   }
-  void begin_day() { morning_ = true; }
+  void begin_day() {
+    if (!products_) k_.banister_rest(b_, 0, true);
+    morning_ = products_ = true;
+  }
   void lift_factor(std::size_t lift, double* out) const {
-    k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift], morning_,
-                     out);
+    k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift],
+                     reads_ahead(), out);
   }
   void add(std::size_t exercise, std::size_t /*used*/, const progression::Plans<kLanes>& plans) {
     double sets[kLanes];
     for (std::size_t l = 0; l < kLanes; ++l) sets[l] = plans.sets;
     k_.banister_add(b_, exercises_.begin(exercise), exercises_.end(exercise), sets, plans.effort);
   }
-  void end_day(double* total_dose, double* peak) {
-    k_.banister_end_day(b_, total_dose, peak);
+  void end_day(double* total_dose, double* peak, bool trains) {
+    k_.banister_end_day(b_, total_dose, peak, trains);
     morning_ = false;
+    products_ = trains;
   }
+  // The evening read-outs (peak, fatigue, capacity in the evening) come only while the traces
+  // hold the evening state: run_block asks for products only when the next event is a training day.
   void peak(double* peak) const { k_.banister_peak(b_, peak); }
-  void capacity(double* out) const { k_.banister_capacity(b_, morning_, out); }
+  void capacity(double* out) const { k_.banister_capacity(b_, reads_ahead(), out); }
   // ModelEngine's fatigue term (k2 fatigue) and today's dose added into acc, n x lanes.
   void fatigue(double* out) const {
     for (std::size_t i = 0; i < n_ * kLanes; ++i) out[i] = k2_[i] * fat_[i];
@@ -817,7 +826,9 @@ class BanisterLanes {
   std::vector<std::uint32_t> limit_;
   std::vector<double> fit_, fat_, w_, k1_, k2_, e1_, e2_;
   lanes::Banister b_;
-  bool morning_ = true;  // lift factors read the state a day of rest later (ModelEngine::morning)
+  bool morning_ = true;    // lift factors read the state a day of rest later (ModelEngine::morning)
+  bool products_ = false;  // the traces hold this morning's products (lanes::Banister), read as they are
+  bool reads_ahead() const { return morning_ && !products_; }
 };
 
 // size_neural (SizeNeuralEngine) over one block of athletes.
@@ -888,7 +899,7 @@ class SizeNeuralLanes {
     k_.sn_advance(b_, 1);
     advanced_ = true;
   }
-  void skip(std::size_t days) {  // the first day's morning step may be done already
+  void skip(std::size_t days, bool /*trains*/) {  // the first day's morning step may be done already
     k_.sn_advance(b_, advanced_ ? days - 1 : days);
     advanced_ = false;
   }
@@ -901,7 +912,7 @@ class SizeNeuralLanes {
     k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, plans,
               slow_factor_.data() + exercise * kLanes);
   }
-  void end_day(double* total_dose, double* peak) {
+  void end_day(double* total_dose, double* peak, bool /*trains*/) {
     k_.sn_end_day(b_, total_dose, peak);
     advanced_ = false;
   }
@@ -1015,19 +1026,20 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
   }
 
   std::size_t done = 0;  // days stepped
-  // Rest days done .. until - 1: the state only advances, sampled at the blocks' last days.
-  auto rest_until = [&](std::size_t until) {
+  // Rest days done .. until - 1: the state only advances, sampled at the blocks' last days;
+  // `trains`: day `until` is a training day (engines may prepare its morning).
+  auto rest_until = [&](std::size_t until, bool trains) {
     for (; every > 0 && block_end < until; sample()) {
-      engine.skip(block_end + 1 - done);
+      engine.skip(block_end + 1 - done, false);
       done = block_end + 1;
     }
-    if (until > done) engine.skip(until - done);
+    if (until > done) engine.skip(until - done, trains);
     done = std::max(done, until);
   };
   const auto& schedule = program.schedule;
   for (std::size_t next = 0; next < schedule.size();) {
     const auto t = static_cast<std::size_t>(schedule[next].day);
-    rest_until(t);
+    rest_until(t, true);
     engine.begin_day();
     std::fill(fresh.begin(), fresh.end(), std::uint8_t{0});
     const auto week = static_cast<std::int32_t>(t / 7);
@@ -1054,12 +1066,14 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
       }
     }
     if (every > 0) engine.add_dose(block_dose.data());
-    engine.end_day(total.data(), peak);
+    const bool sampled = every > 0 && t == block_end;
+    const bool trains_next = next < schedule.size() && static_cast<std::size_t>(schedule[next].day) == t + 1;
+    engine.end_day(total.data(), peak, trains_next && !sampled);
     done = t + 1;
-    if (every > 0 && t == block_end) sample();
+    if (sampled) sample();
   }
   if (done < days) {  // rest days to the end; the last day's fatigue counts for the peak
-    rest_until(days);
+    rest_until(days, false);
     engine.peak(peak);
   }
 

@@ -28,7 +28,11 @@ struct Entry {
 // is 0, and size_neural's size step adds 0 growth and 0 detraining at its start value), so the day
 // kernels skip them and only the read-outs (capacity, size) cover all n.
 
-// Banister: fitness and fatigue traces per muscle.
+// Banister: fitness and fatigue traces per muscle. The traces hold either the evening state x (the
+// scalar loop's) or, on a training day, the morning products x * decay: the 1RM read-outs of the
+// day then read them as they are (the scalar loop reads x * decay + 0, the same capacity: the two
+// differ only in the sign of a zero, which 1 + k1 fitness erases), and the day's end adds its dose
+// (x * decay + w, the same operations in the same order).
 struct Banister {
   std::size_t n = 0, n_loaded = 0;            // muscles, muscles the program loads
   double *fit = nullptr, *fat = nullptr;      // state, n x lanes
@@ -71,10 +75,12 @@ struct SizeNeuralLift {
 struct Kernels {
   const char* isa;
   // Banister. `morning`: read the state a day of rest later (the capacity a session meets).
-  void (*banister_rest)(const Banister&, std::size_t days);
+  // to_morning: leave the next morning's products (a training day follows).
+  void (*banister_rest)(const Banister&, std::size_t days, bool to_morning);
   void (*banister_lift)(const Banister&, const std::uint32_t* muscles, std::size_t count, bool morning, double* out);
   void (*banister_add)(const Banister&, const Entry* begin, const Entry* end, const double* sets, const double* effort);
-  void (*banister_end_day)(const Banister&, double* total_dose, double* peak);  // total_dose: n x lanes
+  // From the morning products; total_dose: n x lanes.
+  void (*banister_end_day)(const Banister&, double* total_dose, double* peak, bool to_morning);
   void (*banister_peak)(const Banister&, double* peak);
   void (*banister_capacity)(const Banister&, bool morning, double* out);  // n x lanes
   // size_neural.
