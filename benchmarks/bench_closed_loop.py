@@ -4,10 +4,11 @@ _core.simulate_population (record off; the population's arrays read in place, as
 hands them over; the AthleteSpec-list entry simulate_batch is checked equal and timed once) runs
 the athlete-batched loop (docs/DESIGN.md "Batched closed loop"): timed here against the old
 athlete-by-athlete loop of the same build (CHAINLOAD_ISA=scalar, same process), each instruction
-set the CPU has (CHAINLOAD_ISA=baseline / avx2 / avx512), 1 and 2 threads; against the numpy reference of the same model (benchmarks/numpy_closed_loop.py,
-vectorised over athletes) and, with the ``bench`` extra, the numba struct-of-arrays port
-(benchmarks/numba_closed_loop.py); and the default size_neural model on the same athletes (its
-cost per muscle-day against Banister's, batched and scalar, same run).
+set the CPU has (CHAINLOAD_ISA=baseline / avx2 / avx512), 1 and 2 threads; against the numpy
+reference of the same model (benchmarks/numpy_closed_loop.py, vectorised over athletes) and,
+with the ``bench`` extra, the numba struct-of-arrays port (benchmarks/numba_closed_loop.py); and
+the default size_neural model on the same athletes (its cost per muscle-day against Banister's,
+batched and scalar, same run).
 
 Athletes differ in body mass and in per-muscle k1, k2, tau1, tau2 (fixed seed). Building the
 athlete specs is outside the timed region. Every chainload run is checked bit for bit against the

@@ -37,7 +37,7 @@ void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
       fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0);
     }
   if (!to_morning) return;
-  if (days == 0) {
+  if (days == 0) {  // only the morning's products (BanisterLanes::begin_day after an evening read)
     for (std::size_t i = 0; i < b.n_loaded * L; ++i) fit[i] = fit[i] * e1[i], fat[i] = fat[i] * e2[i];
     return;
   }
