@@ -23,30 +23,6 @@ constexpr double kMaxFatigue = 0.95;  // as SizeNeuralEngine's (simulator.cpp)
 // element-wise selects, named in comments: min_of = (b < a ? b : a), max_of = (a < b ? b : a),
 // finite = (x - x == 0); the same results, NaN and -0 included.
 
-// `days` rest days; with to_morning the state is left as the next morning's products (x * decay,
-// Banister's comment in lanes.hpp), done in the last day's pass.
-void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
-  double* __restrict fit = b.fit;
-  double* __restrict fat = b.fat;
-  const double* __restrict e1 = b.e1;
-  const double* __restrict e2 = b.e2;
-  const std::size_t plain = to_morning && days > 0 ? days - 1 : days;
-  for (std::size_t d = 0; d < plain; ++d)
-    for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
-      fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0);
-      fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0);
-    }
-  if (!to_morning) return;
-  if (days == 0) {  // only the morning's products (BanisterLanes::begin_day after an evening read)
-    for (std::size_t i = 0; i < b.n_loaded * L; ++i) fit[i] = fit[i] * e1[i], fat[i] = fat[i] * e2[i];
-    return;
-  }
-  for (std::size_t i = 0; i < b.n_loaded * L; ++i) {
-    fit[i] = kinetics::trace_step(fit[i], e1[i], 0.0) * e1[i];
-    fat[i] = kinetics::trace_step(fat[i], e2[i], 0.0) * e2[i];
-  }
-}
-
 // Capacity of muscle row m (Banister::read), now or after a day of rest (Model::step with 0 load).
 inline double banister_cap(const Banister& b, std::size_t i, bool morning) {
   const double fit = morning ? kinetics::trace_step(b.fit[i], b.e1[i], 0.0) : b.fit[i];
@@ -79,6 +55,23 @@ inline void add_to(double* p, const Row& x) {
   Row r;
   load(r, p);
   store(p, r + x);
+}
+
+// `days` rest days; with to_morning the state is left as the next morning's products (x * decay,
+// Banister's comment in lanes.hpp). All the days in one pass, a vector of each row held in
+// registers across them (each element's operations those of a pass per day, in order: bit for bit).
+void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
+  if (days == 0 && !to_morning) return;
+  for (std::size_t i = 0; i < b.n_loaded * L; i += W) {
+    Row fit, fat, e1, e2;
+    load(fit, b.fit + i), load(fat, b.fat + i), load(e1, b.e1 + i), load(e2, b.e2 + i);
+    for (std::size_t d = 0; d < days; ++d) {  // kinetics::trace_step with 0 load
+      fit = fit * e1 + 0.0;
+      fat = fat * e2 + 0.0;
+    }
+    if (to_morning) fit = fit * e1, fat = fat * e2;
+    store(b.fit + i, fit), store(b.fat + i, fat);
+  }
 }
 
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
