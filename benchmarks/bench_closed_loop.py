@@ -14,8 +14,10 @@ Athletes differ in body mass and in per-muscle k1, k2, tau1, tau2 (fixed seed). 
 athlete specs is outside the timed region. Every chainload run is checked bit for bit against the
 scalar loop; numpy and numba are checked equal (rtol 1e-9; failures exact). If the numpy reference
 would take over ~60 s on the whole population, it runs on 1,000 athletes and its time is scaled
-linearly (the output says so). Timings are best of 3; runs of different configurations alternate,
-so that a noisy neighbour slows all of them alike.
+linearly (the output says so). Timings are best of 5 rounds; in each round every configuration
+runs once, the numba port right after chainload's runs, so that a noisy neighbour slows all of
+them alike, and each round's ratio to numba (chainload and numba back to back) is printed with
+its median.
 
 Run: python benchmarks/bench_closed_loop.py [n_athletes] [program] [weeks]
 """
@@ -23,6 +25,7 @@ Run: python benchmarks/bench_closed_loop.py [n_athletes] [program] [weeks]
 from __future__ import annotations
 
 import os
+import statistics
 import sys
 import time
 
@@ -36,6 +39,7 @@ from timing import best, best_cpu
 
 NUMPY_BUDGET_S = 60.0
 NUMPY_SAMPLE = 1_000
+ROUNDS = 5
 
 
 def check_equal(core: dict[str, np.ndarray], numpy: dict[str, np.ndarray], rows: slice = slice(None)) -> None:
@@ -97,13 +101,20 @@ def main() -> None:
     configs += [("size_neural", "scalar", 1), ("size_neural", "auto", 1), ("size_neural", "auto", 2)]
     runs: dict[tuple[str, str, int], list[tuple[float, float]]] = {c: [] for c in configs}
     reference: dict[str, dict[str, np.ndarray]] = {}
-    for _ in range(3):  # alternate the configurations: noise from other processes hits them alike
+    numba_run = numba_soa(pop, compiled, activation)  # compiled here, timed in the rounds below
+    numba_rounds: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    for _ in range(ROUNDS):  # alternate the configurations: noise from other processes hits them alike
         for model, isa, threads in configs:
             t, c, out = best_cpu(lambda m=model, i=isa, th=threads: run(m, i, th), repeat=1)
             runs[(model, isa, threads)].append((t, c))
             want = reference.setdefault(model, out)
             for k in want:  # bit for bit against the first (scalar, 1 thread) run
                 assert np.asarray(out[k]).tobytes() == np.asarray(want[k]).tobytes(), (model, isa, threads, k)
+        if numba_run is not None:  # numba in the same round, right after chainload's runs
+            for threads in (1, 2):
+                t, c, got = best_cpu(lambda th=threads: numba_run(th), repeat=1)
+                check_equal(reference["banister"], got)
+                numba_rounds[threads].append((t, c))
     timing = {c: min(r) for c, r in runs.items()}
     core = reference["banister"]
     specs_entry = {}  # the AthleteSpec-list entry: same results, plus converting 10,000 spec objects
@@ -130,7 +141,7 @@ def main() -> None:
         check_equal(core, out)
     checked = m if scaled else n
 
-    numba_times = numba_soa(pop, compiled, activation, core)
+    numba_times = {f"numba SoA, {th} thr": min(r) for th, r in numba_rounds.items() if r}
 
     print(
         f"closed loop, banister: {n:,} athletes x {program.name!r} x {weeks} weeks "
@@ -186,6 +197,20 @@ def main() -> None:
             f"{timing[('banister', 'scalar', 1)][1] / c_best:.2f}x the scalar loop; scalar loop "
             f"{c_numba / timing[('banister', 'scalar', 1)][1]:.2f}x numba SoA"
         )
+    if numba_rounds[1]:  # each round's ratio, chainload and numba timed back to back
+        per_round = [
+            nb / min(runs[("banister", isa, 1)][r][0] for isa in isas)
+            for r, (nb, _) in enumerate(numba_rounds[1])
+        ]
+        threads_round = [
+            min(runs[("banister", isa, 1)][r][0] for isa in isas) / runs[("banister", "auto", 2)][r][0]
+            for r in range(ROUNDS)
+        ]
+        print(
+            f"per round ({ROUNDS} rounds, each configuration once a round): batched banister 1 thr / numba SoA 1 thr "
+            f"{', '.join(f'{x:.2f}' for x in per_round)}x (median {statistics.median(per_round):.2f}x); "
+            f"1 -> 2 threads {', '.join(f'{x:.2f}' for x in threads_round)}x (median {statistics.median(threads_round):.2f}x)"
+        )
     print(
         "batched loop equal to the scalar loop bit for bit: yes (every ISA above, 1 and 2 threads, both models)"
     )
@@ -195,28 +220,25 @@ def main() -> None:
     )
 
 
-def numba_soa(pop, compiled, activation, core) -> dict[str, tuple[float, float]]:
-    """The numba struct-of-arrays port, 1 and 2 threads (checked equal to chainload), if numba is installed."""
+def numba_soa(pop, compiled, activation):
+    """A runner of the numba struct-of-arrays port (threads -> outputs), compiled, if numba is installed."""
     try:
         import numba
 
         import numba_closed_loop
     except ImportError:
         print("numba not installed (pip install -e .[bench]): no numba row")
-        return {}
+        return None
     packed = numba_closed_loop.pack(compiled, activation)
     arrays = (pop.one_rm, pop.body_load, pop.k1, pop.k2, pop.tau1, pop.tau2)
     keys = ("final_capacity", "final_one_rm", "total_dose", "peak_fatigue", "failures")
-    out = {}
     numba_closed_loop.simulate_soa(*packed, *arrays)  # compile
-    for threads in (1, 2):
+
+    def run(threads: int) -> dict[str, np.ndarray]:
         numba.set_num_threads(threads)
-        t, c, got = best_cpu(
-            lambda: dict(zip(keys, numba_closed_loop.simulate_soa(*packed, *arrays), strict=True))
-        )
-        check_equal(core, got)
-        out[f"numba SoA, {threads} thr"] = (t, c)
-    return out
+        return dict(zip(keys, numba_closed_loop.simulate_soa(*packed, *arrays), strict=True))
+
+    return run
 
 
 if __name__ == "__main__":
