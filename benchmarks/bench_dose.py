@@ -12,7 +12,8 @@ with ``prange`` over chunks of programs (the numba peer trusts its input: no che
 quoted against a STREAM-like triad (a = b + s c, numba, the same threads) measured in the same
 process: the kernel moves the set blocks (32 bytes each) in and its outputs (fractional sets,
 volume load and ratios, 8 bytes a value) out, and the fraction counts both. Medians of 5 runs; the
-machine is shared, so read the ratios. "out=" rows write into buffers allocated once (as the
+machine is shared, so read the ratios. The last lines pair the triad and the out= kernel back to
+back in each of 9 rounds and give the median of the rounds' fractions. "out=" rows write into buffers allocated once (as the
 triad's arrays are), without the page faults of fresh output arrays. Run: python benchmarks/bench_dose.py [n_programs]
 """
 
@@ -124,8 +125,9 @@ def numba_dose_balance_kernel():
     return kernel
 
 
-def triad_bandwidth(threads: int, n: int = 10_000_000) -> float:
-    """Bytes/s of a = b + s c over ``n`` doubles (24 bytes an element), numba, ``threads`` threads."""
+def triad_kernel(threads: int, n: int = 10_000_000) -> Callable[[], float]:
+    """A timer of one a = b + s c over ``n`` doubles (24 bytes an element), numba, ``threads`` threads:
+    each call runs it once and returns its bytes/s."""
     import numba
 
     @numba.njit(parallel=True, fastmath=False, cache=False)
@@ -136,9 +138,33 @@ def triad_bandwidth(threads: int, n: int = 10_000_000) -> float:
     a, b, c = np.zeros(n), np.ones(n), np.full(n, 2.0)
     numba.set_num_threads(threads)
     triad(a, b, c, 3.0)  # compile and touch the pages
-    t, _ = median_time(lambda: triad(a, b, c, 3.0), repeat=7)
     assert a[0] == 7.0
-    return 24.0 * n / t
+
+    def once() -> float:
+        numba.set_num_threads(threads)
+        t = time.perf_counter()
+        triad(a, b, c, 3.0)
+        return 24.0 * n / (time.perf_counter() - t)
+
+    return once
+
+
+def triad_bandwidth(threads: int) -> float:
+    """Median bytes/s of 7 triads."""
+    once = triad_kernel(threads)
+    return statistics.median(once() for _ in range(7))
+
+
+def paired_fraction(threads: int, kernel: Callable[[], Any], moved: int, rounds: int = 9) -> list[float]:
+    """The kernel's bytes/s over the triad's, a triad and a kernel run back to back in each round."""
+    once = triad_kernel(threads)
+    fractions = []
+    for _ in range(rounds):
+        bw = once()
+        t = time.perf_counter()
+        kernel()
+        fractions.append(moved / (time.perf_counter() - t) / bw)
+    return fractions
 
 
 def main() -> None:
@@ -201,6 +227,13 @@ def main() -> None:
             f"{name:<15} {threads} thread{'s' if threads > 1 else ' '}              {t:7.3f} s   {n_programs / t:10,.0f} programs/s"
             f"   {t_np / t:5.1f}x numpy   {t / runs[('chainload', threads)]:4.2f}x chainload's time"
             f"   {rate / 1e9:5.2f} GB/s = {rate / bw[threads]:4.0%} of the triad"
+        )
+    for threads in (1, 2):  # the triad and the kernel back to back: the ratio without the minutes between
+        buffers = tuple(np.empty_like(x) for x in (sets, volume, ratio))
+        f = paired_fraction(threads, lambda threads=threads, buffers=buffers: core(threads, buffers), moved)
+        print(
+            f"chainload, out= {threads} thread{'s' if threads > 1 else ''}, paired with a triad in each of {len(f)} rounds: "
+            f"{statistics.median(f):.0%} of the triad (median; rounds {min(f):.0%}-{max(f):.0%})"
         )
     print("results identical: numba and numpy to chainload (rtol 1e-9); out= bit for bit")
 
