@@ -96,15 +96,6 @@ void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t 
   }
 }
 
-void banister_add(const Banister& b, const Entry* begin, const Entry* end, const double* sets, const double* effort) {
-  for (std::size_t c = 0; c < L; c += W) {
-    Row n, e;
-    load(n, sets + c), load(e, effort + c);
-    const Row se = n * e;
-    for (const Entry* a = begin; a != end; ++a) add_to(b.w + a->index * L + c, se * a->weight);
-  }
-}
-
 void banister_peak(const Banister& b, double* __restrict peak) {
   for (std::size_t c = 0; c < L; c += W) {
     Row pk, k2, fat;
@@ -120,21 +111,35 @@ void banister_peak(const Banister& b, double* __restrict peak) {
 
 // A training day's evening from its morning products: x + w (the scalar loop's x * decay + w,
 // the product taken that morning), the peak fatigue over it, today's dose into total; with
-// to_morning the next morning's products (the next day trains too). A row of lanes a vector at a
-// time, the lanes' peaks held in registers across the rows (each lane's rows in order, as
-// banister_peak).
-void banister_end_day(const Banister& b, double* __restrict total, double* __restrict peak, bool to_morning) {
+// to_morning the next morning's products (the next day trains too). Each row's dose w is summed in
+// registers from the day's sessions, in their order (the scalar loop's w += sets * effort *
+// activation), so no dose array is stored and cleared. A row of lanes a vector at a time, the
+// lanes' peaks held in registers across the rows (each lane's rows in order, as banister_peak).
+void banister_end_day(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
+                      bool to_morning, double* __restrict dose_sum) {
   constexpr std::size_t V = L / W;
   Row pk[V];
   for (std::size_t v = 0; v < V; ++v) load(pk[v], peak + v * W);
-  for (std::size_t m = 0; m < b.n_loaded; ++m)
+  for (std::size_t m = 0; m < b.n_loaded; ++m) {
+    Row w[V] = {};  // the row's dose, session by session (each vector's sum in registers)
+    for (const Entry *c = day.contributions + day.row_begin[m], *last = day.contributions + day.row_begin[m + 1];
+         c != last; ++c) {
+      const double* se_p = day.se + c->index * L;
+      const double weight = c->weight;
+      for (std::size_t v = 0; v < V; ++v) {
+        Row se;
+        load(se, se_p + v * W);
+        w[v] = w[v] + se * weight;
+      }
+    }
     for (std::size_t v = 0; v < V; ++v) {
       const std::size_t i = m * L + v * W;
-      Row w, fit, fat, k2, sum;
-      load(w, b.w + i), load(fit, b.fit + i), load(fat, b.fat + i), load(k2, b.k2 + i), load(sum, total + i);
-      store(total + i, sum + w);
-      fit = fit + w;
-      fat = fat + w;
+      Row fit, fat, k2, sum;
+      load(fit, b.fit + i), load(fat, b.fat + i), load(k2, b.k2 + i), load(sum, total + i);
+      store(total + i, sum + w[v]);
+      if (dose_sum) add_to(dose_sum + i, w[v]);
+      fit = fit + w[v];
+      fat = fat + w[v];
       const Row x = k2 * fat;
       pk[v] = pk[v] < x ? x : pk[v];  // max_of
       if (to_morning) {
@@ -143,8 +148,9 @@ void banister_end_day(const Banister& b, double* __restrict total, double* __res
         fit = fit * e1;
         fat = fat * e2;
       }
-      store(b.fit + i, fit), store(b.fat + i, fat), store(b.w + i, Row{});
+      store(b.fit + i, fit), store(b.fat + i, fat);
     }
+  }
   for (std::size_t v = 0; v < V; ++v) store(peak + v * W, pk[v]);
 }
 
@@ -251,7 +257,7 @@ inline Row exp_pow2(const Row& t) {
 void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used,
             const progression::Plans<L>& plans, const double* slow_factor) {
   const double sets = plans.sets;
-  for (std::size_t c = 0; c < L; c += W) {  // as banister_add
+  for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W
     Row rir, reps, fraction, e, rir_zero, full_reps, slow_rir, load_full, factor, load_weight;
     load(rir, plans.rir + c), load(reps, plans.achieved + c), load(fraction, plans.fraction + c);
     load(e, plans.effort + c), load(rir_zero, s.rir_zero + c), load(full_reps, s.full_reps + c);
@@ -346,7 +352,7 @@ void finish(const progression::Prescription& p, progression::State<L>& s, progre
 
 }  // namespace
 
-const Kernels kernels{CHAINLOAD_STR(CHAINLOAD_ISA), banister_rest, banister_lift, banister_add, banister_end_day,
+const Kernels kernels{CHAINLOAD_STR(CHAINLOAD_ISA), banister_rest, banister_lift, banister_end_day,
                       banister_peak, banister_capacity, sn_advance, sn_lift, sn_add, sn_end_day, sn_peak, sn_capacity,
                       plan, finish};
 

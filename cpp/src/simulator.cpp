@@ -752,15 +752,16 @@ struct ExerciseEntries {
 class BanisterLanes {
  public:
   BanisterLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
-                const SimOptions& options, const lanes::Kernels& kernels)
+                const SimOptions& options, const lanes::Kernels& kernels, const ProgramSpec& program)
       : k_(kernels),
         n_(activation.n_muscles()),
         rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
         exercises_(activation, rows_) {
     limit_ = limit_muscles(activation, lifts, options.limit_weight, limit_offsets_);
     for (auto& m : limit_) m = rows_.row[m];
-    for (auto* v : {&fit_, &fat_, &w_, &k1_, &k2_, &e1_, &e2_}) v->assign(n_ * kLanes, 0.0);
-    b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), w_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
+    for (auto* v : {&fit_, &fat_, &k1_, &k2_, &e1_, &e2_}) v->assign(n_ * kLanes, 0.0);
+    plan_days(program);
+    b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
   }
   const MuscleRows& rows() const { return rows_; }
   void load(const AthleteRef* a) {
@@ -774,7 +775,9 @@ class BanisterLanes {
         e2_[i] = kinetics::day_decay(p[3][m]);
       }
     }
-    for (auto* v : {&fit_, &fat_, &w_}) std::fill(v->begin(), v->end(), 0.0);
+    for (auto* v : {&fit_, &fat_}) std::fill(v->begin(), v->end(), 0.0);
+    session_ = 0;
+    day_ = 0;
     morning_ = true;
     products_ = false;
   }
@@ -793,13 +796,17 @@ class BanisterLanes {
     k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift],
                      reads_ahead(), out);
   }
-  void add(std::size_t exercise, std::size_t /*used*/, const progression::Plans<kLanes>& plans) {
-    double sets[kLanes];
-    for (std::size_t l = 0; l < kLanes; ++l) sets[l] = plans.sets;
-    k_.banister_add(b_, exercises_.begin(exercise), exercises_.end(exercise), sets, plans.effort);
+  // A session's dose is kept as its sets x effort; end_day sums the day's per muscle (plan_days).
+  void add(std::size_t /*exercise*/, std::size_t /*used*/, const progression::Plans<kLanes>& plans) {
+    double* se = se_.data() + session_++ * kLanes;
+    const double sets = plans.sets;
+    for (std::size_t l = 0; l < kLanes; ++l) se[l] = sets * plans.effort[l];
   }
-  void end_day(double* total_dose, double* peak, bool trains) {
-    k_.banister_end_day(b_, total_dose, peak, trains);
+  // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
+  void end_day(double* total_dose, double* peak, bool trains, double* dose_sum) {
+    const lanes::DayDose day{row_begin_.data() + day_++ * (rows_.n_loaded + 1), contributions_.data(), se_.data()};
+    k_.banister_end_day(b_, day, total_dose, peak, trains, dose_sum);
+    session_ = 0;
     morning_ = false;
     products_ = trains;
   }
@@ -811,9 +818,6 @@ class BanisterLanes {
   void fatigue(double* out) const {
     for (std::size_t i = 0; i < n_ * kLanes; ++i) out[i] = k2_[i] * fat_[i];
   }
-  void add_dose(double* acc) const {
-    for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) acc[i] += w_[i];
-  }
   void post() { morning_ = true; }
   void size(double* out) const { capacity(out); }  // the old models report capacity as size
 
@@ -824,7 +828,36 @@ class BanisterLanes {
   ExerciseEntries exercises_;
   std::vector<std::size_t> limit_offsets_;
   std::vector<std::uint32_t> limit_;
-  std::vector<double> fit_, fat_, w_, k1_, k2_, e1_, e2_;
+  // Per training day of the program (in schedule order), each loaded row's contributions: its
+  // sessions of the day (index within the day, in order) and their activations of the muscle.
+  void plan_days(const ProgramSpec& program) {
+    const std::size_t rows = rows_.n_loaded;
+    std::vector<std::vector<lanes::Entry>> per_row(rows);
+    std::size_t most = 0;
+    const auto& schedule = program.schedule;
+    for (std::size_t i = 0; i < schedule.size();) {
+      std::size_t k = 0;  // the day's sessions, in schedule order (run_block's order of add calls)
+      for (; i < schedule.size() && (k == 0 || schedule[i].day == schedule[i - 1].day); ++i, ++k) {
+        const auto e = static_cast<std::size_t>(
+            program.prescriptions[static_cast<std::size_t>(schedule[i].prescription)].exercise);
+        for (const auto* a = exercises_.begin(e); a != exercises_.end(e); ++a)
+          per_row[a->index].push_back({static_cast<std::uint32_t>(k), a->weight});
+      }
+      most = std::max(most, k);
+      for (auto& r : per_row) {
+        row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
+        contributions_.insert(contributions_.end(), r.begin(), r.end());
+        r.clear();
+      }
+      row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
+    }
+    se_.assign(most * kLanes, 0.0);
+  }
+  std::vector<double> fit_, fat_, k1_, k2_, e1_, e2_;
+  std::vector<std::uint32_t> row_begin_;       // training days x (n_loaded + 1)
+  std::vector<lanes::Entry> contributions_;    // (session of the day, activation)
+  std::vector<double> se_;                     // today's sessions' sets x effort, sessions x lanes
+  std::size_t session_ = 0, day_ = 0;          // today's sessions so far; training days so far
   lanes::Banister b_;
   bool morning_ = true;    // lift factors read the state a day of rest later (ModelEngine::morning)
   bool products_ = false;  // the traces hold this morning's products (lanes::Banister), read as they are
@@ -835,7 +868,7 @@ class BanisterLanes {
 class SizeNeuralLanes {
  public:
   SizeNeuralLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
-                  const SimOptions& options, const lanes::Kernels& kernels)
+                  const SimOptions& options, const lanes::Kernels& kernels, const ProgramSpec& /*program*/)
       : k_(kernels),
         options_(options),
         n_(activation.n_muscles()),
@@ -912,18 +945,18 @@ class SizeNeuralLanes {
     k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, plans,
               slow_factor_.data() + exercise * kLanes);
   }
-  void end_day(double* total_dose, double* peak, bool /*trains*/) {
+  // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
+  void end_day(double* total_dose, double* peak, bool /*trains*/, double* dose_sum) {
+    if (dose_sum)
+      for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) dose_sum[i] += w_[i];
     k_.sn_end_day(b_, total_dose, peak);
     advanced_ = false;
   }
   void peak(double* peak) const { k_.sn_peak(b_, peak); }
   void capacity(double* out) const { k_.sn_capacity(b_, out); }
-  // SizeNeuralEngine's fatigue (fast + slow) and today's dose added into acc, n x lanes.
+  // SizeNeuralEngine's fatigue (fast + slow), n x lanes.
   void fatigue(double* out) const {
     for (std::size_t i = 0; i < n_ * kLanes; ++i) out[i] = fast_[i] + slow_[i];
-  }
-  void add_dose(double* acc) const {
-    for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) acc[i] += w_[i];
   }
   void post() { begin_day(); }
   const MuscleRows& rows() const { return rows_; }
@@ -1065,10 +1098,9 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
         failures[l] += plans.failed[l];
       }
     }
-    if (every > 0) engine.add_dose(block_dose.data());
     const bool sampled = every > 0 && t == block_end;
     const bool trains_next = next < schedule.size() && static_cast<std::size_t>(schedule[next].day) == t + 1;
-    engine.end_day(total.data(), peak, trains_next && !sampled);
+    engine.end_day(total.data(), peak, trains_next && !sampled, every > 0 ? block_dose.data() : nullptr);
     done = t + 1;
     if (sampled) sample();
   }
@@ -1112,7 +1144,7 @@ void run_batched(const ActivationTable& activation, const ProgramSpec& program, 
   const std::vector<progression::Prescription> rules = rules_of(program, options);
   const std::size_t n = athletes.athletes, blocks = (n + kLanes - 1) / kLanes;
   parallel_for(blocks, threads, [&](std::size_t first, std::size_t last) {
-    Lanes engine(activation, lifts, used.size(), options, kernels);
+    Lanes engine(activation, lifts, used.size(), options, kernels, program);
     for (std::size_t b = first; b < last; ++b) {
       check_cancelled();  // between blocks: Ctrl-C stops a batch within one block's run
       const std::size_t begin = b * kLanes, count = std::min(kLanes, n - begin);

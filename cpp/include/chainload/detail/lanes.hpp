@@ -36,9 +36,17 @@ struct Entry {
 struct Banister {
   std::size_t n = 0, n_loaded = 0;            // muscles, muscles the program loads
   double *fit = nullptr, *fat = nullptr;      // state, n x lanes
-  double* w = nullptr;                        // today's dose, n x lanes (0 outside a session)
   const double *k1 = nullptr, *k2 = nullptr;  // gains, n x lanes
   const double *e1 = nullptr, *e2 = nullptr;  // per-day decays, n x lanes
+};
+
+// A training day's dose per muscle row, from its sessions in order: row m < n_loaded gets
+// sum over contributions c in [row_begin[m], row_begin[m + 1]) of se[c.index * kLanes + lane] *
+// c.weight, where se is session c.index's sets x effort and c.weight its activation of the muscle.
+struct DayDose {
+  const std::uint32_t* row_begin = nullptr;  // n_loaded + 1 offsets into contributions
+  const Entry* contributions = nullptr;
+  const double* se = nullptr;  // sessions x lanes
 };
 
 // size_neural (size_neural.hpp): per muscle dose memory, size, fast and slow fatigue; per used
@@ -78,9 +86,10 @@ struct Kernels {
   // to_morning: leave the next morning's products (a training day follows).
   void (*banister_rest)(const Banister&, std::size_t days, bool to_morning);
   void (*banister_lift)(const Banister&, const std::uint32_t* muscles, std::size_t count, bool morning, double* out);
-  void (*banister_add)(const Banister&, const Entry* begin, const Entry* end, const double* sets, const double* effort);
-  // From the morning products; total_dose: n x lanes.
-  void (*banister_end_day)(const Banister&, double* total_dose, double* peak, bool to_morning);
+  // The day's end from the morning products and the day's doses; total_dose: n x lanes; dose_sum
+  // (n x lanes, or null) gets the day's dose added (sampled trajectories).
+  void (*banister_end_day)(const Banister&, const DayDose& day, double* total_dose, double* peak, bool to_morning,
+                           double* dose_sum);
   void (*banister_peak)(const Banister&, double* peak);
   void (*banister_capacity)(const Banister&, bool morning, double* out);  // n x lanes
   // size_neural.
