@@ -124,7 +124,7 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
     Row w[V] = {};  // the row's dose, session by session (each vector's sum in registers)
     for (const Entry *c = day.contributions + day.row_begin[m], *last = day.contributions + day.row_begin[m + 1];
          c != last; ++c) {
-      const double* se_p = day.se + c->index * L;
+      const double* se_p = day.inputs + c->index * L;
       const double weight = c->weight;
       for (std::size_t v = 0; v < V; ++v) {
         Row se;
@@ -254,8 +254,8 @@ inline Row exp_pow2(const Row& t) {
   return reinterpret_cast<Row>((reinterpret_cast<Bits>(t) - reinterpret_cast<Bits>(shift) + 1023) << 52);
 }
 
-void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size_t used,
-            const progression::Plans<L>& plans, const double* slow_factor) {
+void sn_add(const SizeNeural& s, std::size_t used, const progression::Plans<L>& plans, const double* slow_factor,
+            double* inputs) {
   const double sets = plans.sets;
   for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W
     Row rir, reps, fraction, e, rir_zero, full_reps, slow_rir, load_full, factor, load_weight;
@@ -272,12 +272,7 @@ void sn_add(const SizeNeural& s, const Entry* begin, const Entry* end, std::size
         load_weight[j] = kinetics::load_weight(fraction[j], s.load_power[c + j], load_full[j]);
     }
     const Row se = sets * e, ss = sets * size_effort, ssp = sets * slow_effort, qs = sets * load_weight;
-    for (const Entry* a = begin; a != end; ++a) {
-      const std::size_t row = a->index * L + c;
-      add_to(s.w + row, se * a->weight);
-      add_to(s.ws + row, ss * a->weight);
-      add_to(s.xs + row, ssp * a->weight);
-    }
+    store(inputs + c, se), store(inputs + L + c, ss), store(inputs + 2 * L + c, ssp);  // x activation: sn_end_day
     add_to(s.q_in + used * L + c, qs);
     add_to(s.sets_in + used * L + c, Row{} + sets);
   }
@@ -296,10 +291,12 @@ void sn_peak(const SizeNeural& s, double* __restrict peak) {
   }
 }
 
-void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restrict peak) {
+// The day's end: each row's inputs summed from the day's sessions in order (the scalar loop's w +=
+// input x activation, in registers), then detail::session_muscles and sn_peak's maximum.
+void sn_end_day(const SizeNeural& s, const DayDose& day, double* __restrict total, double* __restrict peak,
+                double* __restrict dose_sum) {
   const Row zero = {};
   double *const dose = s.dose, *const fast_p = s.fast, *const slow_p = s.slow;  // as sn_morning_muscles
-  double *const w_p = s.w, *const ws_p = s.ws, *const xs_p = s.xs;
   double *const q = s.q, *const sets = s.sets, *const q_in_p = s.q_in, *const sets_in_p = s.sets_in;
   for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as sn_morning_muscles
     Row fast_max, fast_sets, slow_max, slow_sets, pk;
@@ -307,16 +304,25 @@ void sn_end_day(const SizeNeural& s, double* __restrict total, double* __restric
     load(slow_max, s.slow_max + c), load(slow_sets, s.slow_sets + c), load(pk, peak + c);
     for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::session_muscles, then sn_peak's maximum
       const std::size_t row = m * L + c;
-      Row w, ws, xs, fast, slow;
-      load(w, w_p + row), load(ws, ws_p + row), load(xs, xs_p + row);
+      Row w = zero, ws = zero, xs = zero;
+      for (const Entry *k = day.contributions + day.row_begin[m], *last = day.contributions + day.row_begin[m + 1];
+           k != last; ++k) {
+        const double* in = day.inputs + k->index * 3 * L + c;
+        Row se, ss, ssp;
+        load(se, in), load(ss, in + L), load(ssp, in + 2 * L);
+        w = w + se * k->weight;
+        ws = ws + ss * k->weight;
+        xs = xs + ssp * k->weight;
+      }
+      Row fast, slow;
       load(fast, fast_p + row), load(slow, slow_p + row);
       add_to(total + row, w);
+      if (dose_sum) add_to(dose_sum + row, w);
       add_to(dose + row, ws);
       fast = kinetics::saturate_add(fast, fast_max, ws, fast_sets);  // ws drives fast fatigue too
       slow = kinetics::saturate_add(slow, slow_max, xs, slow_sets);
       store(fast_p + row, fast);
       store(slow_p + row, slow);
-      store(w_p + row, zero), store(ws_p + row, zero), store(xs_p + row, zero);
       const Row x = fast + slow;
       pk = pk < x ? x : pk;  // max_of
     }

@@ -748,6 +748,42 @@ struct ExerciseEntries {
   const lanes::Entry* end(std::size_t e) const { return entries.data() + offsets[e + 1]; }
 };
 
+// Per training day of a program (in schedule order), each loaded muscle row's dose contributions
+// (lanes::DayDose): the day's sessions that load it (index within the day, in schedule order, which
+// is run_block's order of add calls) and their activations of it. Built once per engine.
+class DayTable {
+ public:
+  DayTable(const ProgramSpec& program, const ExerciseEntries& exercises, std::size_t n_loaded) : n_loaded_(n_loaded) {
+    std::vector<std::vector<lanes::Entry>> per_row(n_loaded);
+    const auto& schedule = program.schedule;
+    for (std::size_t i = 0; i < schedule.size();) {
+      std::size_t k = 0;  // the day's sessions
+      for (; i < schedule.size() && (k == 0 || schedule[i].day == schedule[i - 1].day); ++i, ++k) {
+        const auto e = static_cast<std::size_t>(
+            program.prescriptions[static_cast<std::size_t>(schedule[i].prescription)].exercise);
+        for (const auto* a = exercises.begin(e); a != exercises.end(e); ++a)
+          per_row[a->index].push_back({static_cast<std::uint32_t>(k), a->weight});
+      }
+      most_ = std::max(most_, k);
+      for (auto& r : per_row) {
+        row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
+        contributions_.insert(contributions_.end(), r.begin(), r.end());
+        r.clear();
+      }
+      row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
+    }
+  }
+  std::size_t most_sessions() const { return most_; }  // on one day
+  lanes::DayDose day(std::size_t d, const double* inputs) const {
+    return {row_begin_.data() + d * (n_loaded_ + 1), contributions_.data(), inputs};
+  }
+
+ private:
+  std::size_t n_loaded_, most_ = 0;
+  std::vector<std::uint32_t> row_begin_;     // training days x (n_loaded + 1)
+  std::vector<lanes::Entry> contributions_;  // (session of the day, activation)
+};
+
 // Banister (ModelEngine with the Banister model) over one block of athletes.
 class BanisterLanes {
  public:
@@ -756,11 +792,12 @@ class BanisterLanes {
       : k_(kernels),
         n_(activation.n_muscles()),
         rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
-        exercises_(activation, rows_) {
+        exercises_(activation, rows_),
+        days_(program, exercises_, rows_.n_loaded) {
     limit_ = limit_muscles(activation, lifts, options.limit_weight, limit_offsets_);
     for (auto& m : limit_) m = rows_.row[m];
     for (auto* v : {&fit_, &fat_, &k1_, &k2_, &e1_, &e2_}) v->assign(n_ * kLanes, 0.0);
-    plan_days(program);
+    se_.assign(days_.most_sessions() * kLanes, 0.0);
     b_ = {n_, rows_.n_loaded, fit_.data(), fat_.data(), k1_.data(), k2_.data(), e1_.data(), e2_.data()};
   }
   const MuscleRows& rows() const { return rows_; }
@@ -796,7 +833,7 @@ class BanisterLanes {
     k_.banister_lift(b_, limit_.data() + limit_offsets_[lift], limit_offsets_[lift + 1] - limit_offsets_[lift],
                      reads_ahead(), out);
   }
-  // A session's dose is kept as its sets x effort; end_day sums the day's per muscle (plan_days).
+  // A session's dose is kept as its sets x effort; end_day sums the day's per muscle (DayTable).
   void add(std::size_t /*exercise*/, std::size_t /*used*/, const progression::Plans<kLanes>& plans) {
     double* se = se_.data() + session_++ * kLanes;
     const double sets = plans.sets;
@@ -804,8 +841,7 @@ class BanisterLanes {
   }
   // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
   void end_day(double* total_dose, double* peak, bool trains, double* dose_sum) {
-    const lanes::DayDose day{row_begin_.data() + day_++ * (rows_.n_loaded + 1), contributions_.data(), se_.data()};
-    k_.banister_end_day(b_, day, total_dose, peak, trains, dose_sum);
+    k_.banister_end_day(b_, days_.day(day_++, se_.data()), total_dose, peak, trains, dose_sum);
     session_ = 0;
     morning_ = false;
     products_ = trains;
@@ -828,36 +864,10 @@ class BanisterLanes {
   ExerciseEntries exercises_;
   std::vector<std::size_t> limit_offsets_;
   std::vector<std::uint32_t> limit_;
-  // Per training day of the program (in schedule order), each loaded row's contributions: its
-  // sessions of the day (index within the day, in order) and their activations of the muscle.
-  void plan_days(const ProgramSpec& program) {
-    const std::size_t rows = rows_.n_loaded;
-    std::vector<std::vector<lanes::Entry>> per_row(rows);
-    std::size_t most = 0;
-    const auto& schedule = program.schedule;
-    for (std::size_t i = 0; i < schedule.size();) {
-      std::size_t k = 0;  // the day's sessions, in schedule order (run_block's order of add calls)
-      for (; i < schedule.size() && (k == 0 || schedule[i].day == schedule[i - 1].day); ++i, ++k) {
-        const auto e = static_cast<std::size_t>(
-            program.prescriptions[static_cast<std::size_t>(schedule[i].prescription)].exercise);
-        for (const auto* a = exercises_.begin(e); a != exercises_.end(e); ++a)
-          per_row[a->index].push_back({static_cast<std::uint32_t>(k), a->weight});
-      }
-      most = std::max(most, k);
-      for (auto& r : per_row) {
-        row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
-        contributions_.insert(contributions_.end(), r.begin(), r.end());
-        r.clear();
-      }
-      row_begin_.push_back(static_cast<std::uint32_t>(contributions_.size()));
-    }
-    se_.assign(most * kLanes, 0.0);
-  }
   std::vector<double> fit_, fat_, k1_, k2_, e1_, e2_;
-  std::vector<std::uint32_t> row_begin_;       // training days x (n_loaded + 1)
-  std::vector<lanes::Entry> contributions_;    // (session of the day, activation)
-  std::vector<double> se_;                     // today's sessions' sets x effort, sessions x lanes
-  std::size_t session_ = 0, day_ = 0;          // today's sessions so far; training days so far
+  DayTable days_;
+  std::vector<double> se_;             // today's sessions' sets x effort, sessions x lanes
+  std::size_t session_ = 0, day_ = 0;  // today's sessions so far; training days so far
   lanes::Banister b_;
   bool morning_ = true;    // lift factors read the state a day of rest later (ModelEngine::morning)
   bool products_ = false;  // the traces hold this morning's products (lanes::Banister), read as they are
@@ -868,13 +878,14 @@ class BanisterLanes {
 class SizeNeuralLanes {
  public:
   SizeNeuralLanes(const ActivationTable& activation, const std::vector<std::int32_t>& lifts, std::size_t n_used,
-                  const SimOptions& options, const lanes::Kernels& kernels, const ProgramSpec& /*program*/)
+                  const SimOptions& options, const lanes::Kernels& kernels, const ProgramSpec& program)
       : k_(kernels),
         options_(options),
         n_(activation.n_muscles()),
         nu_(n_used),
         rows_(activation, std::vector<std::int32_t>(lifts.begin(), lifts.begin() + static_cast<std::ptrdiff_t>(n_used))),
-        exercises_(activation, rows_) {
+        exercises_(activation, rows_),
+        days_(program, exercises_, rows_.n_loaded) {
     std::vector<std::size_t> offsets;
     entries_ = lift_entries(activation, lifts, offsets);
     rows_.remap(entries_);
@@ -887,14 +898,14 @@ class SizeNeuralLanes {
       lifts_.push_back({entries_.data() + offsets[l], entries_.data() + offsets[l + 1], used_.data() + first,
                         transfer_.data() + first * kLanes, k - first});
     }
-    for (auto* v : {&dose_, &size_, &fast_, &slow_, &w_, &ws_, &xs_, &start_, &rate_}) v->assign(n_ * kLanes, 0.0);
+    for (auto* v : {&dose_, &size_, &fast_, &slow_, &start_, &rate_}) v->assign(n_ * kLanes, 0.0);
     for (auto* v : {&q_, &neural_, &sets_, &q_in_, &sets_in_}) v->assign(nu_ * kLanes, 0.0);
+    inputs_.assign(days_.most_sessions() * 3 * kLanes, 0.0);
     slow_factor_.assign(activation.n_exercises() * kLanes, 0.0);
     b_.n = n_;
     b_.n_loaded = rows_.n_loaded;
     b_.nu = nu_;
     b_.dose = dose_.data(), b_.size = size_.data(), b_.fast = fast_.data(), b_.slow = slow_.data();
-    b_.w = w_.data(), b_.ws = ws_.data(), b_.xs = xs_.data();
     b_.q = q_.data(), b_.neural = neural_.data(), b_.sets = sets_.data();
     b_.q_in = q_in_.data(), b_.sets_in = sets_in_.data();
     b_.start = start_.data(), b_.rate = rate_.data();
@@ -924,8 +935,9 @@ class SizeNeuralLanes {
       for (std::size_t k = 0; k < pairs_.size(); ++k) transfer_[k * kLanes + l] = pairs_[k].factor(p);
       for (std::size_t e = 0; e * kLanes < slow_factor_.size(); ++e) slow_factor_[e * kLanes + l] = slow_factor(p, options_, e);
     }
-    for (auto* v : {&dose_, &fast_, &slow_, &w_, &ws_, &xs_, &q_, &neural_, &sets_, &q_in_, &sets_in_})
+    for (auto* v : {&dose_, &fast_, &slow_, &q_, &neural_, &sets_, &q_in_, &sets_in_})
       std::fill(v->begin(), v->end(), 0.0);
+    session_ = day_ = 0;
     advanced_ = false;
   }
   void start() {
@@ -941,15 +953,14 @@ class SizeNeuralLanes {
     advanced_ = true;
   }
   void lift_factor(std::size_t lift, double* out) const { k_.sn_lift(b_, lifts_[lift], out); }
+  // A session's three per-set inputs are kept per lane; end_day sums the day's per muscle (DayTable).
   void add(std::size_t exercise, std::size_t used, const progression::Plans<kLanes>& plans) {
-    k_.sn_add(b_, exercises_.begin(exercise), exercises_.end(exercise), used, plans,
-              slow_factor_.data() + exercise * kLanes);
+    k_.sn_add(b_, used, plans, slow_factor_.data() + exercise * kLanes, inputs_.data() + session_++ * 3 * kLanes);
   }
   // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
   void end_day(double* total_dose, double* peak, bool /*trains*/, double* dose_sum) {
-    if (dose_sum)
-      for (std::size_t i = 0; i < rows_.n_loaded * kLanes; ++i) dose_sum[i] += w_[i];
-    k_.sn_end_day(b_, total_dose, peak);
+    k_.sn_end_day(b_, days_.day(day_++, inputs_.data()), total_dose, peak, dose_sum);
+    session_ = 0;
     advanced_ = false;
   }
   void peak(double* peak) const { k_.sn_peak(b_, peak); }
@@ -976,7 +987,10 @@ class SizeNeuralLanes {
   std::vector<std::uint32_t> used_;
   std::vector<double> transfer_;  // pairs x lanes
   std::vector<lanes::SizeNeuralLift> lifts_;
-  std::vector<double> dose_, size_, fast_, slow_, w_, ws_, xs_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
+  std::vector<double> dose_, size_, fast_, slow_, start_, rate_, q_, neural_, sets_, q_in_, sets_in_;
+  DayTable days_;
+  std::vector<double> inputs_;         // today's sessions' inputs, sessions x 3 x lanes (sn_add)
+  std::size_t session_ = 0, day_ = 0;  // today's sessions so far; training days so far
   std::vector<double> slow_factor_;  // exercises x lanes
   double size_scale_[kLanes] = {};
   lanes::SizeNeural b_;

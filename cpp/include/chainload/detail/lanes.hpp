@@ -40,13 +40,14 @@ struct Banister {
   const double *e1 = nullptr, *e2 = nullptr;  // per-day decays, n x lanes
 };
 
-// A training day's dose per muscle row, from its sessions in order: row m < n_loaded gets
-// sum over contributions c in [row_begin[m], row_begin[m + 1]) of se[c.index * kLanes + lane] *
-// c.weight, where se is session c.index's sets x effort and c.weight its activation of the muscle.
+// A training day's dose per muscle row, from its sessions in order: row m < n_loaded gets, from
+// each contribution c in [row_begin[m], row_begin[m + 1]), session c.index's input per lane times
+// c.weight, the session's activation of the muscle. inputs: per session of the day, Banister's
+// sets x effort (a row of kLanes), size_neural's three (sn_add: 3 rows of kLanes).
 struct DayDose {
   const std::uint32_t* row_begin = nullptr;  // n_loaded + 1 offsets into contributions
   const Entry* contributions = nullptr;
-  const double* se = nullptr;  // sessions x lanes
+  const double* inputs = nullptr;
 };
 
 // size_neural (size_neural.hpp): per muscle dose memory, size, fast and slow fatigue; per used
@@ -54,7 +55,6 @@ struct DayDose {
 struct SizeNeural {
   std::size_t n = 0, n_loaded = 0, nu = 0;  // muscles, muscles the program loads, used lifts
   double *dose = nullptr, *size = nullptr, *fast = nullptr, *slow = nullptr;  // n x lanes
-  double *w = nullptr, *ws = nullptr, *xs = nullptr;  // today's inputs (ws: size and fast fatigue), n x lanes
   double *q = nullptr, *neural = nullptr, *sets = nullptr;                 // nu x lanes
   double *q_in = nullptr, *sets_in = nullptr;                              // today's inputs, nu x lanes
   const double *start = nullptr, *rate = nullptr;                          // n x lanes
@@ -95,11 +95,13 @@ struct Kernels {
   // size_neural.
   void (*sn_advance)(const SizeNeural&, std::size_t days);
   void (*sn_lift)(const SizeNeural&, const SizeNeuralLift&, double* out);
-  // One session of an exercise: its entries (muscles), its used lift, the planned sets, and the
-  // exercise's slow-fatigue factor per lane.
-  void (*sn_add)(const SizeNeural&, const Entry* begin, const Entry* end, std::size_t used,
-                 const progression::Plans<kLanes>& plans, const double* slow_factor);
-  void (*sn_end_day)(const SizeNeural&, double* total_dose, double* peak);
+  // One session of an exercise: its used lift, the planned sets, and the exercise's slow-fatigue
+  // factor per lane; its per-set inputs (dose, size and fast fatigue, slow fatigue: sets x weight)
+  // into `inputs` (3 x lanes, DayDose), its lift's into q_in and sets_in.
+  void (*sn_add)(const SizeNeural&, std::size_t used, const progression::Plans<kLanes>& plans,
+                 const double* slow_factor, double* inputs);
+  // The day's end from the day's inputs; dose_sum as banister_end_day's.
+  void (*sn_end_day)(const SizeNeural&, const DayDose& day, double* total_dose, double* peak, double* dose_sum);
   void (*sn_peak)(const SizeNeural&, double* peak);
   void (*sn_capacity)(const SizeNeural&, double* out);  // n x lanes
   // The progression rules (progression.hpp) across the lanes: one session of one prescription.
