@@ -5,8 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace chainload {
 
@@ -181,10 +187,31 @@ std::unique_ptr<Model> make_model(ModelKind kind, const ModelParams& params) {
 }
 
 namespace {
+// Two adjacent columns as one vector (element-wise IEEE operations, each column's in the scalar
+// formulas' order: the same results as one column at a time).
+typedef double Pair __attribute__((vector_size(2 * sizeof(double))));
+inline Pair pair_at(const double* p) {
+  Pair v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void put_pair(double* p, const Pair& v, bool stream) {
+#if defined(__SSE2__)
+  // Non-temporal: the outputs are written once and read by the caller only after the call, so their
+  // lines skip the cache and the read-for-ownership a plain store makes (a third of the traffic of
+  // a load-in, output-out stream).
+  if (stream) return _mm_stream_pd(p, v);
+#endif
+  (void)stream;
+  std::memcpy(p, &v, sizeof v);
+}
+
 // One column block of banister_open_loop through every day. The day's state update and every
 // output it writes are one loop (a separate pass for the outputs ran at half the speed: the block's
 // state went through L1 twice a day and the streams of loads and outputs were interleaved with it);
-// which outputs exist is a template flag, so the loop has no branch.
+// which outputs exist is a template flag, so the loop has no branch. Columns go in pairs from a
+// 16-byte boundary of the outputs (`stream`: every output shares its alignment, so one boundary
+// serves all), the row's first column before it and an odd last one alone.
 template <bool kFitness, bool kFatigue, bool kPerformance>
 inline __attribute__((always_inline)) void open_loop_block(const double* __restrict loads, std::size_t days,
                                                           std::size_t columns, std::size_t j0, std::size_t n,
@@ -192,11 +219,13 @@ inline __attribute__((always_inline)) void open_loop_block(const double* __restr
                                                           const double* __restrict k2, double* __restrict f,
                                                           double* __restrict g, const double* __restrict d1,
                                                           const double* __restrict d2, double* __restrict fitness,
-                                                          double* __restrict fatigue, double* __restrict performance) {
+                                                          double* __restrict fatigue, double* __restrict performance,
+                                                          bool stream) {
+  const double* first_output = kFitness ? fitness : kFatigue ? fatigue : performance;
   for (std::size_t t = 0; t < days; ++t) {
     const std::size_t row = t * columns + j0;
     const double* __restrict w = loads + row;
-    for (std::size_t j = 0; j < n; ++j) {
+    auto one = [&](std::size_t j) __attribute__((always_inline)) {
       const double fit = kinetics::trace_step(f[j], d1[j], w[j]);
       const double fat = kinetics::trace_step(g[j], d2[j], w[j]);
       f[j] = fit;
@@ -204,7 +233,22 @@ inline __attribute__((always_inline)) void open_loop_block(const double* __restr
       if constexpr (kFitness) fitness[row + j] = fit;
       if constexpr (kFatigue) fatigue[row + j] = fat;
       if constexpr (kPerformance) performance[row + j] = kinetics::banister_performance(p0[j], k1[j], fit, k2[j], fat);
+    };
+    const bool odd_start = first_output && (reinterpret_cast<std::uintptr_t>(first_output + row) & 15) != 0;
+    std::size_t j = 0;
+    if (odd_start && n > 0) one(j++);
+    for (; j + 2 <= n; j += 2) {  // kinetics::trace_step and banister_performance, two columns
+      const Pair wj = pair_at(w + j);
+      const Pair fit = pair_at(f + j) * pair_at(d1 + j) + wj;
+      const Pair fat = pair_at(g + j) * pair_at(d2 + j) + wj;
+      std::memcpy(f + j, &fit, sizeof fit);
+      std::memcpy(g + j, &fat, sizeof fat);
+      if constexpr (kFitness) put_pair(fitness + row + j, fit, stream);
+      if constexpr (kFatigue) put_pair(fatigue + row + j, fat, stream);
+      if constexpr (kPerformance)
+        put_pair(performance + row + j, pair_at(p0 + j) + pair_at(k1 + j) * fit - pair_at(k2 + j) * fat, stream);
     }
+    if (j < n) one(j);
   }
 }
 }  // namespace
@@ -221,6 +265,11 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
   // Column blocks of kOpenLoopBlock series run through every day before the next block: a
   // block's state (fitness, fatigue, both decays: 4 x 8 B a series) stays in L1, so memory sees
   // only the loads read and the outputs written. Each series' arithmetic is unchanged.
+  // Non-temporal pairs need every output at the same offset from a 16-byte boundary.
+  std::uintptr_t phase = 0, phases = 0;
+  for (const double* out : {fitness, fatigue, performance})
+    if (out) phase = reinterpret_cast<std::uintptr_t>(out) & 15, phases |= std::uintptr_t{1} << phase;
+  const bool stream = (phases & (phases - 1)) == 0;  // one phase (or no output)
   constexpr std::size_t kOpenLoopBlock = 1024;  // engine choice: 8 KB per state array, 32 KB in all (L1 is 32-48 KB)
   double f[kOpenLoopBlock], g[kOpenLoopBlock], d1[kOpenLoopBlock], d2[kOpenLoopBlock];
   for (std::size_t j0 = 0; j0 < columns; j0 += kOpenLoopBlock) {
@@ -236,7 +285,7 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
     // every instruction-set clone of this function has its own copies).
     auto block = [&](auto fit, auto fat, auto perf) __attribute__((always_inline)) {
       open_loop_block<decltype(fit)::value, decltype(fat)::value, decltype(perf)::value>(
-          loads, days, columns, j0, n, p0_b, k1_b, k2_b, f, g, d1, d2, fitness, fatigue, performance);
+          loads, days, columns, j0, n, p0_b, k1_b, k2_b, f, g, d1, d2, fitness, fatigue, performance, stream);
     };
     auto with_perf = [&](auto fit, auto fat) __attribute__((always_inline)) {
       performance ? block(fit, fat, std::true_type{}) : block(fit, fat, std::false_type{});
@@ -249,6 +298,9 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
       for (std::size_t j = 0; j < n; ++j)
         final_performance[j0 + j] = kinetics::banister_performance(p0_b[j], k1_b[j], f[j], k2_b[j], g[j]);
   }
+#if defined(__SSE2__)
+  _mm_sfence();  // the non-temporal stores are visible before the caller reads the outputs
+#endif
 }
 
 }  // namespace chainload

@@ -55,6 +55,28 @@ def test_column_blocks_do_not_change_any_series():
     np.testing.assert_array_equal(out, _core.banister_open_loop(loads, *params(n), False)[2])
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 1025])
+def test_open_loop_outputs_equal_at_every_alignment(n):
+    # Columns go in pairs of non-temporal stores from a 16-byte boundary of the outputs, the row's
+    # first column alone when a row starts between two, and plain stores when out= sits at another
+    # offset than the fresh fitness and fatigue arrays. Every path gives the values of the one-column
+    # formulas: compared with the hand-worked series (scaled, as above) and with each other bit for bit.
+    scale = np.arange(1, n + 1, dtype=float)
+    loads = np.array([[1.0], [0.0], [2.0]]) * scale
+    hand = 1.0 + np.outer(np.array([0.1 * f - 0.2 * g for f, g in zip(FIT, FAT, strict=True)]), scale)
+    fit, fat, perf = _core.banister_open_loop(loads, *params(n), True)
+    np.testing.assert_allclose(perf, hand, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(fit, np.outer(FIT, scale), rtol=1e-15)
+    for offset in (0, 1):  # out= 16-byte aligned as numpy allocates it, and 8 bytes off
+        out = np.empty(3 * n + 1)[offset : offset + 3 * n].reshape(3, n)
+        assert (out.ctypes.data % 16 == 8) == (offset == 1)
+        got = _core.banister_open_loop(loads, *params(n), True, True, out)
+        for x, y in zip(got, (fit, fat, perf), strict=True):
+            np.testing.assert_array_equal(x, y)
+        _core.banister_open_loop(loads, *params(n), False, True, out)  # performance alone
+        np.testing.assert_array_equal(out, perf)
+
+
 @pytest.mark.parametrize(
     ("out", "message"),
     [
