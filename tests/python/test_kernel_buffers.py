@@ -183,6 +183,47 @@ def test_dose_writes_into_out_and_returns_it():
     np.testing.assert_array_equal(out[1], dose(b, 1)[1])
 
 
+@pytest.mark.parametrize("n_muscles", [2, 3, 4, 22])
+@pytest.mark.parametrize("offset", [0, 1])
+def test_dose_outputs_equal_on_every_store_path(n_muscles, offset):
+    # Rows that all start at a 16-byte boundary (an even number of muscles in an aligned array) are
+    # written by non-temporal pairs, others by plain stores: the values are the hand sums either
+    # way. Exercise 0 activates muscle m at (m + 1) / n, exercise 1 the last muscle fully.
+    weights = np.zeros((2, n_muscles))
+    weights[0] = (np.arange(n_muscles) + 1) / n_muscles
+    weights[1, -1] = 1.0
+    table = _core.ActivationTable(weights)
+    b = blocks()
+    rows = N_PROGRAMS * 2
+    # every week: 3 sets of each exercise (3 x 8 x 50 kg of volume), summed in the kernel's order
+    want, want_volume = 3.0 * weights[0] + 3.0 * weights[1], 1200.0 * weights[0] + 1200.0 * weights[1]
+    for threads in (1, 2):
+        buffers = tuple(
+            np.empty(rows * n_muscles + 1)[offset:][: rows * n_muscles].reshape(rows, n_muscles)
+            for _ in range(2)
+        )
+        assert (buffers[0].ctypes.data % 16 == 8) == (offset == 1)
+        sets, volume = _core.dose_batch(
+            table,
+            b["day"],
+            b["exercise"],
+            b["sets"],
+            b["reps"],
+            b["kg"],
+            b["offsets"],
+            14,
+            7,
+            threads,
+            buffers,
+        )
+        np.testing.assert_array_equal(sets, np.tile(want, (rows, 1)))
+        np.testing.assert_array_equal(volume, np.tile(want_volume, (rows, 1)))
+        fresh = _core.dose_batch(
+            table, b["day"], b["exercise"], b["sets"], b["reps"], b["kg"], b["offsets"], 14, 7, threads
+        )
+        np.testing.assert_array_equal(fresh[0], sets)
+
+
 def test_dose_balance_writes_its_ratios_into_out():
     # One ratio column: exercise 0's sets over exercise 1's -> 3 / 3 = 1 in every week.
     b = blocks()
