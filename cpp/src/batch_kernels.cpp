@@ -65,9 +65,9 @@ void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
   for (std::size_t i = 0; i < b.n_loaded * L; i += W) {
     Row fit, fat, e1, e2;
     load(fit, b.fit + i), load(fat, b.fat + i), load(e1, b.e1 + i), load(e2, b.e2 + i);
-    for (std::size_t d = 0; d < days; ++d) {  // kinetics::trace_step with 0 load
-      fit = fit * e1 + 0.0;
-      fat = fat * e2 + 0.0;
+    for (std::size_t d = 0; d < days; ++d) {  // kinetics::trace_step with 0 load, + 0 left out (lanes.hpp)
+      fit = fit * e1;
+      fat = fat * e2;
     }
     if (to_morning) fit = fit * e1, fat = fat * e2;
     store(b.fit + i, fit), store(b.fat + i, fat);
@@ -81,11 +81,11 @@ void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t 
       const std::size_t row = muscles[k] * L + c;
       Row fit, fat, k1, k2;
       load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
-      if (morning) {  // kinetics::trace_step with 0 load
+      if (morning) {  // kinetics::trace_step with 0 load, + 0 left out (lanes.hpp)
         Row e1, e2;
         load(e1, b.e1 + row), load(e2, b.e2 + row);
-        fit = fit * e1 + 0.0;
-        fat = fat * e2 + 0.0;
+        fit = fit * e1;
+        fat = fat * e2;
       }
       const Row cap = 1.0 + k1 * fit - k2 * fat;
       cap_min = cap < cap_min ? cap : cap_min;  // min_of

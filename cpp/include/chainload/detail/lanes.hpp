@@ -33,6 +33,10 @@ struct Entry {
 // day then read them as they are (the scalar loop reads x * decay + 0, the same capacity: the two
 // differ only in the sign of a zero, which 1 + k1 fitness erases), and the day's end adds its dose
 // (x * decay + w, the same operations in the same order).
+// The traces are never negative and never -0: they start at +0, a day scales them by a decay in
+// (0, 1] and adds a dose of sets (>= 0) x effort (in [0, 1]) x activation (in [0, 1]), each >= +0.
+// So the scalar loop's rest-day step x * decay + 0 is x * decay bit for bit (adding +0 changes only
+// a -0, and NaN stays the same NaN), and the kernels leave the + 0 out.
 struct Banister {
   std::size_t n = 0, n_loaded = 0;            // muscles, muscles the program loads
   double *fit = nullptr, *fat = nullptr;      // state, n x lanes
