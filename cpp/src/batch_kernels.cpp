@@ -46,7 +46,9 @@ constexpr std::size_t W = 2;
 #endif
 static_assert(L % W == 0, "a row is whole vectors");
 // may_alias: read and written in place of doubles (memcpy instead went through the stack in
-// halves under -mavx2, and the reload stalled).
+// halves under -mavx2, and the reload stalled). A store of a Row may alias anything, so the kernels
+// copy the state's pointers and bounds into locals first: read from the struct, they were loaded
+// again after every store (five loads a vector in banister_rest).
 typedef double Row __attribute__((vector_size(W * sizeof(double)), aligned(alignof(double)), may_alias));
 inline void load(Row& r, const double* p) { r = *reinterpret_cast<const Row*>(p); }
 inline void store(double* p, const Row& r) { *reinterpret_cast<Row*>(p) = r; }
@@ -62,28 +64,33 @@ inline void add_to(double* p, const Row& x) {
 // registers across them (each element's operations those of a pass per day, in order: bit for bit).
 void banister_rest(const Banister& b, std::size_t days, bool to_morning) {
   if (days == 0 && !to_morning) return;
-  for (std::size_t i = 0; i < b.n_loaded * L; i += W) {
+  double *const fit_p = b.fit, *const fat_p = b.fat;
+  const double *const e1_p = b.e1, *const e2_p = b.e2;
+  const std::size_t end = b.n_loaded * L;
+  for (std::size_t i = 0; i < end; i += W) {
     Row fit, fat, e1, e2;
-    load(fit, b.fit + i), load(fat, b.fat + i), load(e1, b.e1 + i), load(e2, b.e2 + i);
+    load(fit, fit_p + i), load(fat, fat_p + i), load(e1, e1_p + i), load(e2, e2_p + i);
     for (std::size_t d = 0; d < days; ++d) {  // kinetics::trace_step with 0 load, + 0 left out (lanes.hpp)
       fit = fit * e1;
       fat = fat * e2;
     }
     if (to_morning) fit = fit * e1, fat = fat * e2;
-    store(b.fit + i, fit), store(b.fat + i, fat);
+    store(fit_p + i, fit), store(fat_p + i, fat);
   }
 }
 
 void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t count, bool morning, double* out) {
+  const double *const fit_p = b.fit, *const fat_p = b.fat, *const k1_p = b.k1, *const k2_p = b.k2;
+  const double *const e1_p = b.e1, *const e2_p = b.e2;
   for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W
     Row cap_min = Row{} + __builtin_inf();
     for (std::size_t k = 0; k < count; ++k) {  // banister_cap
       const std::size_t row = muscles[k] * L + c;
       Row fit, fat, k1, k2;
-      load(fit, b.fit + row), load(fat, b.fat + row), load(k1, b.k1 + row), load(k2, b.k2 + row);
+      load(fit, fit_p + row), load(fat, fat_p + row), load(k1, k1_p + row), load(k2, k2_p + row);
       if (morning) {  // kinetics::trace_step with 0 load, + 0 left out (lanes.hpp)
         Row e1, e2;
-        load(e1, b.e1 + row), load(e2, b.e2 + row);
+        load(e1, e1_p + row), load(e2, e2_p + row);
         fit = fit * e1;
         fat = fat * e2;
       }
@@ -97,11 +104,13 @@ void banister_lift(const Banister& b, const std::uint32_t* muscles, std::size_t 
 }
 
 void banister_peak(const Banister& b, double* __restrict peak) {
+  const double *const k2_p = b.k2, *const fat_p = b.fat;
+  const std::size_t n_loaded = b.n_loaded;
   for (std::size_t c = 0; c < L; c += W) {
     Row pk, k2, fat;
     load(pk, peak + c);
-    for (std::size_t m = 0; m < b.n_loaded; ++m) {
-      load(k2, b.k2 + m * L + c), load(fat, b.fat + m * L + c);
+    for (std::size_t m = 0; m < n_loaded; ++m) {
+      load(k2, k2_p + m * L + c), load(fat, fat_p + m * L + c);
       const Row x = k2 * fat;
       pk = pk < x ? x : pk;  // max_of
     }
@@ -118,13 +127,18 @@ void banister_peak(const Banister& b, double* __restrict peak) {
 void banister_end_day(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
                       bool to_morning, double* __restrict dose_sum) {
   constexpr std::size_t V = L / W;
+  double *const fit_p = b.fit, *const fat_p = b.fat;
+  const double *const k2_p = b.k2, *const e1_p = b.e1, *const e2_p = b.e2;
+  const std::uint32_t* const row_begin = day.row_begin;
+  const Entry* const contributions = day.contributions;
+  const double* const inputs = day.inputs;
+  const std::size_t n_loaded = b.n_loaded;
   Row pk[V];
   for (std::size_t v = 0; v < V; ++v) load(pk[v], peak + v * W);
-  for (std::size_t m = 0; m < b.n_loaded; ++m) {
+  for (std::size_t m = 0; m < n_loaded; ++m) {
     Row w[V] = {};  // the row's dose, session by session (each vector's sum in registers)
-    for (const Entry *c = day.contributions + day.row_begin[m], *last = day.contributions + day.row_begin[m + 1];
-         c != last; ++c) {
-      const double* se_p = day.inputs + c->index * L;
+    for (const Entry *c = contributions + row_begin[m], *last = contributions + row_begin[m + 1]; c != last; ++c) {
+      const double* se_p = inputs + c->index * L;
       const double weight = c->weight;
       for (std::size_t v = 0; v < V; ++v) {
         Row se;
@@ -135,7 +149,7 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
     for (std::size_t v = 0; v < V; ++v) {
       const std::size_t i = m * L + v * W;
       Row fit, fat, k2, sum;
-      load(fit, b.fit + i), load(fat, b.fat + i), load(k2, b.k2 + i), load(sum, total + i);
+      load(fit, fit_p + i), load(fat, fat_p + i), load(k2, k2_p + i), load(sum, total + i);
       store(total + i, sum + w[v]);
       if (dose_sum) add_to(dose_sum + i, w[v]);
       fit = fit + w[v];
@@ -144,11 +158,11 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
       pk[v] = pk[v] < x ? x : pk[v];  // max_of
       if (to_morning) {
         Row e1, e2;
-        load(e1, b.e1 + i), load(e2, b.e2 + i);
+        load(e1, e1_p + i), load(e2, e2_p + i);
         fit = fit * e1;
         fat = fat * e2;
       }
-      store(b.fit + i, fit), store(b.fat + i, fat);
+      store(fit_p + i, fit), store(fat_p + i, fat);
     }
   }
   for (std::size_t v = 0; v < V; ++v) store(peak + v * W, pk[v]);
@@ -165,11 +179,12 @@ void sn_morning_muscles(const SizeNeural& s) {
   // The arrays as locals: a store through a may_alias Row could otherwise overwrite `s`'s pointers.
   double *const dose_p = s.dose, *const size_p = s.size, *const fast_p = s.fast, *const slow_p = s.slow;
   const double *const rate_p = s.rate, *const start_p = s.start;
+  const std::size_t n_loaded = s.n_loaded;
   for (std::size_t c = 0; c < L; c += W) {
     Row e_dose, weekly, half, ceiling, inv_tau, e_fast, e_slow;
     load(e_dose, s.e_dose + c), load(weekly, s.weekly + c), load(half, s.half + c), load(ceiling, s.ceiling + c);
     load(inv_tau, s.inv_tau + c), load(e_fast, s.e_fast + c), load(e_slow, s.e_slow + c);
-    for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::morning_muscles
+    for (std::size_t m = 0; m < n_loaded; ++m) {  // detail::morning_muscles
       const std::size_t row = m * L + c;
       Row dose, size, fast, slow, rate, start;
       load(dose, dose_p + row), load(size, size_p + row), load(fast, fast_p + row), load(slow, slow_p + row);
@@ -187,11 +202,12 @@ void sn_morning_muscles(const SizeNeural& s) {
 
 void sn_morning_lifts(const SizeNeural& s) {
   double *const q_p = s.q, *const sets_p = s.sets, *const neural_p = s.neural;  // as sn_morning_muscles
+  const std::size_t nu = s.nu;
   for (std::size_t c = 0; c < L; c += W) {
     Row e_dose, weekly, neural_max, neural_half, k_up, k_down;
     load(e_dose, s.e_dose + c), load(weekly, s.weekly + c), load(neural_max, s.neural_max + c);
     load(neural_half, s.neural_half + c), load(k_up, s.k_up + c), load(k_down, s.k_down + c);
-    for (std::size_t u = 0; u < s.nu; ++u) {
+    for (std::size_t u = 0; u < nu; ++u) {
       const std::size_t row = u * L + c;
       Row q, sets, neural;
       load(q, q_p + row), load(sets, sets_p + row), load(neural, neural_p + row);
@@ -298,16 +314,19 @@ void sn_end_day(const SizeNeural& s, const DayDose& day, double* __restrict tota
   const Row zero = {};
   double *const dose = s.dose, *const fast_p = s.fast, *const slow_p = s.slow;  // as sn_morning_muscles
   double *const q = s.q, *const sets = s.sets, *const q_in_p = s.q_in, *const sets_in_p = s.sets_in;
+  const std::uint32_t* const row_begin = day.row_begin;
+  const Entry* const contributions = day.contributions;
+  const double* const inputs = day.inputs;
+  const std::size_t n_loaded = s.n_loaded, nu = s.nu;
   for (std::size_t c = 0; c < L; c += W) {  // lanes c .. c + W, as sn_morning_muscles
     Row fast_max, fast_sets, slow_max, slow_sets, pk;
     load(fast_max, s.fast_max + c), load(fast_sets, s.fast_sets + c);
     load(slow_max, s.slow_max + c), load(slow_sets, s.slow_sets + c), load(pk, peak + c);
-    for (std::size_t m = 0; m < s.n_loaded; ++m) {  // detail::session_muscles, then sn_peak's maximum
+    for (std::size_t m = 0; m < n_loaded; ++m) {  // detail::session_muscles, then sn_peak's maximum
       const std::size_t row = m * L + c;
       Row w = zero, ws = zero, xs = zero;
-      for (const Entry *k = day.contributions + day.row_begin[m], *last = day.contributions + day.row_begin[m + 1];
-           k != last; ++k) {
-        const double* in = day.inputs + k->index * 3 * L + c;
+      for (const Entry *k = contributions + row_begin[m], *last = contributions + row_begin[m + 1]; k != last; ++k) {
+        const double* in = inputs + k->index * 3 * L + c;
         Row se, ss, ssp;
         load(se, in), load(ss, in + L), load(ssp, in + 2 * L);
         w = w + se * k->weight;
@@ -327,7 +346,7 @@ void sn_end_day(const SizeNeural& s, const DayDose& day, double* __restrict tota
       pk = pk < x ? x : pk;  // max_of
     }
     store(peak + c, pk);
-    for (std::size_t u = 0; u < s.nu; ++u) {
+    for (std::size_t u = 0; u < nu; ++u) {
       const std::size_t row = u * L + c;
       Row q_in, sets_in;
       load(q_in, q_in_p + row), load(sets_in, sets_in_p + row);
