@@ -67,7 +67,9 @@ def main() -> None:
 
     info = lift_info(cat)
     flags = open("/proc/cpuinfo").read().split() if os.path.exists("/proc/cpuinfo") else []
-    isas = ["baseline"] + [isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in flags]
+    isas = ["baseline"] + [
+        isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in flags and "fma" in flags
+    ]
 
     # The population as arrays, as cl.Population hands it to the core (simulate_population reads
     # the rows in place); numba gets the same arrays. The AthleteSpec-list entry (simulate_batch)

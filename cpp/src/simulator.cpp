@@ -1183,8 +1183,9 @@ const lanes::Kernels* choose_kernels() {
   };
   const Choice choices[] = {
 #if CHAINLOAD_ISA_DISPATCH
-      {"avx512", &lanes::avx512::kernels, __builtin_cpu_supports("avx512f") != 0},
-      {"avx2", &lanes::avx2::kernels, __builtin_cpu_supports("avx2") != 0},
+      {"avx512", &lanes::avx512::kernels,
+       __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("fma") != 0},
+      {"avx2", &lanes::avx2::kernels, __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0},
 #endif
       {"baseline", &lanes::baseline::kernels, true}};
   if (want.empty() || want == "auto") {

@@ -5,6 +5,7 @@
 #include "chainload/load_reps.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 using chainload::brzycki_fraction;
 using chainload::brzycki_reps;
@@ -56,4 +57,45 @@ TEST_CASE("brzycki_reps clamps to [0, 36]", "[load_reps]") {
   CHECK(brzycki_reps(37.0 / 36.0) == 0.0);
   CHECK(brzycki_reps(1.5) == 0.0);
   CHECK(brzycki_reps(2.0) == 0.0);
+}
+
+// The batched kernels' divide_by_constant (AVX2 / AVX-512, with FMA): q = x inv, then
+// q + (x - q c) inv by two fused multiply-adds must round as x / c does, on the ranges its callers
+// divide (brzycki_fraction: 37 - r over 36 for r in [1, 36]; effort_weight: 10 - rir over 6 for
+// rir in [0, 36]). This build has no FMA instructions, so the formula is checked here with
+// std::fma (exact by definition, in hardware or software): every multiple of 2^-16 in the range,
+// the range's ends and integers, and 10^6 random dividends with random mantissas per divisor. The
+// batched-vs-scalar tests then check the kernels themselves bit for bit on every shipped program.
+TEST_CASE("Markstein's quotient equals division on the constant divisions' ranges", "[load_reps]") {
+  struct Case {
+    double c, low, high;
+  };
+  for (const Case& k : {Case{36.0, 1.0, 36.0}, Case{6.0, -26.0, 10.0}}) {
+    const double inv = 1.0 / k.c;
+    auto markstein = [&](double x) {
+      const double q = x * inv;
+      return std::fma(std::fma(-q, k.c, x), inv, q);
+    };
+    std::size_t mismatches = 0, checked = 0, product_mismatches = 0;
+    auto check = [&](double x) {
+      ++checked;
+      if (markstein(x) != x / k.c) ++mismatches;
+      if (x * inv != x / k.c) ++product_mismatches;  // what the correction step is for
+    };
+    for (double x = k.low; x <= k.high; x += 0x1p-16) check(x);
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;  // splitmix64: a fixed, portable sequence
+    auto next = [&state]() {
+      std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      return z ^ (z >> 31);
+    };
+    for (int i = 0; i < 1000000; ++i) {
+      const double u = static_cast<double>(next() >> 11) * 0x1p-53;  // [0, 1), every mantissa bit random
+      check(k.low + u * (k.high - k.low));
+    }
+    CHECK(checked > 3000000);
+    CHECK(mismatches == 0);
+    CHECK(product_mismatches > 100000);  // the multiply alone is wrong often: the check can fail
+  }
 }

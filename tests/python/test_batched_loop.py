@@ -19,7 +19,8 @@ from chainload.simulation import compile_program, lift_info
 
 ISAS = ["baseline", "auto"]
 _flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
-ISAS += [isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in _flags]
+# each wide kernel needs its instruction set and FMA (simulator.cpp choose_kernels)
+ISAS += [isa for isa, flag in (("avx2", "avx2"), ("avx512", "avx512f")) if flag in _flags and "fma" in _flags]
 
 
 @contextmanager

@@ -9,10 +9,27 @@
 namespace chainload {
 inline namespace CHAINLOAD_ISA_COPY {
 
+// x / c rounded as IEEE division rounds it, for the constants below (c = 36 or 6, inv = 1 / c
+// rounded) and their callers' dividends (finite, in [-26, 36], never -0). Where the instruction set
+// has fused multiply-adds (the AVX2 and AVX-512 kernels): q = x inv is within an ulp of x / c,
+// r = x - q c is exact in one FMA, and q + r inv rounds to the correctly rounded quotient
+// (Markstein's theorem, IBM J. Res. Dev. 1990;34:111-119): a multiply and two FMAs instead of a
+// division, whose 16-cycle throughput a vector of lanes waits on. Elsewhere the division itself:
+// the same bits either way (tests/cpp/test_load_reps.cpp compares the two on the dividends' ranges).
+inline double divide_by_constant(double x, double c, double inv) {
+#if defined(__FMA__)
+  const double q = x * inv;
+  return __builtin_fma(__builtin_fma(-q, c, x), inv, q);
+#else
+  (void)inv;
+  return x / c;
+#endif
+}
+
 // The fraction of 1RM that allows `reps_to_failure` reps (clamped to 1 .. 36).
 inline double brzycki_fraction(double reps_to_failure) {
   const double r = reps_to_failure < 1.0 ? 1.0 : (36.0 < reps_to_failure ? 36.0 : reps_to_failure);
-  return (37.0 - r) / 36.0;
+  return divide_by_constant(37.0 - r, 36.0, 1.0 / 36.0);
 }
 
 // The reps possible at `fraction` of 1RM (0 .. 36; 36 at no load, 0 for NaN).
@@ -25,7 +42,7 @@ inline double brzycki_reps(double fraction) {
 // Effort weight of a set left `rir` reps short of failure: 1 up to 4 in reserve, falling linearly
 // to 0 at 10 (engine choice: sets far from failure stimulate little; DESIGN.md "Dose").
 inline double effort_weight(double rir) {
-  const double e = (10.0 - rir) / 6.0;
+  const double e = divide_by_constant(10.0 - rir, 6.0, 1.0 / 6.0);
   return e < 0.0 ? 0.0 : (1.0 < e ? 1.0 : e);
 }
 
