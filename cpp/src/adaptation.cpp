@@ -266,10 +266,10 @@ void banister_open_loop(const double* __restrict loads, std::size_t days, std::s
   // block's state (fitness, fatigue, both decays: 4 x 8 B a series) stays in L1, so memory sees
   // only the loads read and the outputs written. Each series' arithmetic is unchanged.
   // Non-temporal pairs need every output at the same offset from a 16-byte boundary.
-  std::uintptr_t phase = 0, phases = 0;
+  bool stream = true;
+  const double* first = fitness ? fitness : fatigue ? fatigue : performance;
   for (const double* out : {fitness, fatigue, performance})
-    if (out) phase = reinterpret_cast<std::uintptr_t>(out) & 15, phases |= std::uintptr_t{1} << phase;
-  const bool stream = (phases & (phases - 1)) == 0;  // one phase (or no output)
+    if (out) stream &= ((reinterpret_cast<std::uintptr_t>(out) ^ reinterpret_cast<std::uintptr_t>(first)) & 15) == 0;
   constexpr std::size_t kOpenLoopBlock = 1024;  // engine choice: 8 KB per state array, 32 KB in all (L1 is 32-48 KB)
   double f[kOpenLoopBlock], g[kOpenLoopBlock], d1[kOpenLoopBlock], d2[kOpenLoopBlock];
   for (std::size_t j0 = 0; j0 < columns; j0 += kOpenLoopBlock) {
