@@ -133,6 +133,21 @@ class Saturating : public Model {
 };
 }  // namespace
 
+bool model_values_ok(const ModelParamRows& fields, std::size_t count) {
+  // Branch-free (x - x == 0: finite): one pass over each field, vectorised by the compiler.
+  unsigned ok = 1;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const double* v = fields[f];
+    const bool allow_zero = model_param_fields[f].zero_allowed;
+    const double floor = model_param_fields[f].field == &ModelParams::ceiling ? 1.0 : 0.0;
+    for (std::size_t m = 0; m < count; ++m) {
+      const double x = v[m];
+      ok &= static_cast<unsigned>(x - x == 0.0) & static_cast<unsigned>(allow_zero ? x >= floor : x > floor);
+    }
+  }
+  return ok != 0;
+}
+
 void validate_model_values(const ModelParamRows& fields, std::size_t n) {
   const double* ceiling = nullptr;
   for (std::size_t f = 0; f < fields.size(); ++f) {

@@ -104,9 +104,10 @@ AthleteRef ref_of(const AthleteSpec& a, std::size_t n_exercises, std::size_t n_m
   return ref;
 }
 
-// One athlete's values: the 1RM and body load of every prescribed exercise, the test lifts' 1RM,
-// the per-muscle parameters, and with size_neural its own parameters.
-void check_values(const AthleteRef& a, const ProgramSpec& program, const SimOptions& options, std::size_t n_muscles) {
+// One athlete's values but size_neural's: the 1RM and body load of every prescribed exercise, the
+// test lifts' 1RM, the per-muscle parameters.
+void check_shared_values(const AthleteRef& a, const ProgramSpec& program, const SimOptions& options,
+                         std::size_t n_muscles) {
   for (const auto& p : program.prescriptions) {
     const double orm = a.one_rm[p.exercise];
     if (!(orm > 0.0) || !std::isfinite(orm))
@@ -124,10 +125,34 @@ void check_values(const AthleteRef& a, const ProgramSpec& program, const SimOpti
       throw InvalidInput("the athlete has no 1RM for test exercise " + std::to_string(e));
   }
   validate_model_values(a.params, n_muscles);  // bad parameters are reported whichever model runs
+}
+
+// One athlete's values, with size_neural its own parameters too.
+void check_values(const AthleteRef& a, const ProgramSpec& program, const SimOptions& options, std::size_t n_muscles) {
+  check_shared_values(a, program, options, n_muscles);
   if (options.model == ModelKind::size_neural) {
     a.sn.validate_scalars();
     a.sn.validate_rows(a.size_start, a.size_response, n_muscles);
   }
+}
+
+// Whether check_shared_values would pass for athletes first .. last of a population: one
+// branch-free pass over their rows, no message (the per-athlete check finds the first bad value).
+bool shared_values_ok(const PopulationView& population, const ProgramSpec& program, const SimOptions& options,
+                      std::size_t first, std::size_t last) {
+  ModelParamRows rows;
+  for (std::size_t f = 0; f < rows.size(); ++f) rows[f] = population.params[f] + first * population.muscles;
+  unsigned ok = model_values_ok(rows, (last - first) * population.muscles);
+  for (std::size_t i = first; i < last; ++i) {
+    const double* orm = population.one_rm + i * population.exercises;
+    const double* body = population.body_load + i * population.exercises;
+    for (const auto& p : program.prescriptions)
+      ok &= static_cast<unsigned>(orm[p.exercise] > 0.0) & static_cast<unsigned>(orm[p.exercise] - orm[p.exercise] == 0.0) &
+            static_cast<unsigned>(body[p.exercise] >= 0.0) & static_cast<unsigned>(body[p.exercise] - body[p.exercise] == 0.0);
+    for (const auto e : options.tests)
+      ok &= static_cast<unsigned>(orm[e] > 0.0) & static_cast<unsigned>(orm[e] - orm[e] == 0.0);
+  }
+  return ok != 0;
 }
 
 // The lifts an engine reports: the program's used exercises first, then the test lifts.
@@ -1228,9 +1253,19 @@ void check_population(const ActivationTable& activation, const ProgramSpec& prog
   constexpr std::size_t kCheckedAlone = 4096;
   parallel_for(population.athletes, population.athletes < kCheckedAlone ? 1u : threads,
                [&](std::size_t first, std::size_t last) {
+                 // Most populations are valid: one pass over the range's rows, then per athlete only
+                 // what that pass does not cover (size_neural's own parameters).
+                 const bool shared_ok = shared_values_ok(population, program, options, first, last);
+                 if (shared_ok && options.model != ModelKind::size_neural) return;
                  for (std::size_t i = first; i < last; ++i) {
                    try {
-                     check_values(population.ref(i), program, options, activation.n_muscles());
+                     const AthleteRef a = population.ref(i);
+                     if (shared_ok) {
+                       a.sn.validate_scalars();
+                       a.sn.validate_rows(a.size_start, a.size_response, activation.n_muscles());
+                     } else {
+                       check_values(a, program, options, activation.n_muscles());
+                     }
                    } catch (const InvalidInput& e) {
                      throw InvalidInput("athlete " + std::to_string(i) + ": " + e.what());
                    }

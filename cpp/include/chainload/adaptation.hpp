@@ -66,6 +66,9 @@ ModelParams default_model_params(std::size_t n);
 // order): ModelParams::validate's value checks, for a population's rows without a copy.
 using ModelParamRows = std::array<const double*, model_param_fields.size()>;
 void validate_model_values(const ModelParamRows& fields, std::size_t n_muscles);
+// Whether validate_model_values would pass, for `count` consecutive values of every field (its
+// checks are per value, so a whole population's rows can be checked in one pass): no message.
+bool model_values_ok(const ModelParamRows& fields, std::size_t count);
 
 class Model {
  public:
