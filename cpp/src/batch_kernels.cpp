@@ -120,12 +120,12 @@ void banister_peak(const Banister& b, double* __restrict peak) {
 
 // A training day's evening from its morning products: x + w (the scalar loop's x * decay + w,
 // the product taken that morning), the peak fatigue over it, today's dose into total; with
-// to_morning the next morning's products (the next day trains too). Each row's dose w is summed in
+// to_morning the products of the morning `rest_days` rest days later (the next training day's). Each row's dose w is summed in
 // registers from the day's sessions, in their order (the scalar loop's w += sets * effort *
 // activation), so no dose array is stored and cleared. A row of lanes a vector at a time, the
 // lanes' peaks held in registers across the rows (each lane's rows in order, as banister_peak).
 void banister_end_day(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
-                      bool to_morning, double* __restrict dose_sum) {
+                      bool to_morning, std::size_t rest_days, double* __restrict dose_sum) {
   constexpr std::size_t V = L / W;
   double *const fit_p = b.fit, *const fat_p = b.fat;
   const double *const k2_p = b.k2, *const e1_p = b.e1, *const e2_p = b.e2;
@@ -146,7 +146,7 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
         w[v] = w[v] + se * weight;
       }
     }
-    for (std::size_t v = 0; v < V; ++v) {
+    _Pragma("GCC unroll 8") for (std::size_t v = 0; v < V; ++v) {
       const std::size_t i = m * L + v * W;
       Row fit, fat, k2, sum;
       load(fit, fit_p + i), load(fat, fat_p + i), load(k2, k2_p + i), load(sum, total + i);
@@ -156,11 +156,13 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
       fat = fat + w[v];
       const Row x = k2 * fat;
       pk[v] = pk[v] < x ? x : pk[v];  // max_of
-      if (to_morning) {
+      if (to_morning) {  // banister_rest(rest_days, true)
         Row e1, e2;
         load(e1, e1_p + i), load(e2, e2_p + i);
-        fit = fit * e1;
-        fat = fat * e2;
+        for (std::size_t d = 0; d <= rest_days; ++d) {
+          fit = fit * e1;
+          fat = fat * e2;
+        }
       }
       store(fit_p + i, fit), store(fat_p + i, fat);
     }

@@ -864,12 +864,14 @@ class BanisterLanes {
     const double sets = plans.sets;
     for (std::size_t l = 0; l < kLanes; ++l) se[l] = sets * plans.effort[l];
   }
-  // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
-  void end_day(double* total_dose, double* peak, bool trains, double* dose_sum) {
-    k_.banister_end_day(b_, days_.day(day_++, se_.data()), total_dose, peak, trains, dose_sum);
+  // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories). `trains`: a
+  // training day follows `rest_days` rest days, nothing read in between; returns the rest days stepped.
+  std::size_t end_day(double* total_dose, double* peak, bool trains, std::size_t rest_days, double* dose_sum) {
+    k_.banister_end_day(b_, days_.day(day_++, se_.data()), total_dose, peak, trains, rest_days, dose_sum);
     session_ = 0;
     morning_ = false;
     products_ = trains;
+    return trains ? rest_days : 0;
   }
   // The evening read-outs (peak, fatigue, capacity in the evening) come only while the traces
   // hold the evening state: run_block asks for products only when the next event is a training day.
@@ -983,10 +985,11 @@ class SizeNeuralLanes {
     k_.sn_add(b_, used, plans, slow_factor_.data() + exercise * kLanes, inputs_.data() + session_++ * 3 * kLanes);
   }
   // dose_sum (n x lanes, or null): the day's dose added to it (sampled trajectories).
-  void end_day(double* total_dose, double* peak, bool /*trains*/, double* dose_sum) {
+  std::size_t end_day(double* total_dose, double* peak, bool /*trains*/, std::size_t /*rest_days*/, double* dose_sum) {
     k_.sn_end_day(b_, days_.day(day_++, inputs_.data()), total_dose, peak, dose_sum);
     session_ = 0;
     advanced_ = false;
+    return 0;  // its rest days are stepped by skip
   }
   void peak(double* peak) const { k_.sn_peak(b_, peak); }
   void capacity(double* out) const { k_.sn_capacity(b_, out); }
@@ -1137,10 +1140,12 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
         failures[l] += plans.failed[l];
       }
     }
+    // The next training day, when nothing is sampled before it: the engine may step the rest days
+    // up to its morning with the day's end (one pass over the state).
     const bool sampled = every > 0 && t == block_end;
-    const bool trains_next = next < schedule.size() && static_cast<std::size_t>(schedule[next].day) == t + 1;
-    engine.end_day(total.data(), peak, trains_next && !sampled, every > 0 ? block_dose.data() : nullptr);
-    done = t + 1;
+    const std::size_t next_day = next < schedule.size() ? static_cast<std::size_t>(schedule[next].day) : days;
+    const bool trains = next < schedule.size() && !sampled && next_day <= block_end;
+    done = t + 1 + engine.end_day(total.data(), peak, trains, next_day - t - 1, every > 0 ? block_dose.data() : nullptr);
     if (sampled) sample();
   }
   if (done < days) {  // rest days to the end; the last day's fatigue counts for the peak

@@ -91,9 +91,11 @@ struct Kernels {
   void (*banister_rest)(const Banister&, std::size_t days, bool to_morning);
   void (*banister_lift)(const Banister&, const std::uint32_t* muscles, std::size_t count, bool morning, double* out);
   // The day's end from the morning products and the day's doses; total_dose: n x lanes; dose_sum
-  // (n x lanes, or null) gets the day's dose added (sampled trajectories).
+  // (n x lanes, or null) gets the day's dose added (sampled trajectories). With to_morning, the
+  // state goes on through `rest_days` days of rest to the next training morning's products (the
+  // state read once for the day and its rest: banister_rest's operations, in its order).
   void (*banister_end_day)(const Banister&, const DayDose& day, double* total_dose, double* peak, bool to_morning,
-                           double* dose_sum);
+                           std::size_t rest_days, double* dose_sum);
   void (*banister_peak)(const Banister&, double* peak);
   void (*banister_capacity)(const Banister&, bool morning, double* out);  // n x lanes
   // size_neural.
