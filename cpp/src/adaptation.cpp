@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -133,19 +134,34 @@ class Saturating : public Model {
 };
 }  // namespace
 
-bool model_values_ok(const ModelParamRows& fields, std::size_t count) {
-  // Branch-free (x - x == 0: finite): one pass over each field, vectorised by the compiler.
-  unsigned ok = 1;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    const double* v = fields[f];
-    const bool allow_zero = model_param_fields[f].zero_allowed;
-    const double floor = model_param_fields[f].field == &ModelParams::ceiling ? 1.0 : 0.0;
-    for (std::size_t m = 0; m < count; ++m) {
-      const double x = v[m];
-      ok &= static_cast<unsigned>(x - x == 0.0) & static_cast<unsigned>(allow_zero ? x >= floor : x > floor);
-    }
+namespace {
+// All of v[0 .. count) in (floor, inf), or [floor, inf) with allow_zero (NaN fails both).
+bool field_values_ok(const double* v, std::size_t count, double floor, bool allow_zero) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  std::size_t m = 0;
+#if defined(__SSE2__)
+  // Two at a time: GCC leaves the comparisons scalar (they may trap), the intrinsics do not.
+  const __m128d lo = _mm_set1_pd(floor), hi = _mm_set1_pd(inf);
+  __m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
+  for (; m + 2 <= count; m += 2) {
+    const __m128d x = _mm_loadu_pd(v + m);
+    ok = _mm_and_pd(ok, _mm_and_pd(allow_zero ? _mm_cmpge_pd(x, lo) : _mm_cmpgt_pd(x, lo), _mm_cmplt_pd(x, hi)));
   }
-  return ok != 0;
+  if (_mm_movemask_pd(ok) != 3) return false;
+#endif
+  bool all = true;
+  for (; m < count; ++m) all &= (allow_zero ? v[m] >= floor : v[m] > floor) & (v[m] < inf);
+  return all;
+}
+}  // namespace
+
+bool model_values_ok(const ModelParamRows& fields, std::size_t count) {
+  bool all = true;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const double floor = model_param_fields[f].field == &ModelParams::ceiling ? 1.0 : 0.0;
+    all &= field_values_ok(fields[f], count, floor, model_param_fields[f].zero_allowed);
+  }
+  return all;
 }
 
 void validate_model_values(const ModelParamRows& fields, std::size_t n) {

@@ -449,3 +449,36 @@ TEST_CASE("parse_model knows the three models", "[adaptation][errors]") {
   CHECK(message_of([] { parse_model("x"); }) == "unknown model 'x'");
   CHECK(message_of([] { parse_model("bussu"); }) == "unknown model 'bussu'; did you mean 'busso'?");
 }
+
+// model_values_ok is the population check's fast pass (simulator.cpp): a value it accepts is never
+// checked again, so it must reject exactly what validate_model_values rejects, at every position
+// (its vector pairs and its odd tail).
+TEST_CASE("model_values_ok agrees with validate_model_values at every position", "[adaptation][errors]") {
+  constexpr std::size_t count = 5;
+  std::vector<std::vector<double>> values(chainload::model_param_fields.size());
+  chainload::ModelParamRows rows{};
+  for (std::size_t f = 0; f < values.size(); ++f) {
+    values[f].assign(count, chainload::model_param_fields[f].default_value);
+    rows[f] = values[f].data();
+  }
+  auto validates = [&] {
+    try {
+      chainload::validate_model_values(rows, count);
+      return true;
+    } catch (const chainload::InvalidInput&) {
+      return false;
+    }
+  };
+  REQUIRE(chainload::model_values_ok(rows, count));
+  REQUIRE(validates());
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t f = 0; f < values.size(); ++f)
+    for (std::size_t m = 0; m < count; ++m)
+      for (double bad : {nan, inf, -inf, -1.0, 0.0, -0.0, 1.0, 0.5}) {
+        const double kept = values[f][m];
+        values[f][m] = bad;
+        INFO(chainload::model_param_fields[f].name << "[" << m << "] = " << bad);
+        CHECK(chainload::model_values_ok(rows, count) == validates());
+        values[f][m] = kept;
+      }
+}
