@@ -17,7 +17,8 @@ would take over ~60 s on the whole population, it runs on 1,000 athletes and its
 linearly (the output says so). Timings are best of 5 rounds; in each round every configuration
 runs once, the numba port right after chainload's runs, so that a noisy neighbour slows all of
 them alike, and each round's ratio to numba (chainload and numba back to back) is printed with
-its median.
+its median; numpy too runs once a round, right after chainload, and each round's ratio to it is
+printed with its median (numpy's time swings more than the compiled loops' between minutes).
 
 Run: python benchmarks/bench_closed_loop.py [n_athletes] [program] [weeks]
 """
@@ -98,6 +99,17 @@ def main() -> None:
         finally:
             del os.environ["CHAINLOAD_ISA"]
 
+    # numpy: one run on a sample first, to decide whether the whole population fits the budget;
+    # if it does, numpy runs once in every round below, right after chainload (paired ratios).
+    m = min(n, NUMPY_SAMPLE)
+    sample = ref.Population(
+        pop.one_rm[:m], pop.body_load[:m], pop.k1[:m], pop.k2[:m], pop.tau1[:m], pop.tau2[:m]
+    )
+    t_sample, sample_out = best(lambda: ref.simulate(activation, compiled, sample), repeat=1)
+    scaled = t_sample * n / m > NUMPY_BUDGET_S
+    numpy_rounds: list[float] = []
+    numpy_out: dict[str, np.ndarray] | None = None
+
     configs = [("banister", "scalar", 1), ("banister", "scalar", 2)]
     configs += [("banister", isa, 1) for isa in isas] + [("banister", "auto", 2)]
     configs += [("size_neural", "scalar", 1), ("size_neural", "auto", 1), ("size_neural", "auto", 2)]
@@ -112,6 +124,9 @@ def main() -> None:
             want = reference.setdefault(model, out)
             for k in want:  # bit for bit against the first (scalar, 1 thread) run
                 assert np.asarray(out[k]).tobytes() == np.asarray(want[k]).tobytes(), (model, isa, threads, k)
+        if not scaled:  # numpy in the same round, right after chainload's runs
+            t, numpy_out = best(lambda: ref.simulate(activation, compiled, pop), repeat=1)
+            numpy_rounds.append(t)
         if numba_run is not None:  # numba in the same round, right after chainload's runs
             for threads in (1, 2):
                 t, c, got = best_cpu(lambda th=threads: numba_run(th), repeat=1)
@@ -126,21 +141,10 @@ def main() -> None:
             assert np.asarray(out[k]).tobytes() == np.asarray(v).tobytes(), (model, "specs", k)
         specs_entry[model] = t_s
 
-    # numpy: one run on a sample first, to decide whether the whole population fits the budget
-    m = min(n, NUMPY_SAMPLE)
-    sample = ref.Population(
-        pop.one_rm[:m], pop.body_load[:m], pop.k1[:m], pop.k2[:m], pop.tau1[:m], pop.tau2[:m]
-    )
-    t_sample, out = best(lambda: ref.simulate(activation, compiled, sample), repeat=1)
-    check_equal(core, out, slice(0, m))
-    scaled = t_sample * n / m > NUMPY_BUDGET_S
-    if scaled:
-        t_np = t_sample * n / m
-    elif m == n:
-        t_np = min(t_sample, best(lambda: ref.simulate(activation, compiled, pop), repeat=2)[0])
-    else:
-        t_np, out = best(lambda: ref.simulate(activation, compiled, pop), repeat=2)
-        check_equal(core, out)
+    check_equal(core, sample_out, slice(0, m))
+    if numpy_out is not None:
+        check_equal(core, numpy_out)
+    t_np = t_sample * n / m if scaled else min(numpy_rounds)
     checked = m if scaled else n
 
     numba_times = {f"numba SoA, {th} thr": min(r) for th, r in numba_rounds.items() if r}
@@ -198,6 +202,14 @@ def main() -> None:
             f"1 thread, CPU time: batched banister {c_numba / c_best:.2f}x numba SoA, "
             f"{timing[('banister', 'scalar', 1)][1] / c_best:.2f}x the scalar loop; scalar loop "
             f"{c_numba / timing[('banister', 'scalar', 1)][1]:.2f}x numba SoA"
+        )
+    numpy_round = [
+        t / min(runs[("banister", isa, 1)][r][0] for isa in isas) for r, t in enumerate(numpy_rounds)
+    ]
+    if numpy_round:
+        print(
+            f"per round: numpy / batched banister 1 thr {', '.join(f'{x:.1f}' for x in numpy_round)}x "
+            f"(median {statistics.median(numpy_round):.1f}x; numpy {', '.join(f'{t:.3f}' for t in numpy_rounds)} s)"
         )
     if numba_rounds[1]:  # each round's ratio, chainload and numba timed back to back
         per_round = [
