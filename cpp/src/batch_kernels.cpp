@@ -367,20 +367,25 @@ void sn_capacity(const SizeNeural& s, double* __restrict out) {
     }
 }
 
-// The progression rules across the lanes: progression.hpp's templates, this instruction set's copy.
-void plan(const progression::Prescription& p, progression::State<L>& s, const progression::Day& day,
-          const double* start_one_rm, const double* one_rm_now, const double* body, progression::Plans<L>& out) {
+// One session across the lanes: progression.hpp's plan and finish (this instruction set's copy),
+// with today's 1RM and the failure and deload counts in vectors too (the core's copy is SSE2 only).
+__attribute__((flatten)) void session(const progression::Prescription& p, progression::State<L>& s, const progression::Day& day,
+             const double* __restrict start_one_rm, const double* __restrict capacity, const double* __restrict body,
+             progression::Plans<L>& __restrict out, double* __restrict failures, double* __restrict auto_deloads) {
+  double one_rm_now[L];
+  for (std::size_t l = 0; l < L; ++l) one_rm_now[l] = start_one_rm[l] * capacity[l];
   progression::plan<L>(p, s, day, start_one_rm, one_rm_now, body, out);
-}
-void finish(const progression::Prescription& p, progression::State<L>& s, progression::Plans<L>& out, bool deload,
-            const double* body) {
-  progression::finish<L>(p, s, out, deload, body);
+  progression::finish<L>(p, s, out, day.deload, body);
+  for (std::size_t l = 0; l < L; ++l) {
+    auto_deloads[l] += out.auto_deload[l];
+    failures[l] += out.failed[l];
+  }
 }
 
 }  // namespace
 
 const Kernels kernels{CHAINLOAD_STR(CHAINLOAD_ISA), banister_rest, banister_lift, banister_end_day,
                       banister_peak, banister_capacity, sn_advance, sn_lift, sn_add, sn_end_day, sn_peak, sn_capacity,
-                      plan, finish};
+                      session};
 
 }  // namespace chainload::lanes::CHAINLOAD_ISA

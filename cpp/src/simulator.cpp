@@ -1128,17 +1128,10 @@ void run_block(Lanes& engine, const lanes::Kernels& k, const ProgramSpec& progra
         engine.lift_factor(u, capacity.data() + u * L);
         fresh[u] = 1;
       }
-      const double* orm = start_one_rm.data() + pi * L;
-      const double* kg_body = body.data() + pi * L;
-      double one_rm_now[L];
-      for (std::size_t l = 0; l < L; ++l) one_rm_now[l] = orm[l] * capacity[u * L + l];
-      k.plan(rules[pi], ps[pi], day, orm, one_rm_now, kg_body, plans);
+      // finish writes only the plans' auto_deload, which no engine's add reads: add after it.
+      k.session(rules[pi], ps[pi], day, start_one_rm.data() + pi * L, capacity.data() + u * L,
+                body.data() + pi * L, plans, failures, auto_deloads);
       engine.add(static_cast<std::size_t>(p.exercise), u, plans);
-      k.finish(rules[pi], ps[pi], plans, deload, kg_body);
-      for (std::size_t l = 0; l < L; ++l) {
-        auto_deloads[l] += plans.auto_deload[l];
-        failures[l] += plans.failed[l];
-      }
     }
     // The next training day, when nothing is sampled before it: the engine may step the rest days
     // up to its morning with the day's end (one pass over the state).

@@ -110,11 +110,12 @@ struct Kernels {
   void (*sn_end_day)(const SizeNeural&, const DayDose& day, double* total_dose, double* peak, double* dose_sum);
   void (*sn_peak)(const SizeNeural&, double* peak);
   void (*sn_capacity)(const SizeNeural&, double* out);  // n x lanes
-  // The progression rules (progression.hpp) across the lanes: one session of one prescription.
-  void (*plan)(const progression::Prescription&, progression::State<kLanes>&, const progression::Day&,
-               const double* start_one_rm, const double* one_rm_now, const double* body, progression::Plans<kLanes>&);
-  void (*finish)(const progression::Prescription&, progression::State<kLanes>&, progression::Plans<kLanes>&,
-                 bool deload, const double* body);
+  // The progression rules (progression.hpp) across the lanes: one session of one prescription,
+  // plan then finish, today's 1RM the starting one x `capacity` (the lift's factor); the session's
+  // failures and automatic deloads added to the lanes' counts. `out` holds the session's plans.
+  void (*session)(const progression::Prescription&, progression::State<kLanes>&, const progression::Day&,
+                  const double* start_one_rm, const double* capacity, const double* body,
+                  progression::Plans<kLanes>& out, double* failures, double* auto_deloads);
 };
 
 // The kernels compiled for each instruction set (null where this build has none).
