@@ -124,8 +124,12 @@ void banister_peak(const Banister& b, double* __restrict peak) {
 // registers from the day's sessions, in their order (the scalar loop's w += sets * effort *
 // activation), so no dose array is stored and cleared. A row of lanes a vector at a time, the
 // lanes' peaks held in registers across the rows (each lane's rows in order, as banister_peak).
-void banister_end_day(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
-                      bool to_morning, std::size_t rest_days, double* __restrict dose_sum) {
+// Steps: the decays a row takes after its dose (0 without to_morning, else rest_days + 1), a
+// constant where it is small (the loop unrolled: 1 to 3 rest days cover a week of 2 to 6 sessions),
+// `steps` otherwise (Steps = -1).
+template <int Steps>
+void end_day_rows(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
+                  std::size_t steps, double* __restrict dose_sum) {
   constexpr std::size_t V = L / W;
   double *const fit_p = b.fit, *const fat_p = b.fat;
   const double *const k2_p = b.k2, *const e1_p = b.e1, *const e2_p = b.e2;
@@ -156,10 +160,11 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
       fat = fat + w[v];
       const Row x = k2 * fat;
       pk[v] = pk[v] < x ? x : pk[v];  // max_of
-      if (to_morning) {  // banister_rest(rest_days, true)
+      if (Steps != 0) {  // banister_rest(rest_days, true)
         Row e1, e2;
         load(e1, e1_p + i), load(e2, e2_p + i);
-        for (std::size_t d = 0; d <= rest_days; ++d) {
+        const std::size_t n_steps = Steps < 0 ? steps : static_cast<std::size_t>(Steps);
+        _Pragma("GCC unroll 4") for (std::size_t d = 0; d < n_steps; ++d) {
           fit = fit * e1;
           fat = fat * e2;
         }
@@ -168,6 +173,17 @@ void banister_end_day(const Banister& b, const DayDose& day, double* __restrict 
     }
   }
   for (std::size_t v = 0; v < V; ++v) store(peak + v * W, pk[v]);
+}
+
+void banister_end_day(const Banister& b, const DayDose& day, double* __restrict total, double* __restrict peak,
+                      bool to_morning, std::size_t rest_days, double* __restrict dose_sum) {
+  const std::size_t steps = to_morning ? rest_days + 1 : 0;
+  switch (steps) {
+    case 0: return end_day_rows<0>(b, day, total, peak, 0, dose_sum);
+    case 2: return end_day_rows<2>(b, day, total, peak, 2, dose_sum);
+    case 3: return end_day_rows<3>(b, day, total, peak, 3, dose_sum);
+    default: return end_day_rows<-1>(b, day, total, peak, steps, dose_sum);
+  }
 }
 
 void banister_capacity(const Banister& b, bool morning, double* __restrict out) {
