@@ -289,15 +289,12 @@ void plan(const Prescription& p, State<N>& __restrict s, const Day& day, const d
     out.rir[l] = brzycki_reps(fraction);  // the reps possible, for the loop below
   }
   for (std::size_t l = 0; l < N; ++l) {
-    const double kg = out.load[l], now = one_rm_now[l], target = s.target[l];
-    const double fraction = out.fraction[l];
+    const double now = one_rm_now[l], target = s.target[l];
     const double possible = out.rir[l];
     const double most = floor_exact(possible + 1e-9);
     const double achieved = most < target ? most : target;  // std::min(target, most)
     const double rir = possible - achieved;
-    out.load[l] = kg;
     out.one_rm[l] = now;
-    out.fraction[l] = fraction;
     out.target[l] = target;
     out.achieved[l] = achieved;
     out.failed[l] = achieved < target ? 1.0 : 0.0;
